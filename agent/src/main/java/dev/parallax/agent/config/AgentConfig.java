@@ -1,0 +1,37 @@
+package dev.parallax.agent.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** The agent's settings ({@code parallax.*} in application.properties). */
+@ConfigMapping(prefix = "parallax")
+public interface AgentConfig {
+
+    Agent agent();
+
+    Targets targets();
+
+    interface Agent {
+        /** The region this agent probes from; it consumes {@code parallax.jobs.<region>}. */
+        String region();
+
+        /** Unique per agent; defaults to {@code <region>-<hostname>}. */
+        Optional<String> id();
+
+        /** A job's timeout is cut to this, whatever it asks. */
+        @WithDefault("PT10S")
+        Duration maxTimeout();
+
+        /** Sockets connecting at once, across all jobs of this agent. */
+        @WithDefault("256")
+        int maxInFlight();
+    }
+
+    interface Targets {
+        /** Comma-separated CIDRs opened despite the default blocked ranges. */
+        Optional<String> allow();
+    }
+}

@@ -1,0 +1,156 @@
+package dev.parallax.agent.job;
+
+import dev.parallax.agent.probe.ConnectProber;
+import dev.parallax.agent.probe.Resolver;
+import dev.parallax.common.contract.IpFamily;
+import dev.parallax.common.contract.PortState;
+import dev.parallax.common.contract.PortVerdict;
+import dev.parallax.common.contract.ProbeJob;
+import dev.parallax.common.contract.ProbeVerdict;
+import dev.parallax.common.contract.RegionStatus;
+import dev.parallax.common.target.PortSet;
+import dev.parallax.common.target.TargetPolicy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every job ends in exactly one verdict; the probing paths use real loopback listeners. */
+class JobHandlerTest {
+
+    private static final TargetPolicy LOOPBACK_ALLOWED = TargetPolicy.fromConfig("127.0.0.0/8,::1/128");
+
+    private final ConnectProber prober = new ConnectProber(16);
+
+    @AfterEach
+    void closeProber() {
+        prober.close();
+    }
+
+    @Test
+    void probesEveryPortAndReportsOpenAndClosed() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            int closed;
+            try (ServerSocket released = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+                closed = released.getLocalPort();
+            }
+            ProbeJob job = job("127.0.0.1", PortSet.of(listener.getLocalPort(), closed), Instant.now().plusSeconds(30));
+
+            ProbeVerdict verdict = handler(LOOPBACK_ALLOWED, new Resolver()).handle(job);
+
+            assertThat(verdict.status()).isEqualTo(RegionStatus.DONE);
+            assertThat(verdict.checkId()).isEqualTo(job.checkId());
+            assertThat(verdict.agentId()).isEqualTo("eu-west-1");
+            assertThat(verdict.resolvedAddresses()).containsExactly("127.0.0.1");
+            assertThat(verdict.ports()).extracting(PortVerdict::port, PortVerdict::state)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple(listener.getLocalPort(), PortState.OPEN),
+                            org.assertj.core.groups.Tuple.tuple(closed, PortState.CLOSED));
+        }
+    }
+
+    @Test
+    void jobPastItsDeadlineIsExpiredWithoutProbing() {
+        ProbeJob job = job("127.0.0.1", PortSet.of(443), Instant.now().minusSeconds(1));
+
+        ProbeVerdict verdict = handler(LOOPBACK_ALLOWED, new Resolver()).handle(job);
+
+        assertThat(verdict.status()).isEqualTo(RegionStatus.EXPIRED);
+        assertThat(verdict.ports()).isEmpty();
+        assertThat(verdict.message()).contains("deadline");
+    }
+
+    @Test
+    void blockedAddressIsRefusedAfterResolution() {
+        ProbeJob job = job("127.0.0.1", PortSet.of(443), Instant.now().plusSeconds(30));
+
+        ProbeVerdict verdict = handler(TargetPolicy.defaults(), new Resolver()).handle(job);
+
+        assertThat(verdict.status()).isEqualTo(RegionStatus.BLOCKED);
+        assertThat(verdict.message()).contains("127.0.0.0/8");
+        assertThat(verdict.ports()).isEmpty();
+    }
+
+    @Test
+    void hostnameResolvingToABlockedAddressIsBlocked() {
+        Resolver resolver = fixedResolver(List.of("93.184.215.14", "10.1.2.3"));
+        ProbeJob job = job("mixed.example", PortSet.of(443), Instant.now().plusSeconds(30));
+
+        ProbeVerdict verdict = handler(TargetPolicy.defaults(), resolver).handle(job);
+
+        assertThat(verdict.status()).isEqualTo(RegionStatus.BLOCKED);
+        assertThat(verdict.message()).contains("10.1.2.3");
+    }
+
+    @Test
+    void failedLookupIsUnresolvedWithTheResolversAnswer() {
+        Resolver resolver = new Resolver() {
+            @Override
+            protected List<InetAddress> lookup(String hostname) {
+                throw new LookupFailed(hostname + ": no such host (NXDOMAIN or no address records)");
+            }
+        };
+        ProbeJob job = job("no-such-host.example", PortSet.of(443), Instant.now().plusSeconds(30));
+
+        ProbeVerdict verdict = handler(LOOPBACK_ALLOWED, resolver).handle(job);
+
+        assertThat(verdict.status()).isEqualTo(RegionStatus.UNRESOLVED);
+        assertThat(verdict.message()).contains("NXDOMAIN");
+    }
+
+    @Test
+    void missingAddressFamilyIsUnresolved() {
+        Resolver resolver = fixedResolver(List.of("127.0.0.1"));
+        ProbeJob job = new ProbeJob(UUID.randomUUID(), "eu-west", "v4only.example", PortSet.of(443), 500,
+                IpFamily.IPV6, Instant.now(), Instant.now().plusSeconds(30));
+
+        ProbeVerdict verdict = handler(LOOPBACK_ALLOWED, resolver).handle(job);
+
+        assertThat(verdict.status()).isEqualTo(RegionStatus.UNRESOLVED);
+        assertThat(verdict.message()).contains("IPv6");
+    }
+
+    @Test
+    void jobForAnotherRegionFails() {
+        ProbeJob job = new ProbeJob(UUID.randomUUID(), "us-east", "127.0.0.1", PortSet.of(443), 500,
+                IpFamily.ANY, Instant.now(), Instant.now().plusSeconds(30));
+
+        ProbeVerdict verdict = handler(LOOPBACK_ALLOWED, new Resolver()).handle(job);
+
+        assertThat(verdict.status()).isEqualTo(RegionStatus.FAILED);
+        assertThat(verdict.message()).contains("us-east").contains("eu-west");
+    }
+
+    private JobHandler handler(TargetPolicy policy, Resolver resolver) {
+        return new JobHandler("eu-west", "eu-west-1", Duration.ofSeconds(5), policy, resolver, prober,
+                Clock.systemUTC());
+    }
+
+    private static ProbeJob job(String target, PortSet ports, Instant deadline) {
+        return new ProbeJob(UUID.randomUUID(), "eu-west", target, ports, 1000, IpFamily.ANY,
+                Instant.now(), deadline);
+    }
+
+    private static Resolver fixedResolver(List<String> addresses) {
+        return new Resolver() {
+            @Override
+            protected List<InetAddress> lookup(String hostname) {
+                return addresses.stream().map(a -> {
+                    try {
+                        return InetAddress.getByAddress(hostname, InetAddress.getByName(a).getAddress());
+                    } catch (java.net.UnknownHostException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).toList();
+            }
+        };
+    }
+}

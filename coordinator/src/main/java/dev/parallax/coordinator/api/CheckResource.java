@@ -1,0 +1,173 @@
+package dev.parallax.coordinator.api;
+
+import dev.parallax.coordinator.check.Check;
+import dev.parallax.coordinator.check.CheckNotFoundException;
+import dev.parallax.coordinator.check.CheckService;
+import dev.parallax.coordinator.check.CheckSpec;
+import dev.parallax.coordinator.check.CheckValidator;
+import dev.parallax.coordinator.check.InvalidCheckException;
+import dev.parallax.coordinator.result.PortResult;
+import dev.parallax.coordinator.result.RegionComparison;
+import dev.parallax.coordinator.result.RegionResult;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import java.net.URI;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** The check API: submit a check, read one, list recent ones. */
+@Path(CheckResource.PATH)
+@Produces(MediaType.APPLICATION_JSON)
+public class CheckResource {
+
+    public static final String PATH = "/api/v1/checks";
+    static final int DEFAULT_LIMIT = 20;
+    static final int MAX_LIMIT = 100;
+
+    private final CheckService checks;
+    private final CheckValidator validator;
+
+    public CheckResource(CheckService checks, CheckValidator validator) {
+        this.checks = checks;
+        this.validator = validator;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response submit(SubmitCheckRequest request, @Context UriInfo uri) {
+        if (request == null) {
+            throw new InvalidCheckException("body", "send a JSON object such as {\"target\": \"example.com\","
+                    + " \"ports\": [443], \"regions\": [\"eu-west\"]}");
+        }
+        CheckSpec spec = validator.validate(request.target(), request.ports(), request.regions(),
+                request.timeoutMs(), request.ipFamily());
+        CheckService.CheckRecord accepted = checks.submit(spec);
+        Check check = accepted.check();
+        URI self = uri.getBaseUriBuilder().path(PATH).path(check.id.toString()).build();
+        CheckAcceptedResponse body = new CheckAcceptedResponse(check.id, check.status, check.target, check.ports,
+                spec.regions(), check.timeoutMs, check.ipFamily, check.createdAt, check.deadline, self.toString());
+        return Response.accepted(body).location(self).build();
+    }
+
+    @GET
+    @Path("{id}")
+    public CheckResponse get(@PathParam("id") String rawId) {
+        UUID id = parseId(rawId);
+        CheckService.CheckRecord found = checks.find(id).orElseThrow(() -> new CheckNotFoundException(rawId));
+        return toResponse(found);
+    }
+
+    @GET
+    public CheckPageResponse list(@QueryParam("limit") String rawLimit, @QueryParam("before") String rawBefore,
+                                  @Context UriInfo uri) {
+        int limit = parseLimit(rawLimit);
+        Instant beforeTime = null;
+        UUID beforeId = null;
+        if (rawBefore != null && !rawBefore.isBlank()) {
+            beforeId = tryParseId(rawBefore);
+            if (beforeId == null) {
+                beforeTime = parseInstant(rawBefore);
+            } else {
+                beforeTime = checks.find(beforeId)
+                        .orElseThrow(() -> new InvalidCheckException("before", "no check with id '" + rawBefore
+                                + "'; use the 'next' link of the previous page"))
+                        .check().createdAt;
+            }
+        }
+        CheckService.CheckPage page = checks.recent(limit, beforeTime, beforeId);
+        List<CheckPageResponse.Summary> summaries = new ArrayList<>();
+        for (Check check : page.checks()) {
+            Map<String, String> regions = new LinkedHashMap<>();
+            page.regions().get(check.id).forEach(r -> regions.put(r.region, r.status.name()));
+            summaries.add(new CheckPageResponse.Summary(check.id, check.status, check.target, check.ports,
+                    check.createdAt, check.completedAt, regions,
+                    uri.getBaseUriBuilder().path(PATH).path(check.id.toString()).build().toString()));
+        }
+        String next = null;
+        if (page.more()) {
+            Check last = page.checks().getLast();
+            next = uri.getBaseUriBuilder().path(PATH).queryParam("limit", limit)
+                    .queryParam("before", last.id.toString()).build().toString();
+        }
+        return new CheckPageResponse(summaries, next);
+    }
+
+    private static UUID parseId(String rawId) {
+        UUID id = tryParseId(rawId);
+        if (id == null) {
+            throw new CheckNotFoundException(rawId);
+        }
+        return id;
+    }
+
+    private static UUID tryParseId(String raw) {
+        try {
+            return UUID.fromString(raw.strip());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static int parseLimit(String rawLimit) {
+        if (rawLimit == null || rawLimit.isBlank()) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(rawLimit.strip());
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException ignored) {
+            // Reported below with the accepted range.
+        }
+        throw new InvalidCheckException("limit", "limit must be a whole number from 1 to " + MAX_LIMIT
+                + "; got '" + rawLimit + "'");
+    }
+
+    private static Instant parseInstant(String rawBefore) {
+        try {
+            return Instant.parse(rawBefore);
+        } catch (DateTimeParseException e) {
+            throw new InvalidCheckException("before", "before must be a check id or an ISO-8601 instant such as"
+                    + " 2026-01-31T12:00:00Z; got '" + rawBefore + "'");
+        }
+    }
+
+    static CheckResponse toResponse(CheckService.CheckRecord record) {
+        Check check = record.check();
+        Map<String, List<CheckResponse.Port>> portsByRegion = new LinkedHashMap<>();
+        for (PortResult port : record.ports()) {
+            portsByRegion.computeIfAbsent(port.region, r -> new ArrayList<>()).add(new CheckResponse.Port(
+                    port.address, port.port, port.state, port.reason, port.rttMicros, port.message));
+        }
+        List<CheckResponse.Region> regions = new ArrayList<>();
+        for (RegionResult region : record.regions()) {
+            regions.add(new CheckResponse.Region(region.region, region.status, region.agentId, region.message,
+                    region.resolvedAddresses == null ? List.of() : region.resolvedAddresses, region.resolveMicros,
+                    region.startedAt, region.finishedAt, portsByRegion.getOrDefault(region.region, List.of())));
+        }
+        RegionComparison.Result compared = RegionComparison.compare(record.regions(), record.ports());
+        List<CheckResponse.PortComparison> ports = compared.ports().stream()
+                .map(p -> new CheckResponse.PortComparison(p.port(), p.verdict(), p.states()))
+                .toList();
+        CheckResponse.Comparison comparison = new CheckResponse.Comparison(compared.divergentPorts(),
+                compared.answered(), compared.unanswered(), ports);
+        return new CheckResponse(check.id, check.status, check.target, check.ports, check.timeoutMs,
+                check.ipFamily, check.createdAt, check.deadline, check.completedAt, regions, comparison);
+    }
+}

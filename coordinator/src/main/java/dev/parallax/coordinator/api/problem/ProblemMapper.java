@@ -1,0 +1,167 @@
+package dev.parallax.coordinator.api.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.parallax.common.target.InvalidTargetException;
+import dev.parallax.coordinator.api.SubmitCheckRequest;
+import dev.parallax.coordinator.check.CheckNotFoundException;
+import dev.parallax.coordinator.check.FieldError;
+import dev.parallax.coordinator.check.InvalidCheckException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.net.ConnectException;
+import java.sql.SQLTransientConnectionException;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * The one place where exceptions become HTTP answers: always {@code application/problem+json}, always a
+ * detail that says what to fix, never a stack trace.
+ */
+public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+    private static final String TYPE_BASE = "https://parallax.dev/problems/";
+
+    private final ObjectMapper json;
+
+    public ProblemMapper(ObjectMapper json) {
+        this.json = json;
+    }
+
+    @ServerExceptionMapper
+    public Response invalidCheck(InvalidCheckException e, UriInfo uri) {
+        return problem(400, "invalid-request", "Invalid request", e.getMessage(), uri, e.errors());
+    }
+
+    @ServerExceptionMapper
+    public Response invalidTarget(InvalidTargetException e, UriInfo uri) {
+        return problem(400, "invalid-request", "Invalid request", e.field() + ": " + e.getMessage(), uri,
+                List.of(new FieldError(e.field(), e.getMessage())));
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(CheckNotFoundException e, UriInfo uri) {
+        return problem(404, "check-not-found", "Check not found", e.getMessage(), uri, null);
+    }
+
+    @ServerExceptionMapper
+    public Response unknownField(UnrecognizedPropertyException e, UriInfo uri) {
+        String field = e.getPropertyName();
+        String known = e.getKnownPropertyIds() == null ? String.join(", ", SubmitCheckRequest.FIELDS)
+                : e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+        String detail = "unknown field '" + field + "'; known fields: " + known;
+        return problem(400, "invalid-request", "Invalid request", detail, uri,
+                List.of(new FieldError(field, "unknown field")));
+    }
+
+    @ServerExceptionMapper
+    public Response wrongType(MismatchedInputException e, UriInfo uri) {
+        String field = path(e);
+        String detail = field.isEmpty()
+                ? "the request body must be a JSON object"
+                : "field '" + field + "' has the wrong type: " + firstLine(e.getOriginalMessage());
+        return problem(400, "invalid-request", "Invalid request", detail, uri,
+                field.isEmpty() ? null : List.of(new FieldError(field, "wrong type")));
+    }
+
+    @ServerExceptionMapper
+    public Response badJson(JsonProcessingException e, UriInfo uri) {
+        if (e instanceof JsonMappingException mapping && !path(mapping).isEmpty()) {
+            Throwable cause = mapping.getCause() == null ? mapping : mapping.getCause();
+            String field = path(mapping);
+            return problem(400, "invalid-request", "Invalid request",
+                    field + ": " + firstLine(cause.getMessage()), uri,
+                    List.of(new FieldError(field, firstLine(cause.getMessage()))));
+        }
+        return problem(400, "malformed-json", "Malformed JSON",
+                "the request body is not valid JSON: " + firstLine(e.getOriginalMessage()), uri, null);
+    }
+
+    @ServerExceptionMapper
+    public Response http(WebApplicationException e, UriInfo uri) {
+        // The JSON reader wraps some parse failures (e.g. a truncated body) in a plain 400.
+        if (e.getCause() instanceof UnrecognizedPropertyException unknown) {
+            return unknownField(unknown, uri);
+        }
+        if (e.getCause() instanceof MismatchedInputException mismatched) {
+            return wrongType(mismatched, uri);
+        }
+        if (e.getCause() instanceof JsonProcessingException unreadable) {
+            return badJson(unreadable, uri);
+        }
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            return unexpected(e, uri);
+        }
+        Response.StatusType type = Response.Status.fromStatusCode(status);
+        String title = type == null ? "HTTP " + status : type.getReasonPhrase();
+        String detail = switch (status) {
+            case 404 -> "no resource at " + uri.getPath();
+            case 405 -> "method not allowed on " + uri.getPath();
+            case 415 -> "send the body as Content-Type: application/json";
+            case 406 -> "this resource answers application/json";
+            default -> e.getMessage();
+        };
+        return problem(status, title.toLowerCase().replace(' ', '-'), title, detail, uri, null);
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response unexpected(Throwable e, UriInfo uri) {
+        if (isDatabaseUnreachable(e)) {
+            LOG.warnf("Database unreachable while serving %s: %s", uri.getPath(), e.getMessage());
+            Response response = problem(503, "unavailable", "Service unavailable",
+                    "the database is unreachable; nothing was stored, retry shortly", uri, null);
+            return Response.fromResponse(response).header("Retry-After", "5").build();
+        }
+        String reference = UUID.randomUUID().toString();
+        LOG.errorf(e, "Unexpected error %s serving %s", reference, uri.getPath());
+        return problem(500, "internal-error", "Internal error",
+                "an unexpected error occurred; quote reference " + reference + " when reporting it", uri, null);
+    }
+
+    private Response problem(int status, String type, String title, String detail, UriInfo uri,
+                             List<FieldError> errors) {
+        Problem problem = new Problem(TYPE_BASE + type, title, status, detail, uri == null ? null : uri.getPath(),
+                errors == null || errors.isEmpty() ? null : errors);
+        String body;
+        try {
+            body = json.writeValueAsString(problem);
+        } catch (JsonProcessingException impossible) {
+            body = "{\"title\":\"" + title + "\",\"status\":" + status + "}";
+        }
+        return Response.status(status).type(Problem.MEDIA_TYPE).entity(body).build();
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private static boolean isDatabaseUnreachable(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLTransientConnectionException || cause instanceof ConnectException
+                    || cause.getClass().getName().equals("org.hibernate.exception.JDBCConnectionException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

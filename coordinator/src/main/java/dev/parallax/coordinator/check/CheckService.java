@@ -1,0 +1,120 @@
+package dev.parallax.coordinator.check;
+
+import dev.parallax.common.contract.ProbeJob;
+import dev.parallax.common.contract.RegionStatus;
+import dev.parallax.common.contract.Topics;
+import dev.parallax.common.contract.WireJson;
+import dev.parallax.coordinator.config.ParallaxConfig;
+import dev.parallax.coordinator.outbox.Outbox;
+import dev.parallax.coordinator.result.PortResult;
+import dev.parallax.coordinator.result.RegionResult;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Accepts checks and reads them back. */
+@ApplicationScoped
+@Transactional
+public class CheckService {
+
+    private static final Logger LOG = Logger.getLogger(CheckService.class);
+
+    /** A check with everything stored about it so far. */
+    public record CheckRecord(Check check, List<RegionResult> regions, List<PortResult> ports) {
+    }
+
+    /** One page of recent checks, newest first, with their regions. */
+    public record CheckPage(List<Check> checks, Map<UUID, List<RegionResult>> regions, boolean more) {
+    }
+
+    private final Outbox outbox;
+    private final ParallaxConfig.Checks config;
+
+    public CheckService(Outbox outbox, ParallaxConfig config) {
+        this.outbox = outbox;
+        this.config = config.checks();
+    }
+
+    /**
+     * Stores the check, one PENDING row per region and one outbox row per region in ONE transaction: when
+     * this returns, the check is durable and its jobs will be published even if this process dies now.
+     */
+    public CheckRecord submit(CheckSpec spec) {
+        // Microseconds: what PostgreSQL keeps, so the instant we return equals the one we read back later.
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Check check = new Check();
+        check.id = UUID.randomUUID();
+        check.target = spec.target().name();
+        check.ports = spec.ports().toString();
+        check.portCount = spec.ports().size();
+        check.timeoutMs = Math.toIntExact(spec.timeout().toMillis());
+        check.ipFamily = spec.ipFamily();
+        check.status = CheckStatus.PENDING;
+        check.createdAt = now;
+        check.deadline = now.plus(spec.timeout()).plus(config.deadlineGrace());
+        check.persist();
+
+        List<RegionResult> regions = new ArrayList<>();
+        for (String region : spec.regions()) {
+            RegionResult result = new RegionResult();
+            result.checkId = check.id;
+            result.region = region;
+            result.status = RegionStatus.PENDING;
+            result.resolvedAddresses = List.of();
+            result.updatedAt = now;
+            result.persist();
+            regions.add(result);
+
+            ProbeJob job = new ProbeJob(check.id, region, check.target, spec.ports(), check.timeoutMs,
+                    spec.ipFamily(), now, check.deadline);
+            outbox.append(check.id, Topics.jobs(region), check.id.toString(), WireJson.write(job), now);
+        }
+        LOG.infof("Check %s accepted: %s ports %s from %s", check.id, check.target, check.ports, spec.regions());
+        return new CheckRecord(check, regions, List.of());
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<CheckRecord> find(UUID id) {
+        Check check = Check.findById(id);
+        if (check == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new CheckRecord(check, RegionResult.forCheck(id), PortResult.forCheck(id)));
+    }
+
+    /**
+     * Newest first. {@code before} is a keyset cursor: only checks created before it (or, for a check id,
+     * before that check) are listed, so pages stay stable while new checks arrive.
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public CheckPage recent(int limit, Instant beforeTime, UUID beforeId) {
+        List<Check> rows;
+        if (beforeTime == null) {
+            rows = Check.find("order by createdAt desc, id desc").page(0, limit + 1).list();
+        } else if (beforeId == null) {
+            rows = Check.find("createdAt < ?1 order by createdAt desc, id desc", beforeTime)
+                    .page(0, limit + 1).list();
+        } else {
+            rows = Check.find("createdAt < ?1 or (createdAt = ?1 and id < ?2) order by createdAt desc, id desc",
+                    beforeTime, beforeId).page(0, limit + 1).list();
+        }
+        boolean more = rows.size() > limit;
+        List<Check> page = more ? rows.subList(0, limit) : rows;
+        Map<UUID, List<RegionResult>> regions = new LinkedHashMap<>();
+        page.forEach(check -> regions.put(check.id, new ArrayList<>()));
+        if (!page.isEmpty()) {
+            RegionResult.<RegionResult>list("checkId in ?1 order by region", regions.keySet())
+                    .forEach(region -> regions.get(region.checkId).add(region));
+        }
+        return new CheckPage(List.copyOf(page), regions, more);
+    }
+}

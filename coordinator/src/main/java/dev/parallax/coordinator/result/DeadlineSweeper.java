@@ -1,0 +1,61 @@
+package dev.parallax.coordinator.result;
+
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+
+/**
+ * Ends every check whose deadline passed: each region still PENDING becomes UNAVAILABLE and the check
+ * COMPLETE. Safe with several coordinator replicas: due checks are claimed with {@code SKIP LOCKED}, and
+ * the same row lock serialises the sweeper with a verdict arriving at that moment.
+ */
+@ApplicationScoped
+public class DeadlineSweeper {
+
+    static final String NO_VERDICT = "no verdict by the deadline";
+    private static final int BATCH = 500;
+    private static final Logger LOG = Logger.getLogger(DeadlineSweeper.class);
+
+    private final EntityManager em;
+
+    public DeadlineSweeper(EntityManager em) {
+        this.em = em;
+    }
+
+    @Scheduled(every = "${parallax.checks.sweep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            identity = "deadline-sweeper")
+    @Transactional
+    void sweep() {
+        @SuppressWarnings("unchecked")
+        List<Object[]> ended = em.createNativeQuery("""
+                        WITH due AS (
+                            SELECT id FROM checks
+                             WHERE status <> 'COMPLETE' AND deadline <= now()
+                             ORDER BY deadline
+                             LIMIT :batch
+                               FOR UPDATE SKIP LOCKED
+                        ), unavailable AS (
+                            UPDATE region_results r
+                               SET status = 'UNAVAILABLE', message = :message, updated_at = now()
+                              FROM due
+                             WHERE r.check_id = due.id AND r.status = 'PENDING'
+                         RETURNING r.check_id, r.region
+                        ), completed AS (
+                            UPDATE checks c SET status = 'COMPLETE', completed_at = now()
+                              FROM due WHERE c.id = due.id
+                         RETURNING c.id
+                        )
+                        SELECT CAST(u.check_id AS text), u.region FROM unavailable u
+                        """)
+                .setParameter("batch", BATCH)
+                .setParameter("message", NO_VERDICT)
+                .getResultList();
+        for (Object[] row : ended) {
+            LOG.infof("Check %s: region %s UNAVAILABLE (%s)", row[0], row[1], NO_VERDICT);
+        }
+    }
+}

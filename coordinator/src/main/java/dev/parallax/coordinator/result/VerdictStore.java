@@ -1,0 +1,138 @@
+package dev.parallax.coordinator.result;
+
+import dev.parallax.common.contract.PortVerdict;
+import dev.parallax.common.contract.ProbeVerdict;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.hibernate.Session;
+
+import java.sql.PreparedStatement;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Stores verdicts idempotently. Delivery is at least once, so the same verdict may arrive twice, and a
+ * verdict may arrive after the deadline sweeper already ended its region: both MUST leave the stored rows
+ * exactly as they were. The guard is the row itself: a region result changes only while it is PENDING,
+ * and port rows are keyed so a repeat insert does nothing.
+ */
+@ApplicationScoped
+@Transactional
+public class VerdictStore {
+
+    /** What happened to a verdict. */
+    public enum Outcome {
+        /** The verdict ended its region; its port rows are stored. */
+        STORED,
+        /** The region was already terminal (a repeat, or later than the deadline): nothing changed. */
+        IGNORED_TERMINAL,
+        /** No such check, or the check never asked this region. */
+        IGNORED_UNKNOWN
+    }
+
+    private final EntityManager em;
+
+    public VerdictStore(EntityManager em) {
+        this.em = em;
+    }
+
+    public Outcome store(ProbeVerdict verdict) {
+        // Lock the check row first: concurrent verdicts for one check (from any coordinator replica) then
+        // decide the check's status one after the other, and none can leave it RUNNING forever.
+        List<?> locked = em.createNativeQuery("SELECT id FROM checks WHERE id = :id FOR UPDATE")
+                .setParameter("id", verdict.checkId())
+                .getResultList();
+        if (locked.isEmpty()) {
+            return Outcome.IGNORED_UNKNOWN;
+        }
+        int updated = em.createNativeQuery("""
+                        UPDATE region_results
+                           SET status = :status, agent_id = :agentId, message = :message,
+                               resolved_addresses = CAST(:addresses AS text[]), resolve_micros = :resolveMicros,
+                               verdict_id = :verdictId, started_at = :startedAt, finished_at = :finishedAt,
+                               updated_at = now()
+                         WHERE check_id = :checkId AND region = :region AND status = 'PENDING'
+                        """)
+                .setParameter("status", verdict.status().name())
+                .setParameter("agentId", verdict.agentId())
+                .setParameter("message", verdict.message())
+                .setParameter("addresses", toArrayLiteral(verdict.resolvedAddresses()))
+                .setParameter("resolveMicros", verdict.resolveMicros())
+                .setParameter("verdictId", verdict.verdictId())
+                .setParameter("startedAt", verdict.startedAt())
+                .setParameter("finishedAt", verdict.finishedAt())
+                .setParameter("checkId", verdict.checkId())
+                .setParameter("region", verdict.region())
+                .executeUpdate();
+        if (updated == 0) {
+            boolean asked = !em.createNativeQuery(
+                            "SELECT 1 FROM region_results WHERE check_id = :checkId AND region = :region")
+                    .setParameter("checkId", verdict.checkId())
+                    .setParameter("region", verdict.region())
+                    .getResultList().isEmpty();
+            return asked ? Outcome.IGNORED_TERMINAL : Outcome.IGNORED_UNKNOWN;
+        }
+        insertPorts(verdict.checkId(), verdict.region(), verdict.ports());
+        refreshCheckStatus(verdict.checkId());
+        return Outcome.STORED;
+    }
+
+    private void insertPorts(UUID checkId, String region, List<PortVerdict> ports) {
+        if (ports.isEmpty()) {
+            return;
+        }
+        // A JDBC batch: a verdict can carry thousands of ports, one statement each would be far slower.
+        em.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    INSERT INTO port_results (check_id, region, address, port, state, reason, rtt_micros, message)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT DO NOTHING
+                    """)) {
+                int pending = 0;
+                for (PortVerdict port : ports) {
+                    insert.setObject(1, checkId);
+                    insert.setString(2, region);
+                    insert.setString(3, port.address());
+                    insert.setInt(4, port.port());
+                    insert.setString(5, port.state().name());
+                    insert.setString(6, port.reason().wireName());
+                    insert.setLong(7, port.rttMicros());
+                    insert.setString(8, port.message());
+                    insert.addBatch();
+                    if (++pending == 1000) {
+                        insert.executeBatch();
+                        pending = 0;
+                    }
+                }
+                if (pending > 0) {
+                    insert.executeBatch();
+                }
+            }
+        });
+    }
+
+    private void refreshCheckStatus(UUID checkId) {
+        em.createNativeQuery("""
+                        UPDATE checks
+                           SET status = CASE WHEN pending.n > 0 THEN 'RUNNING' ELSE 'COMPLETE' END,
+                               completed_at = CASE WHEN pending.n > 0 THEN NULL ELSE now() END
+                          FROM (SELECT count(*) AS n FROM region_results
+                                 WHERE check_id = :id AND status = 'PENDING') AS pending
+                         WHERE id = :id AND status <> 'COMPLETE'
+                        """)
+                .setParameter("id", checkId)
+                .executeUpdate();
+    }
+
+    static String toArrayLiteral(List<String> values) {
+        StringBuilder literal = new StringBuilder("{");
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                literal.append(',');
+            }
+            literal.append('"').append(values.get(i).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        return literal.append('}').toString();
+    }
+}

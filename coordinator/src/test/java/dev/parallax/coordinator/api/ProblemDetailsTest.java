@@ -1,0 +1,157 @@
+package dev.parallax.coordinator.api;
+
+import dev.parallax.coordinator.testinfra.RealInfrastructure;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+
+/** Every bad request gets an RFC 9457 problem that says what to fix; nothing answers 500. */
+@QuarkusTest
+@QuarkusTestResource(RealInfrastructure.class)
+class ProblemDetailsTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            unknown field            | {"target":"example.com","ports":[443],"regions":["eu-west"],"timeout":5} | timeout  | unknown field 'timeout'
+            port out of range        | {"target":"example.com","ports":[70000],"regions":["eu-west"]}            | ports    | out of range
+            port zero                | {"target":"example.com","ports":[0],"regions":["eu-west"]}                | ports    | out of range
+            backwards range          | {"target":"example.com","ports":["9000-8000"],"regions":["eu-west"]}      | ports    | backwards
+            port not a number        | {"target":"example.com","ports":["https"],"regions":["eu-west"]}          | ports    | not a port
+            port fractional          | {"target":"example.com","ports":[22.5],"regions":["eu-west"]}             | ports    | whole number
+            empty port list          | {"target":"example.com","ports":[],"regions":["eu-west"]}                 | ports    | at least one port
+            missing ports            | {"target":"example.com","regions":["eu-west"]}                            | ports    | at least one port
+            too many ports           | {"target":"example.com","ports":["1-2000"],"regions":["eu-west"]}         | ports    | too many ports
+            bad hostname             | {"target":"exa_mple..com","ports":[443],"regions":["eu-west"]}            | target   | exa_mple..com
+            host and port together   | {"target":"example.com:443","ports":[443],"regions":["eu-west"]}          | target   | ports
+            url as target            | {"target":"https://example.com/","ports":[443],"regions":["eu-west"]}     | target   | example.com
+            missing target           | {"ports":[443],"regions":["eu-west"]}                                     | target   | target
+            blocked private address  | {"target":"10.1.2.3","ports":[443],"regions":["eu-west"]}                 | target   | 10.0.0.0/8
+            bad region name          | {"target":"example.com","ports":[443],"regions":["EU West"]}              | regions  | region names
+            missing regions          | {"target":"example.com","ports":[443]}                                    | regions  | at least one region
+            timeout too long         | {"target":"example.com","ports":[443],"regions":["eu-west"],"timeoutMs":60000} | timeoutMs | between
+            unknown ip family        | {"target":"example.com","ports":[443],"regions":["eu-west"],"ipFamily":"ipv5"} | ipFamily  | ipv5
+            family mismatch          | {"target":"::1","ports":[443],"regions":["eu-west"],"ipFamily":"ipv4"}    | ipFamily | IPv6
+            """)
+    void invalidCheckIsRejectedWithAProblemNamingTheField(String name, String body, String field, String hint) {
+        given().contentType(ContentType.JSON).body(body)
+                .when().post("/api/v1/checks")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("status", equalTo(400))
+                .body("title", equalTo("Invalid request"))
+                .body("type", startsWith("https://"))
+                .body("instance", equalTo("/api/v1/checks"))
+                .body("detail", containsString(hint))
+                .body("errors.field", hasItem(field));
+    }
+
+    @Test
+    void everyWrongFieldIsReportedAtOnce() {
+        given().contentType(ContentType.JSON)
+                .body("{\"target\":\"bad host\",\"ports\":[0],\"regions\":[\"eu-west\"],\"timeoutMs\":1}")
+                .when().post("/api/v1/checks")
+                .then().statusCode(400)
+                .body("errors.field", hasItem("target"))
+                .body("errors.field", hasItem("ports"))
+                .body("errors.field", hasItem("timeoutMs"));
+    }
+
+    @Test
+    void malformedJsonIsAProblemNotAStackTrace() {
+        given().contentType(ContentType.JSON).body("{\"target\": \"example.com\", ")
+                .when().post("/api/v1/checks")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("title", equalTo("Malformed JSON"))
+                .body("detail", containsString("not valid JSON"))
+                .body("detail", not(containsString("at com.fasterxml")));
+    }
+
+    @Test
+    void wrongJsonTypeNamesTheField() {
+        given().contentType(ContentType.JSON).body("{\"target\":\"example.com\",\"ports\":443,\"regions\":[\"eu-west\"]}")
+                .when().post("/api/v1/checks")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("ports"));
+    }
+
+    @Test
+    void emptyBodyIsRejected() {
+        given().contentType(ContentType.JSON)
+                .when().post("/api/v1/checks")
+                .then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void nonJsonBodyIsUnsupportedMediaType() {
+        given().contentType(ContentType.TEXT).body("target=example.com")
+                .when().post("/api/v1/checks")
+                .then().statusCode(415)
+                .contentType("application/problem+json")
+                .body("detail", containsString("application/json"));
+    }
+
+    @Test
+    void unknownCheckIdIsNotFound() {
+        UUID id = UUID.randomUUID();
+        given().when().get("/api/v1/checks/" + id)
+                .then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("title", equalTo("Check not found"))
+                .body("detail", containsString(id.toString()));
+    }
+
+    @Test
+    void malformedCheckIdIsNotFound() {
+        given().when().get("/api/v1/checks/not-a-check")
+                .then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("detail", containsString("not-a-check"));
+    }
+
+    @Test
+    void unknownRouteIsAProblemToo() {
+        given().when().get("/api/v1/nothing-here")
+                .then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void wrongMethodIsAProblem() {
+        given().when().delete("/api/v1/checks")
+                .then().statusCode(405)
+                .contentType("application/problem+json");
+    }
+
+    @ParameterizedTest(name = "limit={0}")
+    @CsvSource({"0", "101", "ten", "-1"})
+    void listingLimitOutsideItsRangeIsRejected(String limit) {
+        given().queryParam("limit", limit)
+                .when().get("/api/v1/checks")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", hasItem("limit"));
+    }
+
+    @Test
+    void listingCursorThatIsNeitherIdNorInstantIsRejected() {
+        given().queryParam("before", "yesterday")
+                .when().get("/api/v1/checks")
+                .then().statusCode(400)
+                .body("errors.field", hasItem("before"));
+    }
+}

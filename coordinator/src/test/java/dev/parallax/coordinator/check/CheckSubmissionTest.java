@@ -1,0 +1,116 @@
+package dev.parallax.coordinator.check;
+
+import dev.parallax.common.contract.IpFamily;
+import dev.parallax.common.contract.ProbeJob;
+import dev.parallax.common.contract.WireJson;
+import dev.parallax.common.target.PortSet;
+import dev.parallax.coordinator.testinfra.Api;
+import dev.parallax.coordinator.testinfra.KafkaTestClient;
+import dev.parallax.coordinator.testinfra.RealInfrastructure;
+import dev.parallax.coordinator.testinfra.Sql;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+/** A check accepted with 202 is durable (check, region and outbox rows) and its jobs reach Kafka. */
+@QuarkusTest
+@QuarkusTestResource(RealInfrastructure.class)
+class CheckSubmissionTest {
+
+    @Inject
+    AgroalDataSource db;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Test
+    void acceptedCheckIsStoredWithPendingRegionsAndItsJobsArePublishedPerRegion() {
+        ExtractableResponse<Response> accepted = given().contentType(ContentType.JSON)
+                .body("""
+                        {"target": "127.0.0.1", "ports": [22, 443, "8000-8002", 443],
+                         "regions": ["eu-west", "us-east"], "timeoutMs": 1500}
+                        """)
+                .when().post("/api/v1/checks")
+                .then().statusCode(202)
+                .body("status", equalTo("PENDING"))
+                .body("ports", equalTo("22,443,8000-8002"))
+                .body("timeoutMs", equalTo(1500))
+                .body("ipFamily", equalTo("any"))
+                .extract();
+        UUID id = UUID.fromString(accepted.path("id"));
+        assertThat(accepted.header("Location")).as("Location of the new check").endsWith("/api/v1/checks/" + id);
+        assertThat((String) accepted.path("self")).isEqualTo(accepted.header("Location"));
+
+        List<Map<String, Object>> check = Sql.rows(db, "SELECT target, ports, port_count, status FROM checks WHERE id = ?", id);
+        assertThat(check).as("the check row").hasSize(1);
+        assertThat(check.getFirst()).containsEntry("target", "127.0.0.1").containsEntry("ports", "22,443,8000-8002")
+                .containsEntry("port_count", 5).containsEntry("status", "PENDING");
+        assertThat(Sql.rows(db, "SELECT region, status FROM region_results WHERE check_id = ? ORDER BY region", id))
+                .as("one PENDING row per region")
+                .containsExactly(Map.of("region", "eu-west", "status", "PENDING"),
+                        Map.of("region", "us-east", "status", "PENDING"));
+        assertThat(Sql.rows(db, "SELECT topic FROM outbox_events WHERE aggregate_id = ? ORDER BY topic", id))
+                .as("one outbox row per region")
+                .containsExactly(Map.of("topic", "parallax.jobs.eu-west"), Map.of("topic", "parallax.jobs.us-east"));
+
+        for (String region : List.of("eu-west", "us-east")) {
+            ConsumerRecord<String, String> record = KafkaTestClient.awaitRecords(bootstrap, "parallax.jobs." + region,
+                    id.toString(), 1, Duration.ofSeconds(30)).getFirst();
+            ProbeJob job = WireJson.read(record.value(), ProbeJob.class);
+            assertThat(job.checkId()).isEqualTo(id);
+            assertThat(job.region()).isEqualTo(region);
+            assertThat(job.target()).isEqualTo("127.0.0.1");
+            assertThat(job.ports()).isEqualTo(PortSet.of(22, 443, 8000, 8001, 8002));
+            assertThat(job.timeoutMs()).isEqualTo(1500);
+            assertThat(job.ipFamily()).isEqualTo(IpFamily.ANY);
+            assertThat(job.deadline()).isAfter(Instant.now());
+        }
+        await("outbox rows marked sent after Kafka acknowledged them").atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(Sql.count(db, "SELECT count(*) FROM outbox_events WHERE aggregate_id = ? AND sent_at IS NULL", id))
+                        .isZero());
+    }
+
+    @Test
+    void newCheckReadsBackAsPendingWithEveryRegion() {
+        UUID id = Api.submit("""
+                {"target": "Example.COM.", "ports": ["443"], "regions": ["ap-south"]}
+                """);
+
+        given().when().get("/api/v1/checks/" + id)
+                .then().statusCode(200)
+                .body("id", equalTo(id.toString()))
+                .body("target", equalTo("example.com"))
+                .body("timeoutMs", equalTo(2000))
+                .body("regions[0].region", equalTo("ap-south"))
+                .body("regions[0].status", equalTo("PENDING"))
+                .body("comparison.divergentPorts.size()", equalTo(0))
+                .body("comparison.unanswered[0]", equalTo("ap-south"));
+    }
+
+    @Test
+    void internationalisedHostnameIsStoredAsItsALabel() {
+        given().contentType(ContentType.JSON)
+                .body("{\"target\": \"bücher.example\", \"ports\": [443], \"regions\": [\"eu-west\"]}")
+                .when().post("/api/v1/checks")
+                .then().statusCode(202)
+                .body("target", equalTo("xn--bcher-kva.example"));
+    }
+}
