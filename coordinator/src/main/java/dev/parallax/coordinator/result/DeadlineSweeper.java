@@ -26,8 +26,9 @@ public class DeadlineSweeper {
         this.em = em;
     }
 
+    // Skipped while the application starts or stops: the datasource may already be gone.
     @Scheduled(every = "${parallax.checks.sweep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            identity = "deadline-sweeper")
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class, identity = "deadline-sweeper")
     @Transactional
     void sweep() {
         @SuppressWarnings("unchecked")

@@ -83,7 +83,8 @@ class CheckSubmissionTest {
             assertThat(job.ipFamily()).isEqualTo(IpFamily.ANY);
             assertThat(job.deadline()).isAfter(Instant.now());
         }
-        await("outbox rows marked sent after Kafka acknowledged them").atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+        await("outbox rows marked sent after Kafka acknowledged them, without waiting for the 60 s sweep")
+                .atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                 assertThat(Sql.count(db, "SELECT count(*) FROM outbox_events WHERE aggregate_id = ? AND sent_at IS NULL", id))
                         .isZero());
     }

@@ -1,0 +1,773 @@
+package dev.parallax.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * The whole Parallax system as real local processes: embedded PostgreSQL (or the one named by
+ * {@code PARALLAX_JDBC_URL}), a Kafka broker, the coordinator and one agent per region. Needs only a JDK ≥ 21 and
+ * a built repository ({@code ./mvnw -q -B -DskipTests package}).
+ *
+ * <pre>{@code
+ * try (LocalStack stack = LocalStack.builder().workDir(tempDir).build().start()) {
+ *     URI checks = stack.apiBaseUri().resolve("/api/v1/checks");
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>{@link #start()} cleans up after itself if a step fails, and {@link #close()} stops whatever is running in
+ * reverse order (agents, coordinator, broker, PostgreSQL) whether or not start finished. A JVM shutdown hook,
+ * registered while the stack runs, does the same on Ctrl-C. The work directory holds {@code pgdata/},
+ * {@code kafka/}, {@code logs/} and {@code run/}: the launcher's lock, held while the stack runs so that a second
+ * launcher on the same directory is refused, and pid files that let the next run end the processes a launcher
+ * killed with SIGKILL left behind.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    public static final List<String> DEFAULT_REGIONS = List.of("eu-west", "us-east", "ap-south");
+    /** Loopback only: the local stack checks the machine's own ports, which the default policy blocks. */
+    public static final String DEFAULT_ALLOW_TARGETS = "127.0.0.0/8,::1/128";
+
+    private static final Pattern REGION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    private static final Duration ORPHAN_GRACE = Duration.ofSeconds(20);
+    private static final Duration CLOSE_WAIT = Duration.ofMinutes(2);
+
+    private final Path repoRoot;
+    private final Path workDir;
+    private final List<String> regions;
+    private final int requestedCoordinatorPort;
+    private final int requestedKafkaPort;
+    private final int requestedPostgresPort;
+    private final String allowTargets;
+    private final Map<String, String> coordinatorOverrides;
+    private final Map<String, String> agentOverrides;
+    private final Consumer<String> progress;
+    private final Map<String, String> environment;
+
+    private final ReentrantLock startLock = new ReentrantLock();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final CompletableFuture<ComponentExit> unexpectedExit = new CompletableFuture<>();
+    private final Thread shutdownHook = new Thread(this::close, "parallax-local-shutdown");
+
+    // Guarded by this: what is running now. close() takes each out before stopping it, so that the exit
+    // watchers can tell a stop that was asked for from a crash.
+    private DirectoryLock workDirLock;
+    private PostgresServer postgres;
+    private KafkaBroker broker;
+    private AppProcess coordinator;
+    private final Map<String, AppProcess> agents = new LinkedHashMap<>();
+
+    private final Map<String, Integer> agentPorts = new ConcurrentHashMap<>();
+    private volatile int coordinatorPort;
+    private volatile String jdbcUrl;
+    private volatile String username;
+    private volatile String password;
+    private volatile String kafkaBootstrap;
+
+    private LocalStack(Builder b) {
+        this.repoRoot = b.repoRoot;
+        this.workDir = b.workDir;
+        this.regions = b.regions;
+        this.requestedCoordinatorPort = b.coordinatorPort;
+        this.requestedKafkaPort = b.kafkaPort;
+        this.requestedPostgresPort = b.postgresPort;
+        this.allowTargets = b.allowTargets;
+        this.coordinatorOverrides = Map.copyOf(b.coordinatorProperties);
+        this.agentOverrides = Map.copyOf(b.agentProperties);
+        this.progress = b.progress;
+        this.environment = b.environment;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts PostgreSQL, the broker, the coordinator, then the agents (in parallel), each waited for until
+     * ready. On failure everything already started is stopped before the exception leaves.
+     *
+     * @return this, for {@code try (var stack = builder.build().start())}
+     * @throws StartupException naming the component that failed, with the end of its log
+     */
+    public LocalStack start() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("a LocalStack starts once; build a new one to start again");
+        }
+        startLock.lock();
+        try {
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+            startAll();
+            return this;
+        } catch (RuntimeException | Error e) {
+            try {
+                close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        } finally {
+            startLock.unlock();
+        }
+    }
+
+    private void startAll() {
+        long begin = System.nanoTime();
+        Path brokerLibs = repoRoot.resolve("deploy/kafka-broker/target/libs");
+        Path coordinatorJar = runJar("coordinator");
+        Path agentJar = runJar("agent");
+        requireBuilt(brokerLibs, coordinatorJar, agentJar);
+        try {
+            Files.createDirectories(logsDir());
+            Files.createDirectories(runDir());
+        } catch (IOException e) {
+            throw new StartupException("stack", "cannot create " + workDir + ": " + e.getMessage(), e);
+        }
+        adoptWorkDirLock(DirectoryLock.acquire(runDir().resolve("launcher.lock"), "stack"));
+        reapOrphanApps();
+
+        coordinatorPort = requestedCoordinatorPort == 0 ? Processes.freePort() : requestedCoordinatorPort;
+        if (!Processes.portIsFree(coordinatorPort)) {
+            throw new StartupException("coordinator", "port " + coordinatorPort
+                    + " on 127.0.0.1 is already in use; choose another API port");
+        }
+
+        long t = System.nanoTime();
+        PostgresServer pg = PostgresServer.fromEnvironment(environment).orElse(null);
+        if (pg == null) {
+            ensureOpen();
+            pg = PostgresServer.start(workDir.resolve("pgdata"), requestedPostgresPort, logFile("postgres"));
+        }
+        adoptPostgres(pg);
+        jdbcUrl = pg.jdbcUrl();
+        username = pg.username();
+        password = pg.password();
+        progress.accept((pg.isEmbedded() ? "PostgreSQL ready on " : "using PostgreSQL at ") + jdbcUrl + since(t));
+
+        t = System.nanoTime();
+        ensureOpen();
+        KafkaBroker kafka = KafkaBroker.launch(brokerLibs, workDir.resolve("kafka"), requestedKafkaPort, 0,
+                logFile("kafka"));
+        adoptBroker(kafka);
+        kafka.awaitReady(KafkaBroker.DEFAULT_READY_TIMEOUT);
+        kafkaBootstrap = kafka.bootstrapServers();
+        progress.accept("Kafka broker ready on " + kafkaBootstrap + since(t));
+
+        t = System.nanoTime();
+        ensureOpen();
+        AppProcess app = AppProcess.launch("coordinator", coordinatorJar, coordinatorPort, coordinatorProperties(),
+                logFile("coordinator"));
+        adoptCoordinator(app);
+        app.awaitReady(AppProcess.DEFAULT_READY_TIMEOUT);
+        progress.accept("coordinator ready on " + apiBaseUri() + since(t));
+
+        t = System.nanoTime();
+        startAgents(agentJar, regions);
+        progress.accept("agents ready for " + String.join(", ", regions) + since(t));
+        progress.accept("stack up" + since(begin));
+    }
+
+    private void startAgents(Path agentJar, List<String> toStart) {
+        // Virtual threads: each task mostly waits on a child JVM, and the JVMs' startup overlaps on the CPUs.
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> pending = new ArrayList<>();
+            for (String region : toStart) {
+                pending.add(pool.submit(() -> launchAgent(agentJar, region)));
+            }
+            RuntimeException failure = null;
+            for (Future<?> f : pending) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    RuntimeException cause = e.getCause() instanceof RuntimeException r ? r
+                            : new StartupException("agents", e.getCause().toString(), e.getCause());
+                    if (failure == null) {
+                        failure = cause;
+                    } else {
+                        failure.addSuppressed(cause);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StartupException("agents", "interrupted while starting agents", e);
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    private void launchAgent(Path agentJar, String region) {
+        ensureOpen();
+        int port = agentPorts.computeIfAbsent(region, r -> Processes.freePort());
+        AppProcess agent = AppProcess.launch(agentComponent(region), agentJar, port, agentProperties(region, port),
+                logFile(agentComponent(region)));
+        adoptAgent(region, agent);
+        agent.awaitReady(AppProcess.DEFAULT_READY_TIMEOUT);
+    }
+
+    /** Root of the coordinator, {@code http://127.0.0.1:<port>} without a trailing slash; the API is under /api/v1. */
+    public URI apiBaseUri() {
+        return URI.create("http://127.0.0.1:" + coordinatorPort());
+    }
+
+    /** The coordinator's HTTP port (the one asked for, or the free one picked by {@link #start()}). */
+    public int coordinatorPort() {
+        requireStarted();
+        return coordinatorPort;
+    }
+
+    /** {@code 127.0.0.1:<port>} of the broker. */
+    public String kafkaBootstrap() {
+        requireStarted();
+        return kafkaBootstrap;
+    }
+
+    public String jdbcUrl() {
+        requireStarted();
+        return jdbcUrl;
+    }
+
+    public String username() {
+        requireStarted();
+        return username;
+    }
+
+    public String password() {
+        requireStarted();
+        return password;
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    public Path repoRoot() {
+        return repoRoot;
+    }
+
+    public List<String> regions() {
+        return regions;
+    }
+
+    /**
+     * {@code <workDir>/logs/<component>.log} for {@code postgres}, {@code kafka}, {@code coordinator} or
+     * {@code agent-<region>}; the previous run's log is kept beside it as {@code <component>.log.1}.
+     */
+    public Path logFile(String component) {
+        boolean known = switch (component) {
+            case "postgres", "kafka", "coordinator" -> true;
+            default -> component.startsWith("agent-") && regions.contains(component.substring("agent-".length()));
+        };
+        if (!known) {
+            throw new IllegalArgumentException("no component " + component + "; known: postgres, kafka, coordinator, "
+                    + String.join(", ", regions.stream().map(LocalStack::agentComponent).toList()));
+        }
+        return logsDir().resolve(component + ".log");
+    }
+
+    /** The HTTP port of the region's agent (kept across {@link #stopAgent}/{@link #startAgent}). */
+    public int agentHttpPort(String region) {
+        requireRegion(region);
+        Integer port = agentPorts.get(region);
+        if (port == null) {
+            throw new IllegalStateException("agent " + region + " was never started");
+        }
+        return port;
+    }
+
+    public synchronized boolean isAgentRunning(String region) {
+        requireRegion(region);
+        AppProcess agent = agents.get(region);
+        return agent != null && agent.isAlive();
+    }
+
+    /** Stops the region's agent (SIGTERM, as a crash or a scale-down would); a no-op if it is not running. */
+    public void stopAgent(String region) {
+        requireRegion(region);
+        AppProcess agent;
+        synchronized (this) {
+            agent = agents.remove(region);
+        }
+        if (agent != null) {
+            agent.close();
+            Processes.deletePidFile(pidFile(agentComponent(region)));
+            progress.accept("agent " + region + " stopped");
+        }
+    }
+
+    /** Starts the region's agent again (same id and port) and waits until it is ready; a no-op if it runs. */
+    public void startAgent(String region) {
+        requireRegion(region);
+        requireStarted();
+        if (isAgentRunning(region)) {
+            return;
+        }
+        launchAgent(runJar("agent"), region);
+        progress.accept("agent " + region + " started");
+    }
+
+    /**
+     * The running components and their processes, in start order: {@code postgres} (the postmaster; absent
+     * for an external server), {@code kafka}, {@code coordinator}, {@code agent-<region>}.
+     */
+    public synchronized Map<String, ProcessHandle> processes() {
+        Map<String, ProcessHandle> running = new LinkedHashMap<>();
+        if (postgres != null) {
+            postgres.process().ifPresent(p -> running.put("postgres", p));
+        }
+        if (broker != null) {
+            running.put("kafka", broker.process());
+        }
+        if (coordinator != null) {
+            running.put("coordinator", coordinator.process());
+        }
+        agents.forEach((region, agent) -> running.put(agent.name(), agent.process()));
+        return running;
+    }
+
+    /**
+     * Completes when a component exits that nobody asked to stop (not through {@link #close()} or
+     * {@link #stopAgent}); the launcher uses it to shut down and report which one died.
+     */
+    public CompletableFuture<ComponentExit> unexpectedExit() {
+        return unexpectedExit;
+    }
+
+    /** A component that ended on its own. */
+    public record ComponentExit(String component, String detail, Path logFile) {
+    }
+
+    /**
+     * Stops agents, coordinator, broker and PostgreSQL, in that order and each bounded in time; safe to call
+     * at any moment, more than once, and from any thread (a second caller waits for the first).
+     */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            awaitClosed();
+            return;
+        }
+        try {
+            if (started.get()) {
+                progress.accept("stopping the stack");
+            }
+            stopAll();
+            // A start() running in another thread (Ctrl-C during startup) fails soon once its component is gone;
+            // whatever it launched meanwhile is refused by adopt*, so wait for it and sweep once more.
+            if (!startLock.isHeldByCurrentThread()) {
+                try {
+                    if (startLock.tryLock(60, TimeUnit.SECONDS)) {
+                        startLock.unlock();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                stopAll();
+            }
+            if (started.get()) {
+                progress.accept("stack stopped");
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                // Already shutting down, or never registered: nothing to remove.
+            }
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    private void stopAll() {
+        List<AppProcess> agentsToStop;
+        AppProcess coordinatorToStop;
+        KafkaBroker brokerToStop;
+        PostgresServer postgresToStop;
+        DirectoryLock lockToRelease;
+        synchronized (this) {
+            agentsToStop = new ArrayList<>(agents.values());
+            agents.clear();
+            coordinatorToStop = coordinator;
+            coordinator = null;
+            brokerToStop = broker;
+            broker = null;
+            postgresToStop = postgres;
+            postgres = null;
+            lockToRelease = workDirLock;
+            workDirLock = null;
+        }
+        // Agents in parallel: each takes a second or two to leave its consumer group, and they are independent.
+        List<CompletableFuture<Void>> stopping = agentsToStop.stream()
+                .map(agent -> CompletableFuture.runAsync(() -> stopQuietly(agent.name(), agent)))
+                .toList();
+        stopping.forEach(CompletableFuture::join);
+        stopQuietly("coordinator", coordinatorToStop);
+        stopQuietly("kafka", brokerToStop);
+        stopQuietly("postgres", postgresToStop);
+        // Last: until everything above is gone, a new launcher must not take these processes for orphans.
+        if (lockToRelease != null) {
+            lockToRelease.close();
+        }
+    }
+
+    private void stopQuietly(String component, AutoCloseable running) {
+        if (running == null) {
+            return;
+        }
+        try {
+            running.close();
+        } catch (Exception e) {
+            progress.accept("could not stop " + component + ": " + e);
+        }
+        if (component.equals("coordinator") || component.startsWith("agent-")) {
+            Processes.deletePidFile(pidFile(component));
+        }
+    }
+
+    private void awaitClosed() {
+        try {
+            closed.await(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private synchronized void adoptWorkDirLock(DirectoryLock lock) {
+        refuseIfClosing("stack", lock);
+        workDirLock = lock;
+    }
+
+    private synchronized void adoptPostgres(PostgresServer pg) {
+        refuseIfClosing("postgres", pg);
+        postgres = pg;
+        pg.process().ifPresent(p -> watch("postgres", p.onExit().thenApply(h -> "postmaster exited"),
+                () -> postgres == pg));
+    }
+
+    private synchronized void adoptBroker(KafkaBroker kafka) {
+        refuseIfClosing("kafka", kafka);
+        broker = kafka;
+        watch("kafka", kafka.onExit().thenApply(LocalStack::describeExit), () -> broker == kafka);
+    }
+
+    private synchronized void adoptCoordinator(AppProcess app) {
+        refuseIfClosing("coordinator", app);
+        coordinator = app;
+        writePidFile("coordinator", app);
+        watch("coordinator", app.onExit().thenApply(LocalStack::describeExit), () -> coordinator == app);
+    }
+
+    private synchronized void adoptAgent(String region, AppProcess agent) {
+        refuseIfClosing(agent.name(), agent);
+        agents.put(region, agent);
+        writePidFile(agent.name(), agent);
+        watch(agent.name(), agent.onExit().thenApply(LocalStack::describeExit),
+                () -> agents.get(region) == agent);
+    }
+
+    private void refuseIfClosing(String component, AutoCloseable running) {
+        if (closing.get()) {
+            stopQuietly(component, running);
+            throw new StartupException(component, "the stack was closed while it was starting");
+        }
+    }
+
+    private void watch(String component, CompletableFuture<String> exit, BooleanSupplier current) {
+        exit.thenAccept(detail -> {
+            boolean unexpected;
+            synchronized (this) {
+                unexpected = !closing.get() && current.getAsBoolean();
+            }
+            if (unexpected) {
+                unexpectedExit.complete(new ComponentExit(component, detail, logsDir().resolve(component + ".log")));
+            }
+        });
+    }
+
+    private void writePidFile(String component, AppProcess app) {
+        try {
+            Processes.writePidFile(pidFile(component), app.process());
+        } catch (IOException e) {
+            progress.accept("could not write " + pidFile(component) + ": " + e.getMessage());
+        }
+    }
+
+    private void reapOrphanApps() {
+        try (DirectoryStream<Path> pidFiles = Files.newDirectoryStream(runDir(), "*.pid")) {
+            for (Path pidFile : pidFiles) {
+                Processes.reapOrphan(pidFile, ORPHAN_GRACE).ifPresent(pid -> progress.accept("stopped orphaned "
+                        + pidFile.getFileName().toString().replace(".pid", "") + " (pid " + pid
+                        + ") left by an earlier run"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Map<String, String> coordinatorProperties() {
+        Map<String, String> p = new LinkedHashMap<>();
+        // Loopback only: with loopback targets allowed, an API reachable from the network would let anyone
+        // there probe this machine's own ports.
+        p.put("quarkus.http.host", "127.0.0.1");
+        p.put("quarkus.http.port", Integer.toString(coordinatorPort));
+        p.put("quarkus.datasource.jdbc.url", jdbcUrl);
+        p.put("quarkus.datasource.username", username);
+        p.put("quarkus.datasource.password", password);
+        p.put("kafka.bootstrap.servers", kafkaBootstrap);
+        p.put("parallax.regions.known", String.join(",", regions));
+        p.put("parallax.targets.allow", allowTargets);
+        p.putAll(coordinatorOverrides);
+        return p;
+    }
+
+    private Map<String, String> agentProperties(String region, int port) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("quarkus.http.host", "127.0.0.1");
+        p.put("quarkus.http.port", Integer.toString(port));
+        p.put("kafka.bootstrap.servers", kafkaBootstrap);
+        p.put("parallax.agent.region", region);
+        p.put("parallax.agent.id", region + "-1");
+        p.put("parallax.targets.allow", allowTargets);
+        p.putAll(agentOverrides);
+        return p;
+    }
+
+    private void requireBuilt(Path brokerLibs, Path... jars) {
+        List<String> missing = new ArrayList<>();
+        if (!KafkaBroker.hasBrokerJars(brokerLibs)) {
+            missing.add(brokerLibs + " (Kafka broker jars)");
+        }
+        for (Path jar : jars) {
+            if (!Files.isRegularFile(jar)) {
+                missing.add(jar.toString());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new StartupException("stack", "not built: " + String.join(", ", missing)
+                    + "; run `./mvnw -q -B -DskipTests package` in " + repoRoot);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closing.get()) {
+            throw new StartupException("stack", "closed while starting");
+        }
+    }
+
+    private void requireStarted() {
+        if (!started.get()) {
+            throw new IllegalStateException("the stack has not been started");
+        }
+    }
+
+    private void requireRegion(String region) {
+        if (!regions.contains(region)) {
+            throw new IllegalArgumentException("unknown region " + region + "; this stack runs " + regions);
+        }
+    }
+
+    private Path runJar(String module) {
+        return repoRoot.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    private Path logsDir() {
+        return workDir.resolve("logs");
+    }
+
+    private Path runDir() {
+        return workDir.resolve("run");
+    }
+
+    private Path pidFile(String component) {
+        return runDir().resolve(component + ".pid");
+    }
+
+    /** Java reports a child killed by signal N as exit code 128 + N. */
+    static String describeExit(int code) {
+        return code > 128 && code < 160
+                ? "exited with code " + code + ", killed by signal " + (code - 128)
+                : "exited with code " + code;
+    }
+
+    private static String agentComponent(String region) {
+        return "agent-" + region;
+    }
+
+    private static String since(long startNanos) {
+        return String.format(" (%.1f s)", (System.nanoTime() - startNanos) / 1e9);
+    }
+
+    /** Configures a {@link LocalStack}; every setting has a default. */
+    public static final class Builder {
+
+        private Path repoRoot;
+        private Path workDir;
+        private List<String> regions = DEFAULT_REGIONS;
+        private int coordinatorPort;
+        private int kafkaPort;
+        private int postgresPort;
+        private String allowTargets = DEFAULT_ALLOW_TARGETS;
+        private Map<String, String> coordinatorProperties = Map.of();
+        private Map<String, String> agentProperties = Map.of();
+        private Consumer<String> progress = line -> System.err.println("[parallax-local] " + line);
+        private Map<String, String> environment = System.getenv();
+
+        private Builder() {
+        }
+
+        /**
+         * The repository whose built artifacts are run. Default: the system property {@code parallax.repo.root},
+         * else the first directory holding {@code deploy/kafka-broker/pom.xml} above this library's jar or above
+         * the current directory.
+         */
+        public Builder repoRoot(Path repoRoot) {
+            this.repoRoot = repoRoot;
+            return this;
+        }
+
+        /** Holds pgdata/, kafka/, logs/ and run/, reused across runs. Default: a new temporary directory. */
+        public Builder workDir(Path workDir) {
+            this.workDir = workDir;
+            return this;
+        }
+
+        /** One agent per region. Default: eu-west, us-east, ap-south. */
+        public Builder regions(List<String> regions) {
+            this.regions = List.copyOf(regions);
+            return this;
+        }
+
+        /** The API port; 0 (the default) picks a free one. */
+        public Builder coordinatorPort(int port) {
+            this.coordinatorPort = port;
+            return this;
+        }
+
+        /** The broker's client port; 0 (the default) picks a free one. */
+        public Builder kafkaPort(int port) {
+            this.kafkaPort = port;
+            return this;
+        }
+
+        /** The embedded PostgreSQL port; 0 (the default) picks a free one. */
+        public Builder postgresPort(int port) {
+            this.postgresPort = port;
+            return this;
+        }
+
+        /** CIDRs the coordinator and agents may probe despite the blocked ranges. Default: loopback. */
+        public Builder allowTargets(String allowTargets) {
+            this.allowTargets = Objects.requireNonNull(allowTargets);
+            return this;
+        }
+
+        /** Extra or overriding system properties for the coordinator (not {@code quarkus.http.port}). */
+        public Builder coordinatorProperties(Map<String, String> properties) {
+            this.coordinatorProperties = Map.copyOf(properties);
+            return this;
+        }
+
+        /** Extra or overriding system properties for every agent (not {@code quarkus.http.port}). */
+        public Builder agentProperties(Map<String, String> properties) {
+            this.agentProperties = Map.copyOf(properties);
+            return this;
+        }
+
+        /** Receives one line per startup step. Default: stderr with a {@code [parallax-local]} prefix. */
+        public Builder progress(Consumer<String> progress) {
+            this.progress = Objects.requireNonNull(progress);
+            return this;
+        }
+
+        /** Where {@code PARALLAX_JDBC_URL} and friends are read. Default: the process environment. */
+        public Builder environment(Map<String, String> environment) {
+            this.environment = Map.copyOf(environment);
+            return this;
+        }
+
+        /** Validates the settings; nothing is started until {@link LocalStack#start()}. */
+        public LocalStack build() {
+            if (regions.isEmpty()) {
+                throw new IllegalArgumentException("at least one region is needed");
+            }
+            if (new LinkedHashSet<>(regions).size() != regions.size()) {
+                throw new IllegalArgumentException("duplicate region in " + regions);
+            }
+            for (String region : regions) {
+                if (!REGION.matcher(region).matches()) {
+                    throw new IllegalArgumentException("bad region name '" + region
+                            + "': use letters, digits, '.', '_' or '-' (it becomes part of a Kafka topic name)");
+                }
+            }
+            for (int port : List.of(coordinatorPort, kafkaPort, postgresPort)) {
+                if (port < 0 || port > 65535) {
+                    throw new IllegalArgumentException("port out of range: " + port);
+                }
+            }
+            if (repoRoot == null) {
+                repoRoot = findRepoRoot().orElseThrow(() -> new IllegalStateException(
+                        "cannot find the Parallax repository: set repoRoot(...) or -Dparallax.repo.root"));
+            }
+            repoRoot = repoRoot.toAbsolutePath().normalize();
+            try {
+                workDir = workDir == null ? Files.createTempDirectory("parallax-local-")
+                        : Files.createDirectories(workDir.toAbsolutePath().normalize());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the work directory", e);
+            }
+            return new LocalStack(this);
+        }
+
+        private static Optional<Path> findRepoRoot() {
+            String property = System.getProperty("parallax.repo.root");
+            if (property != null && !property.isBlank()) {
+                return Optional.of(Path.of(property));
+            }
+            List<Path> starts = new ArrayList<>();
+            try {
+                var source = LocalStack.class.getProtectionDomain().getCodeSource();
+                if (source != null) {
+                    starts.add(Path.of(source.getLocation().toURI()));
+                }
+            } catch (URISyntaxException | RuntimeException e) {
+                // Not loaded from a file (unusual class loader): the current directory is still tried.
+            }
+            starts.add(Path.of("").toAbsolutePath());
+            for (Path start : starts) {
+                for (Path dir = start.toAbsolutePath(); dir != null; dir = dir.getParent()) {
+                    if (Files.isRegularFile(dir.resolve("deploy/kafka-broker/pom.xml"))) {
+                        return Optional.of(dir);
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.parallax.local;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Command line entry point: starts the local stack, prints how to use it, and runs until Ctrl-C. */
+public final class LocalStackMain {
+
+    static final int EXIT_USAGE = 2;
+
+    private static final String USAGE = """
+            Usage: java -jar deploy/local/target/parallax-local.jar [options]
+                   ./run-local.sh [--no-build] [options]
+
+            Runs Parallax on this machine without Docker: PostgreSQL, a Kafka broker, the coordinator and one
+            agent per region, each as its own process. Data is kept in the data directory between runs.
+
+            Options:
+              --regions a,b,c   regions, one agent each (default: eu-west,us-east,ap-south)
+              --port N          HTTP port of the API (default: 8080)
+              --data DIR        data and log directory (default: .parallax/local under the current directory)
+              --help            show this help
+
+            Environment:
+              PARALLAX_JDBC_URL, PARALLAX_JDBC_USER, PARALLAX_JDBC_PASSWORD
+                                use this PostgreSQL instead of the embedded one
+            """;
+
+    private LocalStackMain() {
+    }
+
+    /** What the command line asked for. */
+    record Options(List<String> regions, int port, Path dataDir, boolean help) {
+    }
+
+    /** A command line that cannot be run; the message is meant for the user. */
+    static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    public static void main(String[] args) {
+        // Before any logger exists: zonky reports every initdb/pg_ctl step at INFO, which would bury the banner.
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        Options options;
+        try {
+            options = parse(args);
+        } catch (UsageException e) {
+            System.err.println("parallax-local: " + e.getMessage());
+            System.err.println("Try --help.");
+            System.exit(EXIT_USAGE);
+            return;
+        }
+        if (options.help()) {
+            System.out.print(USAGE);
+            return;
+        }
+        System.exit(run(options));
+    }
+
+    static Options parse(String[] args) throws UsageException {
+        List<String> regions = LocalStack.DEFAULT_REGIONS;
+        int port = 8080;
+        Path dataDir = Path.of(".parallax", "local");
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String name = arg;
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                name = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            }
+            switch (name) {
+                case "--help", "-h" -> {
+                    return new Options(regions, port, dataDir, true);
+                }
+                case "--regions" -> {
+                    value = value != null ? value : next(args, ++i, name);
+                    regions = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+                    if (regions.isEmpty()) {
+                        throw new UsageException("--regions needs at least one region");
+                    }
+                }
+                case "--port" -> {
+                    value = value != null ? value : next(args, ++i, name);
+                    try {
+                        port = Integer.parseInt(value);
+                    } catch (NumberFormatException e) {
+                        throw new UsageException("--port needs a number, not '" + value + "'");
+                    }
+                    if (port < 1 || port > 65535) {
+                        throw new UsageException("--port must be between 1 and 65535");
+                    }
+                }
+                case "--data" -> {
+                    value = value != null ? value : next(args, ++i, name);
+                    if (value.isBlank()) {
+                        throw new UsageException("--data needs a directory");
+                    }
+                    dataDir = Path.of(value);
+                }
+                default -> throw new UsageException("unknown argument '" + arg + "'");
+            }
+        }
+        return new Options(regions, port, dataDir, false);
+    }
+
+    private static String next(String[] args, int i, String option) throws UsageException {
+        if (i >= args.length || args[i].startsWith("--")) {
+            throw new UsageException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int run(Options options) {
+        PrintStream out = System.out;
+        LocalStack stack;
+        try {
+            stack = LocalStack.builder()
+                    .regions(options.regions())
+                    .coordinatorPort(options.port())
+                    .workDir(options.dataDir())
+                    .progress(line -> out.println("  " + line))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            System.err.println("parallax-local: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (RuntimeException e) {
+            System.err.println("parallax-local: " + e.getMessage());
+            return 1;
+        }
+        out.println("Starting the Parallax local stack in " + stack.workDir());
+        try {
+            stack.start();
+        } catch (StartupException e) {
+            System.err.println("parallax-local: could not start " + e.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
+            System.err.println("parallax-local: could not start: " + e);
+            return 1;
+        }
+        printBanner(out, stack, options);
+
+        LocalStack.ComponentExit exit = stack.unexpectedExit().join();
+        System.err.println();
+        System.err.println("parallax-local: " + exit.component() + " stopped unexpectedly (" + exit.detail()
+                + "); stopping everything else.");
+        System.err.println(Processes.tail(exit.logFile()));
+        stack.close();
+        return 1;
+    }
+
+    private static String kafkaPort(LocalStack stack) {
+        String bootstrap = stack.kafkaBootstrap();
+        return bootstrap.substring(bootstrap.lastIndexOf(':') + 1);
+    }
+
+    private static void printBanner(PrintStream out, LocalStack stack, Options options) {
+        String api = "http://localhost:" + stack.coordinatorPort();
+        String regionsJson = options.regions().stream().map(r -> "\"" + r + "\"").collect(Collectors.joining(","));
+        out.println();
+        out.println("Parallax is running.");
+        out.println("  API          " + api + "/api/v1   (regions: " + String.join(", ", options.regions()) + ")");
+        out.println("  Kafka        " + stack.kafkaBootstrap());
+        out.println("  PostgreSQL   " + stack.jdbcUrl() + "   (user " + stack.username() + ")");
+        out.println("  Logs         " + stack.workDir().resolve("logs"));
+        out.println();
+        // The example probes the stack's own listeners: ports this launcher opened, so trying it touches
+        // nothing else on the machine, and both answer OPEN from every region.
+        out.println("Check two ports of this machine (the API and Kafka) from every region:");
+        out.println("  curl -s -X POST " + api + "/api/v1/checks -H 'Content-Type: application/json' \\");
+        out.println("       -d '{\"target\":\"127.0.0.1\",\"ports\":[" + stack.coordinatorPort() + ","
+                + kafkaPort(stack) + "],\"regions\":[" + regionsJson + "]}'");
+        out.println("then read the result at the Location it answers:  curl -s " + api + "/api/v1/checks/<id>");
+        out.println();
+        out.println("Press Ctrl-C to stop.");
+    }
+}

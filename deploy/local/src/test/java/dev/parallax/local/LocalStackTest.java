@@ -1,0 +1,180 @@
+package dev.parallax.local;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The stack's orchestration with real PostgreSQL and Kafka, and {@link FakeQuarkusApp} in place of the
+ * coordinator and agents (their own tests live in their modules; deploy/e2e runs the real ones).
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class LocalStackTest {
+
+    @TempDir
+    Path tmp;
+
+    @AfterEach
+    void unlinkBrokerLibs() throws IOException {
+        // Before @TempDir cleanup, which would warn about a link pointing out of the temporary directory.
+        Files.deleteIfExists(tmp.resolve("repo/deploy/kafka-broker/target/libs"));
+    }
+
+    @Test
+    void unbuiltRepositoryFailsBeforeStartingAnything() {
+        LocalStack stack = LocalStack.builder().repoRoot(tmp.resolve("repo")).workDir(tmp.resolve("work"))
+                .environment(Map.of()).progress(line -> { }).build();
+        assertThatThrownBy(stack::start)
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("not built")
+                .hasMessageContaining("Kafka broker jars")
+                .hasMessageContaining("coordinator/target/quarkus-app/quarkus-run.jar")
+                .hasMessageContaining("agent/target/quarkus-app/quarkus-run.jar")
+                .hasMessageContaining("./mvnw -q -B -DskipTests package");
+        assertThat(tmp.resolve("work/pgdata")).doesNotExist();
+    }
+
+    @Test
+    void badSettingsAreRefusedAtBuild() {
+        assertThatThrownBy(() -> LocalStack.builder().repoRoot(tmp).regions(List.of("eu west")).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("eu west");
+        assertThatThrownBy(() -> LocalStack.builder().repoRoot(tmp).regions(List.of("a", "a")).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("duplicate");
+        assertThatThrownBy(() -> LocalStack.builder().repoRoot(tmp).regions(List.of()).build())
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void runsEveryComponentWiresThemAndStopsThemAll() throws Exception {
+        Path repo = fakeRepo();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Map<String, ProcessHandle> running;
+        try (LocalStack stack = LocalStack.builder().repoRoot(repo).workDir(tmp.resolve("work"))
+                .regions(List.of("eu-west", "us-east")).environment(Map.of()).progress(lines::add)
+                .build().start()) {
+            running = stack.processes();
+            assertThat(running).containsOnlyKeys("postgres", "kafka", "coordinator", "agent-eu-west", "agent-us-east");
+            assertThat(running.values()).allMatch(ProcessHandle::isAlive);
+            assertThat(get(stack.apiBaseUri().resolve("/q/health/ready"))).isEqualTo(200);
+
+            assertThat(Files.readString(stack.logFile("coordinator"))).contains(
+                    "property quarkus.http.host=127.0.0.1",
+                    "property quarkus.http.port=" + stack.coordinatorPort(),
+                    "property quarkus.datasource.jdbc.url=" + stack.jdbcUrl(),
+                    "property quarkus.datasource.username=" + stack.username(),
+                    "property kafka.bootstrap.servers=" + stack.kafkaBootstrap(),
+                    "property parallax.regions.known=eu-west,us-east",
+                    "property parallax.targets.allow=127.0.0.0/8,::1/128");
+            assertThat(Files.readString(stack.logFile("agent-us-east"))).contains(
+                    "property quarkus.http.port=" + stack.agentHttpPort("us-east"),
+                    "property kafka.bootstrap.servers=" + stack.kafkaBootstrap(),
+                    "property parallax.agent.region=us-east",
+                    "property parallax.agent.id=us-east-1",
+                    "property parallax.targets.allow=127.0.0.0/8,::1/128");
+            assertThat(tmp.resolve("work/run/coordinator.pid")).exists();
+
+            LocalStack second = LocalStack.builder().repoRoot(repo).workDir(tmp.resolve("work"))
+                    .environment(Map.of()).progress(line -> { }).build();
+            assertThatThrownBy(second::start).isInstanceOf(StartupException.class)
+                    .hasMessageContaining("in use by another launcher (pid " + ProcessHandle.current().pid() + ")");
+            assertThat(running.values()).as("a refused launcher touches nothing").allMatch(ProcessHandle::isAlive);
+
+            stack.stopAgent("us-east");
+            assertThat(stack.isAgentRunning("us-east")).isFalse();
+            assertThat(running.get("agent-us-east").isAlive()).isFalse();
+            stack.startAgent("us-east");
+            assertThat(stack.isAgentRunning("us-east")).isTrue();
+            assertThat(stack.unexpectedExit()).as("asked-for stops are not crashes").isNotDone();
+
+            int crashingPort = stack.agentHttpPort("eu-west");
+            get(URI.create("http://127.0.0.1:" + crashingPort + "/exit"));
+            LocalStack.ComponentExit exit = stack.unexpectedExit().get(20, TimeUnit.SECONDS);
+            assertThat(exit.component()).isEqualTo("agent-eu-west");
+            assertThat(exit.detail()).isEqualTo("exited with code 3");
+            assertThat(exit.logFile()).isEqualTo(stack.logFile("agent-eu-west"));
+            running = stack.processes();
+        }
+        assertThat(running.values()).allMatch(Processes::isGone);
+        try (Stream<Path> files = Files.list(tmp.resolve("work/run"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(name -> name.endsWith(".pid"));
+        }
+        assertThat(lines).anyMatch(l -> l.startsWith("stack up"));
+    }
+
+    @Test
+    void failedStartStopsWhatAlreadyRuns() throws Exception {
+        Path repo = fakeRepo();
+        Path work = tmp.resolve("work");
+        LocalStack stack = LocalStack.builder().repoRoot(repo).workDir(work).regions(List.of("eu-west"))
+                .agentProperties(Map.of("fake.fail", "true")).environment(Map.of()).progress(line -> { }).build();
+        assertThatThrownBy(stack::start)
+                .isInstanceOfSatisfying(StartupException.class,
+                        e -> assertThat(e.component()).isEqualTo("agent-eu-west"))
+                .hasMessageContaining("exited with code 1 before it was ready")
+                .hasMessageContaining("fake startup failure");
+        assertThat(stack.processes()).isEmpty();
+        assertThat(processesMentioning(work)).as("no broker or postgres left on " + work).isEmpty();
+        assertThat(processesMentioning(repo)).as("no app left from " + repo).isEmpty();
+        assertThat(work.resolve("pgdata/postmaster.pid")).doesNotExist();
+    }
+
+    private static List<String> processesMentioning(Path path) {
+        return ProcessHandle.allProcesses()
+                .filter(ProcessHandle::isAlive)
+                .map(p -> p.info().commandLine().orElse(""))
+                .filter(cmd -> cmd.contains(path.toString()))
+                .toList();
+    }
+
+    /** A repository layout whose "apps" are manifest-only jars that run {@link FakeQuarkusApp}. */
+    private Path fakeRepo() throws IOException, URISyntaxException {
+        Path repo = tmp.resolve("repo");
+        Path libs = repo.resolve("deploy/kafka-broker/target/libs");
+        Files.createDirectories(libs.getParent());
+        Files.createSymbolicLink(libs, TestRepo.brokerLibs());
+        Path testClasses = Path.of(FakeQuarkusApp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        for (String module : List.of("coordinator", "agent")) {
+            Path jar = repo.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+            Files.createDirectories(jar.getParent());
+            Manifest manifest = new Manifest();
+            manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+            manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, FakeQuarkusApp.class.getName());
+            manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, testClasses.toUri().toString());
+            try (OutputStream out = Files.newOutputStream(jar);
+                 JarOutputStream ignored = new JarOutputStream(out, manifest)) {
+                // The manifest is the whole jar.
+            }
+        }
+        return repo;
+    }
+
+    private static int get(URI uri) throws IOException, InterruptedException {
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        }
+    }
+}
