@@ -11,41 +11,8 @@ die() {
   exit 1
 }
 
-# Prints the major version of the java binary $1 (8 for "1.8"), or nothing if it does not run.
-java_major() {
-  local spec
-  spec="$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n 1)" || return 0
-  spec="${spec#1.}"
-  echo "${spec%%.*}"
-}
-
-is_jdk21() {
-  local major
-  [[ -x "$1" ]] || return 1
-  major="$(java_major "$1")"
-  [[ -n "$major" && "$major" =~ ^[0-9]+$ && "$major" -ge 21 ]]
-}
-
-find_java() {
-  if [[ -n "${JAVA_HOME:-}" ]] && is_jdk21 "$JAVA_HOME/bin/java"; then
-    echo "$JAVA_HOME/bin/java"
-    return
-  fi
-  if command -v java > /dev/null && is_jdk21 "$(command -v java)"; then
-    command -v java
-    return
-  fi
-  local best="" best_major=0 candidate major
-  for candidate in /usr/lib/jvm/*/bin/java; do
-    [[ -x "$candidate" ]] || continue
-    major="$(java_major "$candidate")"
-    if [[ "$major" =~ ^[0-9]+$ && "$major" -ge 21 && "$major" -gt "$best_major" ]]; then
-      best="$candidate"
-      best_major="$major"
-    fi
-  done
-  [[ -n "$best" ]] && echo "$best"
-}
+# shellcheck source=deploy/find-jdk.sh
+source "$root/deploy/find-jdk.sh"
 
 build=true
 help=false
@@ -58,10 +25,9 @@ for arg in "$@"; do
   esac
 done
 
-java="$(find_java)" || true
-[[ -n "$java" ]] || die "no JDK 21 or newer found (looked at JAVA_HOME, java on the PATH and /usr/lib/jvm/*).
-Install one (e.g. apt-get install openjdk-21-jdk-headless) or set JAVA_HOME to it."
-java_home="$(cd "$(dirname "$java")/.." && pwd)"
+parallax_find_jdk || die "cannot run without a JDK 21 or newer"
+java="$PARALLAX_JAVA"
+java_home="$PARALLAX_JAVA_HOME"
 
 if $help && [[ -f "$jar" ]]; then
   build=false
@@ -72,4 +38,6 @@ if $build; then
 fi
 [[ -f "$jar" ]] || die "$jar is missing: run without --no-build"
 
-exec "$java" -jar "$jar" "${args[@]+"${args[@]}"}"
+# A plain class path rather than a manifest Class-Path: the e2e tests put this jar on their own class path,
+# where manifest entries would load every library twice.
+exec "$java" -cp "$jar:$root/deploy/local/target/lib/*" dev.parallax.local.LocalStackMain "${args[@]+"${args[@]}"}"
