@@ -64,7 +64,6 @@ public class OutboxPublisher {
             acks.add(send(event));
         }
         long waitUntil = System.nanoTime() + config.sendTimeout().toNanos();
-        Instant now = Instant.now();
         int sent = 0;
         int failed = 0;
         for (int i = 0; i < batch.size(); i++) {
@@ -72,7 +71,7 @@ public class OutboxPublisher {
             String error = awaitAck(acks.get(i), waitUntil);
             event.attempts++;
             if (error == null) {
-                event.sentAt = now;
+                event.sentAt = Instant.now();
                 event.lastError = null;
                 sent++;
             } else {

@@ -29,7 +29,9 @@ import java.util.stream.Collectors;
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
-    private static final String TYPE_BASE = "https://parallax.dev/problems/";
+    /** Our own problem types; plain HTTP errors (unknown route, wrong method) use "about:blank" (RFC 9457 §4.2.1). */
+    private static final String TYPE_BASE = "urn:parallax:problem:";
+    private static final String HTTP_TYPE = "about:blank";
 
     private final ObjectMapper json;
 
@@ -111,7 +113,7 @@ public class ProblemMapper {
             case 406 -> "this resource answers application/json";
             default -> e.getMessage();
         };
-        return problem(status, title.toLowerCase().replace(' ', '-'), title, detail, uri, null);
+        return problem(status, HTTP_TYPE, title, detail, uri, null);
     }
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
@@ -130,7 +132,7 @@ public class ProblemMapper {
 
     private Response problem(int status, String type, String title, String detail, UriInfo uri,
                              List<FieldError> errors) {
-        Problem problem = new Problem(TYPE_BASE + type, title, status, detail, uri == null ? null : uri.getPath(),
+        Problem problem = new Problem(type.equals(HTTP_TYPE) ? HTTP_TYPE : TYPE_BASE + type, title, status, detail, uri == null ? null : uri.getPath(),
                 errors == null || errors.isEmpty() ? null : errors);
         String body;
         try {
