@@ -47,16 +47,20 @@ CREATE TABLE port_results (
 );
 
 -- Transactional outbox: written in the same transaction as the check, published by the relay.
+-- Each row retries on its own schedule (next_attempt_at), so one failing topic never holds back the others;
+-- a row past expires_at (its job's deadline) is no longer worth publishing.
 CREATE TABLE outbox_events (
-    id           bigserial   PRIMARY KEY,
-    event_id     uuid        NOT NULL UNIQUE,
-    aggregate_id uuid        NOT NULL,
-    topic        text        NOT NULL,
-    message_key  text        NOT NULL,
-    payload      text        NOT NULL,
-    created_at   timestamptz NOT NULL,
-    sent_at      timestamptz,
-    attempts     integer     NOT NULL DEFAULT 0,
-    last_error   text
+    id              bigserial   PRIMARY KEY,
+    event_id        uuid        NOT NULL UNIQUE,
+    aggregate_id    uuid        NOT NULL,
+    topic           text        NOT NULL,
+    message_key     text        NOT NULL,
+    payload         text        NOT NULL,
+    created_at      timestamptz NOT NULL,
+    expires_at      timestamptz,
+    next_attempt_at timestamptz NOT NULL,
+    sent_at         timestamptz,
+    attempts        integer     NOT NULL DEFAULT 0,
+    last_error      text
 );
-CREATE INDEX outbox_unsent_idx ON outbox_events (id) WHERE sent_at IS NULL;
+CREATE INDEX outbox_due_idx ON outbox_events (next_attempt_at) WHERE sent_at IS NULL;

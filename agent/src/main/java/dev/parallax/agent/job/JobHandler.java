@@ -1,6 +1,7 @@
 package dev.parallax.agent.job;
 
 import dev.parallax.agent.probe.ConnectProber;
+import dev.parallax.agent.probe.ProberClosedException;
 import dev.parallax.agent.probe.Resolver;
 import dev.parallax.common.contract.PortVerdict;
 import dev.parallax.common.contract.ProbeJob;
@@ -17,14 +18,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Turns one {@link ProbeJob} into one {@link ProbeVerdict}: drop it if expired, resolve the target here,
- * refuse blocked addresses, probe every (address, port). Every path ends in a verdict; a job never vanishes.
+ * refuse blocked addresses, probe every (address, port), and answer before the job's deadline. Every job
+ * of this agent's region ends in a verdict.
  */
 public class JobHandler {
+
+    /** Time kept back from the job's deadline for publishing the verdict and storing it. */
+    static final Duration DELIVERY_MARGIN = Duration.ofSeconds(2);
 
     private final String region;
     private final String agentId;
@@ -45,29 +53,44 @@ public class JobHandler {
         this.clock = clock;
     }
 
-    public ProbeVerdict handle(ProbeJob job) {
-        Instant started = clock.instant();
-        if (job.isExpiredAt(started)) {
-            return verdict(job, RegionStatus.EXPIRED, "received at " + started + ", after the job's deadline "
-                    + job.deadline() + "; not probed", null, started);
-        }
+    public String region() {
+        return region;
+    }
+
+    public String agentId() {
+        return agentId;
+    }
+
+    /**
+     * The verdict for a job of this agent's region; empty for a job of another region, which this agent must
+     * not answer: its verdict would end that region's row in place of the real answer.
+     *
+     * @throws ProberClosedException when the agent is stopping: the job is left for redelivery
+     */
+    public Optional<ProbeVerdict> handle(ProbeJob job) {
         if (!region.equals(job.region())) {
-            return verdict(job, RegionStatus.FAILED, "job for region " + job.region() + " reached agent "
-                    + agentId + " of region " + region, null, started);
+            return Optional.empty();
+        }
+        Instant started = clock.instant();
+        Duration budget = Duration.between(started, job.deadline()).minus(DELIVERY_MARGIN);
+        if (job.isExpiredAt(started) || budget.isNegative() || budget.isZero()) {
+            return Optional.of(verdict(job, RegionStatus.EXPIRED, "received at " + started + ", too late for the"
+                    + " job's deadline " + job.deadline() + "; not probed", null, started));
         }
         TargetHost target;
         try {
             target = TargetHost.parse(job.target());
         } catch (InvalidTargetException e) {
-            return verdict(job, RegionStatus.FAILED, "invalid target in job: " + e.getMessage(), null, started);
+            return Optional.of(verdict(job, RegionStatus.FAILED, "invalid target in job: " + e.getMessage(), null,
+                    started));
         }
         Resolver.Resolution resolution = resolver.resolve(target, job.ipFamily());
         if (!resolution.resolved()) {
-            return verdict(job, RegionStatus.UNRESOLVED, resolution.failure(), resolution, started);
+            return Optional.of(verdict(job, RegionStatus.UNRESOLVED, resolution.failure(), resolution, started));
         }
         TargetPolicy.Decision decision = policy.evaluateAll(resolution.addresses());
         if (!decision.allowed()) {
-            return verdict(job, RegionStatus.BLOCKED, decision.reason(), resolution, started);
+            return Optional.of(verdict(job, RegionStatus.BLOCKED, decision.reason(), resolution, started));
         }
         List<InetSocketAddress> targets = new ArrayList<>(resolution.addresses().size() * job.ports().size());
         for (InetAddress address : resolution.addresses()) {
@@ -77,18 +100,32 @@ public class JobHandler {
         if (timeout.compareTo(maxTimeout) > 0) {
             timeout = maxTimeout;
         }
+        budget = Duration.between(clock.instant(), job.deadline()).minus(DELIVERY_MARGIN);
         List<PortVerdict> ports;
         try {
-            ports = prober.probe(targets, timeout).get();
+            // The prober ends the batch within the budget; the extra second only guards against a stuck engine.
+            ports = prober.probe(targets, timeout, budget)
+                    .get(Math.max(0, budget.toMillis()) + 1_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return verdict(job, RegionStatus.FAILED, "agent interrupted while probing", resolution, started);
+            throw new ProberClosedException();
         } catch (ExecutionException e) {
-            return verdict(job, RegionStatus.FAILED, "probe engine failed: " + e.getCause().getMessage(),
-                    resolution, started);
+            if (e.getCause() instanceof ProberClosedException closed) {
+                throw closed;
+            }
+            return Optional.of(verdict(job, RegionStatus.FAILED, "probe engine failed: " + describe(e.getCause()),
+                    resolution, started));
+        } catch (TimeoutException e) {
+            return Optional.of(verdict(job, RegionStatus.FAILED, "probe engine did not answer within the job's time",
+                    resolution, started));
         }
-        return new ProbeVerdict(UUID.randomUUID(), job.checkId(), job.region(), agentId, RegionStatus.DONE, null,
-                addresses(resolution), resolution.micros(), ports, started, clock.instant());
+        return Optional.of(new ProbeVerdict(UUID.randomUUID(), job.checkId(), job.region(), agentId,
+                RegionStatus.DONE, null, addresses(resolution), resolution.micros(), ports, started, clock.instant()));
+    }
+
+    /** A FAILED verdict for a job whose handling broke unexpectedly, so its region still gets an answer. */
+    public ProbeVerdict failed(ProbeJob job, Throwable failure) {
+        return verdict(job, RegionStatus.FAILED, "agent error: " + describe(failure), null, clock.instant());
     }
 
     private ProbeVerdict verdict(ProbeJob job, RegionStatus status, String message, Resolver.Resolution resolution,
@@ -100,5 +137,9 @@ public class JobHandler {
 
     private static List<String> addresses(Resolver.Resolution resolution) {
         return resolution.addresses().stream().map(InetAddress::getHostAddress).toList();
+    }
+
+    private static String describe(Throwable failure) {
+        return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
     }
 }

@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.StandardSocketOptions;
-import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -29,6 +28,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * thread, which MUST NOT block on anything but {@link Selector#select(long)}.
  */
 public final class ConnectProber implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(ConnectProber.class.getName());
+
+    private static final Duration NO_BUDGET = Duration.ofDays(1);
 
     private final int maxInFlight;
     private final Selector selector;
@@ -55,21 +58,32 @@ public final class ConnectProber implements AutoCloseable {
         this.loop = Thread.ofPlatform().name("connect-prober").daemon().start(this::run);
     }
 
+    /** {@link #probe(List, Duration, Duration)} with no budget beyond each probe's own timeout. */
+    public CompletableFuture<List<PortVerdict>> probe(List<InetSocketAddress> targets, Duration timeout) {
+        return probe(targets, timeout, NO_BUDGET);
+    }
+
     /**
      * Probes every target with a TCP connect; the future completes with one verdict per target, in the
-     * order given, once the last probe ended (at the latest {@code timeout} after it started).
+     * order given. Each probe waits at most {@code timeout}, and the whole batch ends at the latest
+     * {@code budget} after this call: a probe still queued then is not started and ends as ERROR, because
+     * it was our capacity, not the target, that ran out. The future fails with {@link ProberClosedException}
+     * if the prober closes first.
      */
-    public CompletableFuture<List<PortVerdict>> probe(List<InetSocketAddress> targets, Duration timeout) {
-        if (closed.get()) {
-            return CompletableFuture.failedFuture(new IllegalStateException("prober is closed"));
-        }
-        Batch batch = new Batch(targets, timeout.toNanos());
+    public CompletableFuture<List<PortVerdict>> probe(List<InetSocketAddress> targets, Duration timeout,
+                                                      Duration budget) {
+        Batch batch = new Batch(targets, timeout.toNanos(), System.nanoTime() + Math.min(budget.toNanos(),
+                NO_BUDGET.toNanos()));
         if (targets.isEmpty()) {
             batch.result.complete(List.of());
             return batch.result;
         }
         submitted.add(batch);
         selector.wakeup();
+        if (closed.get()) {
+            // Closed while we enqueued: the loop may have drained the queue already.
+            batch.result.completeExceptionally(new ProberClosedException());
+        }
         return batch.result;
     }
 
@@ -102,10 +116,12 @@ public final class ConnectProber implements AutoCloseable {
                 selector.selectedKeys().clear();
                 expireOverdue();
             }
-        } catch (IOException | ClosedSelectorException e) {
-            failEverything("selector failed: " + e.getMessage());
+        } catch (IOException | RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.ERROR, "connect prober stopped", e);
         } finally {
-            failEverything("prober closed");
+            // Whatever ended the loop, no caller may wait forever: later probe() calls fail at once.
+            closed.set(true);
+            failEverything();
             try {
                 selector.close();
             } catch (IOException ignored) {
@@ -132,8 +148,13 @@ public final class ConnectProber implements AutoCloseable {
     private void start(Probe probe) {
         InetSocketAddress target = probe.target();
         probe.startNanos = System.nanoTime();
+        if (probe.startNanos - probe.batch.budgetEndNanos >= 0) {
+            probe.finish(PortVerdict.error(address(target), target.getPort(), 0,
+                    "not probed: the job's time ran out before this probe could start"));
+            return;
+        }
         // The deadline is set before any I/O, so time spent opening the socket counts against the probe.
-        probe.deadlineNanos = probe.startNanos + probe.batch.timeoutNanos;
+        probe.deadlineNanos = Math.min(probe.startNanos + probe.batch.timeoutNanos, probe.batch.budgetEndNanos);
         SocketChannel channel;
         try {
             channel = SocketChannel.open();
@@ -227,17 +248,16 @@ public final class ConnectProber implements AutoCloseable {
         probe.finish(verdict);
     }
 
-    private void failEverything(String message) {
+    /** Fails every unfinished batch: a verdict made of "prober gone" errors would be a lie about the target. */
+    private void failEverything() {
         for (Probe probe : byDeadline) {
-            if (!probe.done) {
-                closeQuietly(probe.channel);
-                probe.finish(PortVerdict.error(address(probe.target()), probe.target().getPort(), 0, message));
-            }
+            closeQuietly(probe.channel);
+            probe.batch.result.completeExceptionally(new ProberClosedException());
         }
         byDeadline.clear();
         acceptSubmitted();
         for (Probe probe : waiting) {
-            probe.finish(PortVerdict.error(address(probe.target()), probe.target().getPort(), 0, message));
+            probe.batch.result.completeExceptionally(new ProberClosedException());
         }
         waiting.clear();
     }
@@ -262,13 +282,15 @@ public final class ConnectProber implements AutoCloseable {
     private static final class Batch {
         final List<InetSocketAddress> targets;
         final long timeoutNanos;
+        final long budgetEndNanos;
         final PortVerdict[] verdicts;
         final CompletableFuture<List<PortVerdict>> result = new CompletableFuture<>();
         int remaining;
 
-        Batch(List<InetSocketAddress> targets, long timeoutNanos) {
+        Batch(List<InetSocketAddress> targets, long timeoutNanos, long budgetEndNanos) {
             this.targets = List.copyOf(targets);
             this.timeoutNanos = timeoutNanos;
+            this.budgetEndNanos = budgetEndNanos;
             this.verdicts = new PortVerdict[targets.size()];
             this.remaining = targets.size();
         }

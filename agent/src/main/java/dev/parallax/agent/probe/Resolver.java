@@ -55,7 +55,9 @@ public class Resolver {
         try {
             return List.of(InetAddress.getAllByName(hostname));
         } catch (UnknownHostException e) {
-            throw new LookupFailed(hostname + ": no such host (NXDOMAIN or no address records)");
+            // The JDK does not say which: NXDOMAIN, no A/AAAA records, SERVFAIL and a timeout all look alike.
+            throw new LookupFailed(hostname + ": no address found (no such name, no address records, or the"
+                    + " resolver failed)");
         } catch (SecurityException e) {
             throw new LookupFailed(hostname + ": lookup refused: " + e.getMessage());
         }

@@ -67,17 +67,8 @@ class ConnectProberTest {
 
     @Test
     void silentPortIsFilteredWithNoResponseAtItsDeadline() throws Exception {
-        // A listener that never accepts, with its accept queue full: Linux drops further SYNs, so a
-        // connect sees nothing at all, just as behind a dropping firewall.
         ServerSocket listener = listen(1);
-        List<SocketChannel> fillers = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            SocketChannel filler = SocketChannel.open();
-            filler.configureBlocking(false);
-            filler.connect(listener.getLocalSocketAddress());
-            fillers.add(filler);
-            cleanup.add(filler);
-        }
+        fillAcceptQueue(listener);
         TimeUnit.MILLISECONDS.sleep(200);
 
         long start = System.nanoTime();
@@ -116,17 +107,81 @@ class ConnectProberTest {
     }
 
     @Test
-    void concurrentBatchesFromSeveralThreadsEachGetTheirOwnAnswers() throws Exception {
+    void batchesSubmittedFromTwoThreadsEachGetTheirOwnAnswers() throws Exception {
         int open = listen(50).getLocalPort();
         int closed;
         try (ServerSocket released = new ServerSocket(0, 1, LOOPBACK)) {
             closed = released.getLocalPort();
         }
-        var first = prober.probe(List.of(new InetSocketAddress(LOOPBACK, open)), Duration.ofSeconds(2));
-        var second = prober.probe(List.of(new InetSocketAddress(LOOPBACK, closed)), Duration.ofSeconds(2));
+        var first = new java.util.concurrent.CompletableFuture<java.util.concurrent.CompletableFuture<List<PortVerdict>>>();
+        var second = new java.util.concurrent.CompletableFuture<java.util.concurrent.CompletableFuture<List<PortVerdict>>>();
+        Thread one = Thread.ofPlatform().start(() -> first.complete(
+                prober.probe(List.of(new InetSocketAddress(LOOPBACK, open)), Duration.ofSeconds(2))));
+        Thread two = Thread.ofPlatform().start(() -> second.complete(
+                prober.probe(List.of(new InetSocketAddress(LOOPBACK, closed)), Duration.ofSeconds(2))));
+        one.join(5_000);
+        two.join(5_000);
 
-        assertThat(first.get(5, TimeUnit.SECONDS).getFirst().state()).isEqualTo(PortState.OPEN);
-        assertThat(second.get(5, TimeUnit.SECONDS).getFirst().state()).isEqualTo(PortState.CLOSED);
+        assertThat(first.get(5, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS).getFirst().state()).isEqualTo(PortState.OPEN);
+        assertThat(second.get(5, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS).getFirst().state()).isEqualTo(PortState.CLOSED);
+    }
+
+    @Test
+    void noMoreThanMaxInFlightProbesRunAtOnce() throws Exception {
+        // Four silent ports, two sockets at a time, 300 ms each: two waves, so at least 600 ms in all.
+        List<InetSocketAddress> targets = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ServerSocket silent = listen(1);
+            fillAcceptQueue(silent);
+            targets.add(new InetSocketAddress(LOOPBACK, silent.getLocalPort()));
+        }
+        TimeUnit.MILLISECONDS.sleep(200);
+        try (ConnectProber twoAtATime = new ConnectProber(2)) {
+            long start = System.nanoTime();
+            List<PortVerdict> verdicts = twoAtATime.probe(targets, Duration.ofMillis(300)).get(10, TimeUnit.SECONDS);
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(verdicts).allSatisfy(v -> assertThat(v.reason()).isEqualTo(Reason.NO_RESPONSE));
+            assertThat(tookMillis).as("4 silent probes, 2 at a time, take two 300 ms waves").isGreaterThanOrEqualTo(590);
+        }
+    }
+
+    @Test
+    void probesStillQueuedWhenTheBudgetRunsOutEndAsErrorsWithoutConnecting() throws Exception {
+        List<InetSocketAddress> targets = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ServerSocket silent = listen(1);
+            fillAcceptQueue(silent);
+            targets.add(new InetSocketAddress(LOOPBACK, silent.getLocalPort()));
+        }
+        TimeUnit.MILLISECONDS.sleep(200);
+        try (ConnectProber oneAtATime = new ConnectProber(1)) {
+            List<PortVerdict> verdicts = oneAtATime.probe(targets, Duration.ofSeconds(2), Duration.ofMillis(400))
+                    .get(10, TimeUnit.SECONDS);
+
+            assertThat(verdicts.getFirst().reason()).as("the first probe is cut at the budget").isEqualTo(Reason.NO_RESPONSE);
+            assertThat(verdicts.getFirst().rttMicros()).isLessThan(1_500_000);
+            assertThat(verdicts.subList(1, 3)).allSatisfy(v -> {
+                assertThat(v.state()).isEqualTo(PortState.ERROR);
+                assertThat(v.message()).contains("not probed");
+            });
+        }
+    }
+
+    @Test
+    void closingTheProberFailsUnfinishedBatchesInsteadOfInventingVerdicts() throws Exception {
+        ServerSocket silent = listen(1);
+        fillAcceptQueue(silent);
+        TimeUnit.MILLISECONDS.sleep(200);
+        ConnectProber closing = new ConnectProber(4);
+        var pending = closing.probe(List.of(new InetSocketAddress(LOOPBACK, silent.getLocalPort())), Duration.ofSeconds(5));
+
+        closing.close();
+
+        assertThat(pending).failsWithin(Duration.ofSeconds(5))
+                .withThrowableThat().havingCause().isInstanceOf(ProberClosedException.class);
+        assertThat(closing.probe(List.of(new InetSocketAddress(LOOPBACK, silent.getLocalPort())), Duration.ofSeconds(1)))
+                .as("a probe after close").failsWithin(Duration.ofSeconds(1));
     }
 
     @Test
@@ -139,6 +194,19 @@ class ConnectProberTest {
                 .get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
         assertThat(verdicts).hasSize(1);
         return verdicts.getFirst();
+    }
+
+    /**
+     * A listener that never accepts, with its accept queue full: Linux drops further SYNs, so a connect sees
+     * nothing at all, just as behind a dropping firewall.
+     */
+    private void fillAcceptQueue(ServerSocket listener) throws IOException {
+        for (int i = 0; i < 4; i++) {
+            SocketChannel filler = SocketChannel.open();
+            filler.configureBlocking(false);
+            filler.connect(listener.getLocalSocketAddress());
+            cleanup.add(filler);
+        }
     }
 
     private ServerSocket listen(int backlog) throws IOException {

@@ -8,15 +8,17 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
- * The one JSON mapping of the wire contract, shared by every producer and consumer so both sides agree
- * byte for byte: ISO-8601 instants, unknown fields rejected (a contract change must be deliberate).
+ * The one JSON mapping of the wire contract, shared by every producer and consumer: ISO-8601 instants,
+ * enums by their wire names. A tolerant reader: unknown fields are ignored, so during a rolling upgrade an
+ * old consumer still reads messages from a newer producer that added a field. Missing or invalid required
+ * fields are refused by the records' own validation.
  */
 public final class WireJson {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
 
@@ -42,7 +44,12 @@ public final class WireJson {
             throw new ContractViolationException(type.getSimpleName() + ": empty message");
         }
         try {
-            return MAPPER.readValue(json, type);
+            T value = MAPPER.readValue(json, type);
+            if (value == null) {
+                // The JSON literal null parses "successfully" into nothing.
+                throw new ContractViolationException(type.getSimpleName() + ": the message is JSON null");
+            }
+            return value;
         } catch (JsonProcessingException e) {
             throw new ContractViolationException(type.getSimpleName() + ": " + e.getOriginalMessage(), e);
         }

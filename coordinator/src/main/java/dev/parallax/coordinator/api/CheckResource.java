@@ -38,6 +38,8 @@ public class CheckResource {
     public static final String PATH = "/api/v1/checks";
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 100;
+    private static final Instant EARLIEST_CURSOR = Instant.parse("1970-01-01T00:00:00Z");
+    private static final Instant LATEST_CURSOR = Instant.parse("9999-12-31T23:59:59Z");
 
     private final CheckService checks;
     private final CheckValidator validator;
@@ -83,10 +85,9 @@ public class CheckResource {
             if (beforeId == null) {
                 beforeTime = parseInstant(rawBefore);
             } else {
-                beforeTime = checks.find(beforeId)
+                beforeTime = checks.createdAt(beforeId)
                         .orElseThrow(() -> new InvalidCheckException("before", "no check with id '" + rawBefore
-                                + "'; use the 'next' link of the previous page"))
-                        .check().createdAt;
+                                + "'; use the 'next' link of the previous page"));
             }
         }
         CheckService.CheckPage page = checks.recent(limit, beforeTime, beforeId);
@@ -141,7 +142,13 @@ public class CheckResource {
 
     private static Instant parseInstant(String rawBefore) {
         try {
-            return Instant.parse(rawBefore);
+            Instant before = Instant.parse(rawBefore.strip());
+            // Beyond what a timestamptz holds the database would fail; nothing was created outside this anyway.
+            if (before.isBefore(EARLIEST_CURSOR) || before.isAfter(LATEST_CURSOR)) {
+                throw new InvalidCheckException("before", "before must lie between " + EARLIEST_CURSOR + " and "
+                        + LATEST_CURSOR + "; got '" + rawBefore + "'");
+            }
+            return before;
         } catch (DateTimeParseException e) {
             throw new InvalidCheckException("before", "before must be a check id or an ISO-8601 instant such as"
                     + " 2026-01-31T12:00:00Z; got '" + rawBefore + "'");

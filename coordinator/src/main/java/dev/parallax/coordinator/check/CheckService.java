@@ -9,9 +9,11 @@ import dev.parallax.coordinator.outbox.Outbox;
 import dev.parallax.coordinator.result.PortResult;
 import dev.parallax.coordinator.result.RegionResult;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -37,10 +39,12 @@ public class CheckService {
     }
 
     private final Outbox outbox;
+    private final EntityManager em;
     private final ParallaxConfig.Checks config;
 
-    public CheckService(Outbox outbox, ParallaxConfig config) {
+    public CheckService(Outbox outbox, EntityManager em, ParallaxConfig config) {
         this.outbox = outbox;
+        this.em = em;
         this.config = config.checks();
     }
 
@@ -60,7 +64,7 @@ public class CheckService {
         check.ipFamily = spec.ipFamily();
         check.status = CheckStatus.PENDING;
         check.createdAt = now;
-        check.deadline = now.plus(spec.timeout()).plus(config.deadlineGrace());
+        check.deadline = now.plus(probingTime(spec)).plus(config.deadlineGrace());
         check.persist();
 
         List<RegionResult> regions = new ArrayList<>();
@@ -76,19 +80,39 @@ public class CheckService {
 
             ProbeJob job = new ProbeJob(check.id, region, check.target, spec.ports(), check.timeoutMs,
                     spec.ipFamily(), now, check.deadline);
-            outbox.append(check.id, Topics.jobs(region), check.id.toString(), WireJson.write(job), now);
+            outbox.append(check.id, Topics.jobs(region), check.id.toString(), WireJson.write(job), now,
+                    check.deadline);
         }
         LOG.infof("Check %s accepted: %s ports %s from %s", check.id, check.target, check.ports, spec.regions());
         return new CheckRecord(check, regions, List.of());
     }
 
-    @Transactional(Transactional.TxType.SUPPORTS)
+    /**
+     * One consistent snapshot: without REPEATABLE READ a verdict committing between the three reads could
+     * show a PENDING region that already has port rows.
+     */
     public Optional<CheckRecord> find(UUID id) {
+        em.createNativeQuery("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").executeUpdate();
         Check check = Check.findById(id);
         if (check == null) {
             return Optional.empty();
         }
         return Optional.of(new CheckRecord(check, RegionResult.forCheck(id), PortResult.forCheck(id)));
+    }
+
+    /** Worst case for one address: every port silent, probed in waves of the agent's parallelism. */
+    private Duration probingTime(CheckSpec spec) {
+        int waves = (spec.ports().size() + config.agentParallelism() - 1) / config.agentParallelism();
+        return spec.timeout().multipliedBy(waves);
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<Instant> createdAt(UUID id) {
+        return Check.<Check>find("id", id).project(CreatedAt.class).firstResultOptional().map(CreatedAt::createdAt);
+    }
+
+    /** Projection for {@link #createdAt(UUID)}. */
+    public record CreatedAt(Instant createdAt) {
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.parallax.common.target.PortSet;
 import dev.parallax.common.target.TargetHost;
 import dev.parallax.common.target.TargetPolicy;
 import dev.parallax.coordinator.config.ParallaxConfig;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.Set;
  * after its own DNS resolution.
  */
 @ApplicationScoped
+@Startup
 public class CheckValidator {
 
     private final ParallaxConfig.Checks limits;
@@ -29,8 +31,11 @@ public class CheckValidator {
 
     public CheckValidator(ParallaxConfig config) {
         this.limits = config.checks();
-        this.knownRegions = config.regions().known().orElse(List.of()).stream()
-                .map(String::strip).filter(r -> !r.isEmpty()).toList();
+        this.knownRegions = config.regions().known().stream()
+                .map(String::strip).filter(r -> !r.isEmpty()).map(Topics::requireRegionName).toList();
+        if (knownRegions.isEmpty()) {
+            throw new IllegalStateException("parallax.regions.known names no region: list the regions agents run in");
+        }
         this.policy = TargetPolicy.fromConfig(config.targets().allow().orElse(""));
     }
 
@@ -83,9 +88,6 @@ public class CheckValidator {
 
     private List<String> regions(List<String> rawRegions, List<FieldError> errors) {
         if (rawRegions == null || rawRegions.isEmpty()) {
-            if (knownRegions.isEmpty()) {
-                errors.add(new FieldError("regions", "name at least one region, e.g. [\"eu-west\"]"));
-            }
             return knownRegions;
         }
         Set<String> regions = new LinkedHashSet<>();
@@ -96,7 +98,7 @@ public class CheckValidator {
                 errors.add(new FieldError("regions", e.getMessage()));
                 continue;
             }
-            if (!knownRegions.isEmpty() && !knownRegions.contains(region)) {
+            if (!knownRegions.contains(region)) {
                 errors.add(new FieldError("regions", "unknown region '" + region + "'; known regions: "
                         + String.join(", ", knownRegions)));
                 continue;

@@ -20,8 +20,11 @@ public interface ParallaxConfig {
     Outbox outbox();
 
     interface Regions {
-        /** Regions a check may name; empty accepts any well-formed region name. */
-        Optional<List<String>> known();
+        /**
+         * The regions a check may name, and the ones it gets when it names none. Required: accepting any
+         * name would let a caller create topics at will and queue jobs nobody consumes.
+         */
+        List<String> known();
     }
 
     interface Checks {
@@ -40,9 +43,16 @@ public interface ParallaxConfig {
         @WithDefault("PT10S")
         Duration maxTimeout();
 
-        /** Added to the probe timeout to give a check its deadline: queueing, DNS and delivery time. */
+        /** Added to the probing time to give a check its deadline: queueing, DNS and delivery time. */
         @WithDefault("PT30S")
         Duration deadlineGrace();
+
+        /**
+         * How many probes an agent runs at once (its {@code parallax.agent.max-in-flight}); a check's ports
+         * take ceil(ports / this) timeouts to probe, and its deadline allows for that.
+         */
+        @WithDefault("256")
+        int agentParallelism();
 
         /** How often the deadline sweeper looks for checks past their deadline. */
         @WithDefault("PT1S")
@@ -61,7 +71,7 @@ public interface ParallaxConfig {
         @WithDefault("200")
         int batchSize();
 
-        @WithDefault("PT10S")
+        @WithDefault("PT40S")
         Duration sendTimeout();
 
         @WithDefault("PT30S")

@@ -23,7 +23,7 @@ public class Outbox {
 
     /** MUST run inside the transaction that writes the business rows, so both commit or neither does. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void append(UUID aggregateId, String topic, String key, String payload, Instant now) {
+    public void append(UUID aggregateId, String topic, String key, String payload, Instant now, Instant expiresAt) {
         OutboxEvent event = new OutboxEvent();
         event.eventId = UUID.randomUUID();
         event.aggregateId = aggregateId;
@@ -31,6 +31,8 @@ public class Outbox {
         event.messageKey = key;
         event.payload = payload;
         event.createdAt = now;
+        event.nextAttemptAt = now;
+        event.expiresAt = expiresAt;
         event.persist();
         appended.fire(new Appended(1));
     }

@@ -40,6 +40,14 @@ public class OutboxEvent extends PanacheEntityBase {
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
+    /** After this instant the record is worthless (its job's deadline passed) and is no longer published. */
+    @Column(name = "expires_at")
+    public Instant expiresAt;
+
+    /** Not published before this instant: the row's own retry backoff. */
+    @Column(name = "next_attempt_at", nullable = false)
+    public Instant nextAttemptAt;
+
     /** Set only after Kafka acknowledged the record. */
     @Column(name = "sent_at")
     public Instant sentAt;

@@ -10,18 +10,25 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Publishes one batch of unsent outbox rows. The rows stay locked ({@code FOR UPDATE SKIP LOCKED}) while
- * their records are in flight, so several coordinator replicas never publish the same row at once; a row
- * is marked sent only after Kafka acknowledged its record (acks=all), in the same transaction.
+ * Publishes one batch of due outbox rows. The rows stay locked ({@code FOR UPDATE SKIP LOCKED}) while
+ * their records are in flight, so several coordinator replicas do not publish the same row at once; a row
+ * is marked sent only after Kafka acknowledged its record (acks=all), in the same transaction. A row whose
+ * record was not acknowledged is retried later on its own backoff, while rows of other topics go on.
+ * Delivery stays at least once (a record acknowledged after the send timeout is sent again), which the
+ * agents absorb: a job is keyed by its check and its verdict is stored once.
  */
 @ApplicationScoped
 public class OutboxPublisher {
@@ -29,6 +36,7 @@ public class OutboxPublisher {
     public static final String CHANNEL = "jobs-out";
 
     private static final Logger LOG = Logger.getLogger(OutboxPublisher.class);
+    private static final Duration FIRST_RETRY = Duration.ofMillis(200);
 
     private final EntityManager em;
     private final MutinyEmitter<String> emitter;
@@ -49,7 +57,8 @@ public class OutboxPublisher {
         @SuppressWarnings("unchecked")
         List<OutboxEvent> batch = em.createNativeQuery("""
                         SELECT * FROM outbox_events
-                         WHERE sent_at IS NULL
+                         WHERE sent_at IS NULL AND next_attempt_at <= now()
+                           AND (expires_at IS NULL OR expires_at > now())
                          ORDER BY id
                          LIMIT :limit
                            FOR UPDATE SKIP LOCKED
@@ -76,12 +85,38 @@ public class OutboxPublisher {
                 sent++;
             } else {
                 event.lastError = error;
+                event.nextAttemptAt = Instant.now().plus(backoff(event.attempts));
                 failed++;
-                LOG.warnf("Outbox %s (check %s, topic %s) not acknowledged, attempt %d: %s",
-                        event.eventId, event.aggregateId, event.topic, event.attempts, error);
+                LOG.warnf("Outbox %s (check %s, topic %s) not acknowledged, attempt %d, next at %s: %s",
+                        event.eventId, event.aggregateId, event.topic, event.attempts, event.nextAttemptAt, error);
             }
         }
         return new BatchResult(batch.size(), sent, failed);
+    }
+
+    /** When the earliest unsent, unexpired row is due, if there is one. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<Instant> nextDue() {
+        Object due = em.createNativeQuery("""
+                        SELECT min(next_attempt_at) FROM outbox_events
+                         WHERE sent_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+                        """)
+                .getSingleResult();
+        return Optional.ofNullable(due).map(OutboxPublisher::toInstant);
+    }
+
+    private Duration backoff(int attempts) {
+        Duration backoff = FIRST_RETRY.multipliedBy(1L << Math.min(attempts - 1, 20));
+        return backoff.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : backoff;
+    }
+
+    private static Instant toInstant(Object value) {
+        return switch (value) {
+            case Instant instant -> instant;
+            case OffsetDateTime offset -> offset.toInstant();
+            case Timestamp timestamp -> timestamp.toInstant();
+            default -> throw new IllegalStateException("unexpected timestamp type " + value.getClass());
+        };
     }
 
     private CompletableFuture<Void> send(OutboxEvent event) {

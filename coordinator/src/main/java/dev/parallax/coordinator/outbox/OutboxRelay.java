@@ -9,19 +9,23 @@ import jakarta.enterprise.event.TransactionPhase;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Moves outbox rows to Kafka. Woken right after every commit that appended rows, so a check's jobs leave
- * within milliseconds of its 202; a periodic sweep is the safety net for a wake-up that was missed (a
- * crash between commit and wake-up, a failure on another replica, Kafka down for a while).
+ * within milliseconds of its 202; otherwise it sleeps until the earliest row's retry is due, at most one
+ * sweep interval, which also catches what a wake-up missed (a crash between commit and wake-up, rows
+ * written by another replica).
  */
 @ApplicationScoped
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-    private static final Duration MIN_BACKOFF = Duration.ofMillis(200);
+    private static final Duration AFTER_FAILURE = Duration.ofSeconds(1);
+    // Rows another replica holds locked look due until it finishes: never spin on them.
+    private static final Duration MIN_PAUSE = Duration.ofMillis(100);
 
     private final OutboxPublisher publisher;
     private final ParallaxConfig.Outbox config;
@@ -60,42 +64,40 @@ public class OutboxRelay {
     }
 
     private void run() {
-        Duration backoff = Duration.ZERO;
+        Duration pause = Duration.ZERO;
         while (running) {
             try {
-                if (backoff.isZero()) {
-                    wakeUps.tryAcquire(config.sweepInterval().toMillis(), TimeUnit.MILLISECONDS);
-                } else {
-                    Thread.sleep(backoff);
-                }
+                wakeUps.tryAcquire(pause.toMillis(), TimeUnit.MILLISECONDS);
                 wakeUps.drainPermits();
-                backoff = drain() ? Duration.ZERO : nextBackoff(backoff);
+                drain();
+                pause = untilNextDue();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                backoff = nextBackoff(backoff);
-                LOG.warnf("Outbox relay failed, retrying in %d ms: %s", backoff.toMillis(), e.getMessage());
+                // The database itself failed; the rows stay as they were. Try again shortly.
+                pause = AFTER_FAILURE;
+                LOG.warnf("Outbox relay failed, retrying in %d ms: %s", pause.toMillis(), e.getMessage());
             }
         }
     }
 
-    /** Publishes until nothing is left; false when a record was refused, so the caller backs off. */
-    private boolean drain() {
+    /** Publishes every due row; rows that fail are rescheduled by the publisher, so this always ends. */
+    private void drain() {
         while (running) {
             OutboxPublisher.BatchResult result = publisher.publishBatch();
-            if (result.failed() > 0) {
-                return false;
-            }
             if (result.claimed() < config.batchSize()) {
-                return true;
+                return;
             }
         }
-        return true;
     }
 
-    private Duration nextBackoff(Duration current) {
-        Duration doubled = current.isZero() ? MIN_BACKOFF : current.multipliedBy(2);
-        return doubled.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : doubled;
+    private Duration untilNextDue() {
+        Duration sweep = config.sweepInterval();
+        return publisher.nextDue()
+                .map(due -> Duration.between(Instant.now(), due))
+                .map(wait -> wait.compareTo(MIN_PAUSE) < 0 ? MIN_PAUSE : wait)
+                .filter(wait -> wait.compareTo(sweep) < 0)
+                .orElse(sweep);
     }
 }

@@ -15,7 +15,8 @@ import java.util.TreeSet;
  * Compares what the regions of one check saw, port by port: the product's reason to exist. A port is
  * {@code consistent} when every region that probed it saw the same state on every address, otherwise
  * {@code divergent}. Regions without port verdicts (UNAVAILABLE, UNRESOLVED, ...) are listed apart: they
- * did not disagree, they did not answer.
+ * did not disagree, they did not answer. An ERROR is the prober's own failure and says nothing about the
+ * target, so it is shown but never counts as a disagreement.
  */
 public final class RegionComparison {
 
@@ -53,7 +54,7 @@ public final class RegionComparison {
         List<PortComparison> comparisons = new ArrayList<>();
         List<Integer> divergent = new ArrayList<>();
         byPort.forEach((port, states) -> {
-            boolean agree = states.size() <= 1;
+            boolean agree = states.keySet().stream().filter(state -> state != PortState.ERROR).count() <= 1;
             comparisons.add(new PortComparison(port, agree ? CONSISTENT : DIVERGENT, states));
             if (!agree) {
                 divergent.add(port);

@@ -41,14 +41,16 @@ class CheckListingTest {
 
     @Test
     void instantCursorListsOnlyOlderChecks() {
-        UUID before = Api.submit("{\"target\":\"before.example\",\"ports\":[1],\"regions\":[\"eu-west\"]}");
-        String createdAt = given().when().get("/api/v1/checks/" + before).then().extract().path("createdAt");
-        Api.submit("{\"target\":\"after.example\",\"ports\":[1],\"regions\":[\"eu-west\"]}");
+        UUID older = Api.submit("{\"target\":\"older.example\",\"ports\":[1],\"regions\":[\"eu-west\"]}");
+        UUID cursor = Api.submit("{\"target\":\"cursor.example\",\"ports\":[1],\"regions\":[\"eu-west\"]}");
+        String createdAt = given().when().get("/api/v1/checks/" + cursor).then().extract().path("createdAt");
+        UUID newer = Api.submit("{\"target\":\"newer.example\",\"ports\":[1],\"regions\":[\"eu-west\"]}");
 
         List<String> ids = given().queryParam("before", createdAt).queryParam("limit", 100)
                 .when().get("/api/v1/checks")
                 .then().statusCode(200).extract().jsonPath().getList("checks.id", String.class);
 
-        assertThat(ids).doesNotContain(before.toString());
+        assertThat(ids).as("checks created before %s", createdAt).startsWith(older.toString())
+                .doesNotContain(cursor.toString(), newer.toString());
     }
 }

@@ -23,25 +23,26 @@ class ProblemDetailsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            unknown field            | {"target":"example.com","ports":[443],"regions":["eu-west"],"timeout":5} | timeout  | unknown field 'timeout'
-            port out of range        | {"target":"example.com","ports":[70000],"regions":["eu-west"]}            | ports    | out of range
-            port zero                | {"target":"example.com","ports":[0],"regions":["eu-west"]}                | ports    | out of range
-            backwards range          | {"target":"example.com","ports":["9000-8000"],"regions":["eu-west"]}      | ports    | backwards
-            port not a number        | {"target":"example.com","ports":["https"],"regions":["eu-west"]}          | ports    | not a port
-            port fractional          | {"target":"example.com","ports":[22.5],"regions":["eu-west"]}             | ports    | whole number
-            empty port list          | {"target":"example.com","ports":[],"regions":["eu-west"]}                 | ports    | at least one port
-            missing ports            | {"target":"example.com","regions":["eu-west"]}                            | ports    | at least one port
-            too many ports           | {"target":"example.com","ports":["1-2000"],"regions":["eu-west"]}         | ports    | too many ports
-            bad hostname             | {"target":"exa_mple..com","ports":[443],"regions":["eu-west"]}            | target   | exa_mple..com
-            host and port together   | {"target":"example.com:443","ports":[443],"regions":["eu-west"]}          | target   | ports
-            url as target            | {"target":"https://example.com/","ports":[443],"regions":["eu-west"]}     | target   | example.com
-            missing target           | {"ports":[443],"regions":["eu-west"]}                                     | target   | target
-            blocked private address  | {"target":"10.1.2.3","ports":[443],"regions":["eu-west"]}                 | target   | 10.0.0.0/8
-            bad region name          | {"target":"example.com","ports":[443],"regions":["EU West"]}              | regions  | region names
-            missing regions          | {"target":"example.com","ports":[443]}                                    | regions  | at least one region
-            timeout too long         | {"target":"example.com","ports":[443],"regions":["eu-west"],"timeoutMs":60000} | timeoutMs | between
-            unknown ip family        | {"target":"example.com","ports":[443],"regions":["eu-west"],"ipFamily":"ipv5"} | ipFamily  | ipv5
-            family mismatch          | {"target":"::1","ports":[443],"regions":["eu-west"],"ipFamily":"ipv4"}    | ipFamily | IPv6
+            unknown field            | {"target":"example.com","ports":[443],"regions":["eu-west"],"timeout":5} | timeout   | unknown field
+            port out of range        | {"target":"example.com","ports":[70000],"regions":["eu-west"]}            | ports     | port 70000 is out of range
+            port zero                | {"target":"example.com","ports":[0],"regions":["eu-west"]}                | ports     | port 0 is out of range
+            backwards range          | {"target":"example.com","ports":["9000-8000"],"regions":["eu-west"]}      | ports     | runs backwards
+            port not a number        | {"target":"example.com","ports":["https"],"regions":["eu-west"]}          | ports     | is not a port
+            port fractional          | {"target":"example.com","ports":[22.5],"regions":["eu-west"]}             | ports     | whole number
+            empty port list          | {"target":"example.com","ports":[],"regions":["eu-west"]}                 | ports     | at least one port
+            missing ports            | {"target":"example.com","regions":["eu-west"]}                            | ports     | at least one port
+            too many ports           | {"target":"example.com","ports":["1-2000"],"regions":["eu-west"]}         | ports     | too many ports: at most 1024
+            bad hostname             | {"target":"exa_mple.com","ports":[443],"regions":["eu-west"]}             | target    | '_'
+            empty label              | {"target":"example..com","ports":[443],"regions":["eu-west"]}             | target    | empty label
+            host and port together   | {"target":"example.com:443","ports":[443],"regions":["eu-west"]}          | target    | includes a port
+            url as target            | {"target":"https://example.com/","ports":[443],"regions":["eu-west"]}     | target    | is a URL
+            missing target           | {"ports":[443],"regions":["eu-west"]}                                     | target    | give a target
+            blocked private address  | {"target":"10.1.2.3","ports":[443],"regions":["eu-west"]}                 | target    | 10.0.0.0/8
+            bad region name          | {"target":"example.com","ports":[443],"regions":["EU West"]}              | regions   | region names are
+            unknown region           | {"target":"example.com","ports":[443],"regions":["mars"]}                 | regions   | unknown region 'mars'; known regions: eu-west, us-east, ap-south
+            timeout too long         | {"target":"example.com","ports":[443],"regions":["eu-west"],"timeoutMs":60000} | timeoutMs | between 100 and 10000
+            unknown ip family        | {"target":"example.com","ports":[443],"regions":["eu-west"],"ipFamily":"ipv5"} | ipFamily  | got 'ipv5'
+            family mismatch          | {"target":"::1","ports":[443],"regions":["eu-west"],"ipFamily":"ipv4"}    | ipFamily  | cannot probe the IPv6 address
             """)
     void invalidCheckIsRejectedWithAProblemNamingTheField(String name, String body, String field, String hint) {
         given().contentType(ContentType.JSON).body(body)
@@ -52,8 +53,7 @@ class ProblemDetailsTest {
                 .body("title", equalTo("Invalid request"))
                 .body("type", equalTo("urn:parallax:problem:invalid-request"))
                 .body("instance", equalTo("/api/v1/checks"))
-                .body("detail", containsString(hint))
-                .body("errors.field", hasItem(field));
+                .body("errors.find { it.field == '" + field + "' }.message", containsString(hint));
     }
 
     @Test
@@ -135,7 +135,16 @@ class ProblemDetailsTest {
     void wrongMethodIsAProblem() {
         given().when().delete("/api/v1/checks")
                 .then().statusCode(405)
-                .contentType("application/problem+json");
+                .contentType("application/problem+json")
+                .body("detail", containsString("/api/v1/checks"));
+    }
+
+    @Test
+    void cursorBeyondWhatTheDatabaseStoresIsRejected() {
+        given().queryParam("before", "-300000-01-01T00:00:00Z")
+                .when().get("/api/v1/checks")
+                .then().statusCode(400)
+                .body("errors.field", hasItem("before"));
     }
 
     @ParameterizedTest(name = "limit={0}")

@@ -83,7 +83,7 @@ class CheckSubmissionTest {
             assertThat(job.ipFamily()).isEqualTo(IpFamily.ANY);
             assertThat(job.deadline()).isAfter(Instant.now());
         }
-        await("outbox rows marked sent after Kafka acknowledged them, without waiting for the 60 s sweep")
+        await("outbox rows marked sent after Kafka acknowledged them, without waiting for the hourly sweep")
                 .atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                 assertThat(Sql.count(db, "SELECT count(*) FROM outbox_events WHERE aggregate_id = ? AND sent_at IS NULL", id))
                         .isZero());
@@ -104,6 +104,28 @@ class CheckSubmissionTest {
                 .body("regions[0].status", equalTo("PENDING"))
                 .body("comparison.divergentPorts.size()", equalTo(0))
                 .body("comparison.unanswered[0]", equalTo("ap-south"));
+    }
+
+    @Test
+    void checkWithoutRegionsGoesToEveryKnownRegion() {
+        given().contentType(ContentType.JSON)
+                .body("{\"target\": \"example.com\", \"ports\": [443]}")
+                .when().post("/api/v1/checks")
+                .then().statusCode(202)
+                .body("regions", org.hamcrest.Matchers.contains("eu-west", "us-east", "ap-south"));
+    }
+
+    @Test
+    void deadlineAllowsForEveryWaveOfProbes() {
+        // 1,000 ports in waves of 256 take four timeouts of 2 s, plus the 30 s grace.
+        ExtractableResponse<Response> accepted = given().contentType(ContentType.JSON)
+                .body("{\"target\": \"example.com\", \"ports\": [\"1-1000\"], \"regions\": [\"eu-west\"]}")
+                .when().post("/api/v1/checks")
+                .then().statusCode(202).extract();
+
+        Instant created = Instant.parse(accepted.path("createdAt"));
+        Instant deadline = Instant.parse(accepted.path("deadline"));
+        assertThat(java.time.Duration.between(created, deadline)).isEqualTo(Duration.ofSeconds(38));
     }
 
     @Test

@@ -59,6 +59,19 @@ class RegionComparisonTest {
         assertThat(result.unanswered()).containsExactly("ap-south", "us-east");
     }
 
+    @Test
+    void aLocalErrorIsShownButIsNoDisagreement() {
+        List<RegionResult> regions = List.of(region("eu-west", RegionStatus.DONE), region("us-east", RegionStatus.DONE));
+        List<PortResult> ports = List.of(
+                port("eu-west", "198.51.100.7", 443, PortState.OPEN),
+                port("us-east", "198.51.100.7", 443, PortState.ERROR));
+
+        RegionComparison.Result result = RegionComparison.compare(regions, ports);
+
+        assertThat(result.divergentPorts()).isEmpty();
+        assertThat(result.ports().getFirst().states().get(PortState.ERROR)).containsExactly("us-east");
+    }
+
     private static RegionResult region(String name, RegionStatus status) {
         RegionResult region = new RegionResult();
         region.checkId = CHECK;

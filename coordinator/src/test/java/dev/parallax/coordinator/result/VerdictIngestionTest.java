@@ -106,6 +106,19 @@ class VerdictIngestionTest {
     }
 
     @Test
+    void aPortRowIsStoredOnceEvenWhenAVerdictRepeatsIt() {
+        UUID id = Api.submit("""
+                {"target": "127.0.0.1", "ports": [22], "regions": ["eu-west"]}
+                """);
+        PortVerdict port = PortVerdict.of("127.0.0.1", 22, Reason.SYN_ACK, 100);
+
+        assertThat(store.store(Verdicts.done(id, "eu-west", port, port))).isEqualTo(VerdictStore.Outcome.STORED);
+
+        assertThat(Sql.count(db, "SELECT count(*) FROM port_results WHERE check_id = ?", id))
+                .as("ON CONFLICT DO NOTHING keeps one row per (check, region, address, port)").isEqualTo(1);
+    }
+
+    @Test
     void verdictForAnUnknownCheckOrRegionIsIgnored() {
         UUID id = Api.submit("""
                 {"target": "127.0.0.1", "ports": [22], "regions": ["eu-west"]}
@@ -119,17 +132,18 @@ class VerdictIngestionTest {
     }
 
     @Test
-    void malformedVerdictIsSkippedAndTheNextOneIsStored() {
+    void malformedVerdictsAreSkippedAndTheNextOneIsStored() {
         UUID id = Api.submit("""
                 {"target": "127.0.0.1", "ports": [22], "regions": ["eu-west"]}
                 """);
 
         KafkaTestClient.publish(bootstrap, Topics.VERDICTS, id.toString(), "{not json");
+        KafkaTestClient.publish(bootstrap, Topics.VERDICTS, id.toString(), "null");
         KafkaTestClient.publish(bootstrap, Topics.VERDICTS, id.toString(), "{\"checkId\": \"" + id + "\"}");
         KafkaTestClient.publish(bootstrap, Topics.VERDICTS, id.toString(),
                 WireJson.write(Verdicts.done(id, "eu-west", PortVerdict.of("127.0.0.1", 22, Reason.SYN_ACK, 7))));
 
-        await("the valid verdict after two malformed ones").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        await("the valid verdict after three malformed ones").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(Sql.rows(db, "SELECT status FROM region_results WHERE check_id = ?", id))
                         .containsExactly(Map.of("status", "DONE")));
         List<Map<String, Object>> ports = Sql.rows(db, "SELECT port, state FROM port_results WHERE check_id = ?", id);

@@ -10,14 +10,13 @@ import dev.parallax.coordinator.api.SubmitCheckRequest;
 import dev.parallax.coordinator.check.CheckNotFoundException;
 import dev.parallax.coordinator.check.FieldError;
 import dev.parallax.coordinator.check.InvalidCheckException;
+import dev.parallax.coordinator.database.DatabaseErrors;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import java.net.ConnectException;
-import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -118,7 +117,7 @@ public class ProblemMapper {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e, UriInfo uri) {
-        if (isDatabaseUnreachable(e)) {
+        if (DatabaseErrors.isTransient(e)) {
             LOG.warnf("Database unreachable while serving %s: %s", uri.getPath(), e.getMessage());
             Response response = problem(503, "unavailable", "Service unavailable",
                     "the database is unreachable; nothing was stored, retry shortly", uri, null);
@@ -155,15 +154,5 @@ public class ProblemMapper {
         }
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
-    }
-
-    private static boolean isDatabaseUnreachable(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLTransientConnectionException || cause instanceof ConnectException
-                    || cause.getClass().getName().equals("org.hibernate.exception.JDBCConnectionException")) {
-                return true;
-            }
-        }
-        return false;
     }
 }
