@@ -28,6 +28,10 @@ public interface AgentConfig {
         /** Sockets connecting at once, across all jobs of this agent. */
         @WithDefault("256")
         int maxInFlight();
+
+        /** Selector threads of the probe engine; 0 means one per core. */
+        @WithDefault("0")
+        int selectorThreads();
     }
 
     interface Targets {

@@ -20,7 +20,9 @@ public class AgentComponents {
     @Produces
     @Singleton
     ConnectProber prober(AgentConfig config) {
-        return new ConnectProber(config.agent().maxInFlight());
+        int threads = config.agent().selectorThreads();
+        return threads > 0 ? new ConnectProber(config.agent().maxInFlight(), threads)
+                : new ConnectProber(config.agent().maxInFlight());
     }
 
     void closeProber(@Disposes ConnectProber prober) {

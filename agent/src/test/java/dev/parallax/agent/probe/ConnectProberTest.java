@@ -185,6 +185,34 @@ class ConnectProberTest {
     }
 
     @Test
+    void timeoutOnTheKernelsSynRetransmitIsPulledJustBelowIt() {
+        assertThat(ConnectProber.effectiveTimeout(Duration.ofMillis(1000))).as("1 s: one SYN, not two")
+                .isEqualTo(Duration.ofMillis(975));
+        assertThat(ConnectProber.effectiveTimeout(Duration.ofMillis(1010))).isEqualTo(Duration.ofMillis(975));
+        assertThat(ConnectProber.effectiveTimeout(Duration.ofMillis(3000))).isEqualTo(Duration.ofMillis(2975));
+        assertThat(ConnectProber.effectiveTimeout(Duration.ofMillis(999))).isEqualTo(Duration.ofMillis(999));
+        assertThat(ConnectProber.effectiveTimeout(Duration.ofMillis(2000))).isEqualTo(Duration.ofMillis(2000));
+        assertThat(ConnectProber.effectiveTimeout(Duration.ofMillis(1200))).as("past the retransmit on purpose")
+                .isEqualTo(Duration.ofMillis(1200));
+    }
+
+    @Test
+    void probesSpreadOverSeveralSelectorThreadsAllComeBackInOrder() throws Exception {
+        List<InetSocketAddress> targets = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            targets.add(new InetSocketAddress(LOOPBACK, listen(50).getLocalPort()));
+        }
+        try (ConnectProber threeThreads = new ConnectProber(6, 3)) {
+            List<PortVerdict> verdicts = threeThreads.probe(targets, Duration.ofSeconds(2)).get(10, TimeUnit.SECONDS);
+
+            for (int i = 0; i < targets.size(); i++) {
+                assertThat(verdicts.get(i).port()).as("verdict %d", i).isEqualTo(targets.get(i).getPort());
+                assertThat(verdicts.get(i).state()).isEqualTo(PortState.OPEN);
+            }
+        }
+    }
+
+    @Test
     void emptyBatchCompletesAtOnce() throws Exception {
         assertThat(prober.probe(List.of(), Duration.ofSeconds(1)).get(1, TimeUnit.SECONDS)).isEmpty();
     }
