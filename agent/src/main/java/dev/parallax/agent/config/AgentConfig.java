@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** The agent's settings ({@code parallax.*} in application.properties). */
@@ -32,6 +33,17 @@ public interface AgentConfig {
         /** Selector threads of the probe engine; 0 means one per core. */
         @WithDefault("0")
         int selectorThreads();
+
+        Dns dns();
+    }
+
+    interface Dns {
+        /** Name servers to ask, {@code host} or {@code host:port} ({@code [v6]:port}); default: /etc/resolv.conf. */
+        Optional<List<String>> servers();
+
+        /** How long one server may take to answer. */
+        @WithDefault("PT5S")
+        Duration timeout();
     }
 
     interface Targets {

@@ -1,6 +1,7 @@
 package dev.parallax.agent.job;
 
 import dev.parallax.agent.probe.ConnectProber;
+import dev.parallax.agent.probe.HostLookup;
 import dev.parallax.agent.probe.Resolver;
 import dev.parallax.common.contract.IpFamily;
 import dev.parallax.common.contract.PortState;
@@ -31,6 +32,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JobHandlerTest {
 
     private static final TargetPolicy LOOPBACK_ALLOWED = TargetPolicy.fromConfig("127.0.0.0/8,::1/128");
+    /** For IP-literal targets, which are never looked up. */
+    private static final Resolver NO_DNS = new Resolver((name, family) -> {
+        throw new AssertionError("an IP literal was looked up: " + name);
+    });
 
     private final ConnectProber prober = new ConnectProber(16);
 
@@ -48,7 +53,7 @@ class JobHandlerTest {
             }
             ProbeJob job = job("127.0.0.1", PortSet.of(listener.getLocalPort(), closed), Instant.now().plusSeconds(30));
 
-            ProbeVerdict verdict = handler(LOOPBACK_ALLOWED, new Resolver()).handle(job).orElseThrow();
+            ProbeVerdict verdict = handler(LOOPBACK_ALLOWED, NO_DNS).handle(job).orElseThrow();
 
             assertThat(verdict.status()).isEqualTo(RegionStatus.DONE);
             assertThat(verdict.checkId()).isEqualTo(job.checkId());
@@ -65,7 +70,7 @@ class JobHandlerTest {
     void jobPastItsDeadlineIsExpiredWithoutProbing() {
         ProbeJob job = job("127.0.0.1", PortSet.of(443), Instant.now().minusSeconds(1));
 
-        ProbeVerdict verdict = handler(LOOPBACK_ALLOWED, new Resolver()).handle(job).orElseThrow();
+        ProbeVerdict verdict = handler(LOOPBACK_ALLOWED, NO_DNS).handle(job).orElseThrow();
 
         assertThat(verdict.status()).isEqualTo(RegionStatus.EXPIRED);
         assertThat(verdict.ports()).isEmpty();
@@ -76,7 +81,7 @@ class JobHandlerTest {
     void jobTooCloseToItsDeadlineIsExpiredWithoutProbing() {
         ProbeJob job = job("127.0.0.1", PortSet.of(443), Instant.now().plusMillis(500));
 
-        ProbeVerdict verdict = handler(LOOPBACK_ALLOWED, new Resolver()).handle(job).orElseThrow();
+        ProbeVerdict verdict = handler(LOOPBACK_ALLOWED, NO_DNS).handle(job).orElseThrow();
 
         assertThat(verdict.status()).as("no time left to probe and deliver").isEqualTo(RegionStatus.EXPIRED);
     }
@@ -98,7 +103,7 @@ class JobHandlerTest {
             ProbeJob job = new ProbeJob(UUID.randomUUID(), "eu-west", "127.0.0.1", PortSet.of(ports), 2000,
                     IpFamily.ANY, Instant.now(), Instant.now().plusMillis(4_500));
             JobHandler handler = new JobHandler("eu-west", "eu-west-1", Duration.ofSeconds(5), LOOPBACK_ALLOWED,
-                    new Resolver(), narrow, Clock.systemUTC());
+                    NO_DNS, narrow, Clock.systemUTC());
 
             ProbeVerdict verdict = handler.handle(job).orElseThrow();
 
@@ -119,7 +124,7 @@ class JobHandlerTest {
     void ipLiteralInABlockedRangeIsBlocked() {
         ProbeJob job = job("127.0.0.1", PortSet.of(443), Instant.now().plusSeconds(30));
 
-        ProbeVerdict verdict = handler(TargetPolicy.defaults(), new Resolver()).handle(job).orElseThrow();
+        ProbeVerdict verdict = handler(TargetPolicy.defaults(), NO_DNS).handle(job).orElseThrow();
 
         assertThat(verdict.status()).isEqualTo(RegionStatus.BLOCKED);
         assertThat(verdict.message()).contains("127.0.0.0/8");
@@ -140,27 +145,22 @@ class JobHandlerTest {
 
     @Test
     void failedLookupIsUnresolvedWithTheResolversAnswer() {
-        Resolver resolver = new Resolver() {
-            @Override
-            protected List<InetAddress> lookup(String hostname) {
-                throw new LookupFailed(hostname + ": no address found");
-            }
-        };
+        Resolver resolver = new Resolver((hostname, family) ->
+                HostLookup.Answer.failed(hostname + ": no such name (NXDOMAIN) from 192.0.2.53"));
         ProbeJob job = job("no-such-host.example", PortSet.of(443), Instant.now().plusSeconds(30));
 
         ProbeVerdict verdict = handler(LOOPBACK_ALLOWED, resolver).handle(job).orElseThrow();
 
         assertThat(verdict.status()).isEqualTo(RegionStatus.UNRESOLVED);
-        assertThat(verdict.message()).isEqualTo("no-such-host.example: no address found");
+        assertThat(verdict.message()).isEqualTo("no-such-host.example: no such name (NXDOMAIN) from 192.0.2.53");
     }
 
     @Test
     void missingAddressFamilyIsUnresolved() {
-        Resolver resolver = fixedResolver(List.of("127.0.0.1"));
-        ProbeJob job = new ProbeJob(UUID.randomUUID(), "eu-west", "v4only.example", PortSet.of(443), 500,
+        ProbeJob job = new ProbeJob(UUID.randomUUID(), "eu-west", "127.0.0.1", PortSet.of(443), 500,
                 IpFamily.IPV6, Instant.now(), Instant.now().plusSeconds(30));
 
-        ProbeVerdict verdict = handler(LOOPBACK_ALLOWED, resolver).handle(job).orElseThrow();
+        ProbeVerdict verdict = handler(LOOPBACK_ALLOWED, NO_DNS).handle(job).orElseThrow();
 
         assertThat(verdict.status()).isEqualTo(RegionStatus.UNRESOLVED);
         assertThat(verdict.message()).contains("IPv6");
@@ -171,7 +171,7 @@ class JobHandlerTest {
         ProbeJob job = new ProbeJob(UUID.randomUUID(), "us-east", "127.0.0.1", PortSet.of(443), 500,
                 IpFamily.ANY, Instant.now(), Instant.now().plusSeconds(30));
 
-        assertThat(handler(LOOPBACK_ALLOWED, new Resolver()).handle(job))
+        assertThat(handler(LOOPBACK_ALLOWED, NO_DNS).handle(job))
                 .as("a verdict would end us-east's row in place of its real answer").isEmpty();
     }
 
@@ -198,17 +198,12 @@ class JobHandlerTest {
     }
 
     private static Resolver fixedResolver(List<String> addresses) {
-        return new Resolver() {
-            @Override
-            protected List<InetAddress> lookup(String hostname) {
-                return addresses.stream().map(a -> {
-                    try {
-                        return InetAddress.getByAddress(hostname, InetAddress.getByName(a).getAddress());
-                    } catch (UnknownHostException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }).toList();
+        return new Resolver((hostname, family) -> HostLookup.Answer.found(addresses.stream().map(a -> {
+            try {
+                return InetAddress.getByAddress(hostname, InetAddress.getByName(a).getAddress());
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException(e);
             }
-        };
+        }).toList()));
     }
 }
