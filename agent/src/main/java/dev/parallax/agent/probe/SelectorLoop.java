@@ -160,7 +160,7 @@ final class SelectorLoop {
             channel.register(selector, SelectionKey.OP_CONNECT, probe);
             byDeadline.add(probe);
         } catch (IOException | RuntimeException e) {
-            end(probe, ConnectErrors.classify(e));
+            end(probe, ConnectErrors.classify(e, ConnectErrors.Phase.CONNECT));
         }
         return true;
     }
@@ -174,7 +174,7 @@ final class SelectorLoop {
                 connected(probe);
             }
         } catch (IOException | RuntimeException e) {
-            end(probe, ConnectErrors.classify(e));
+            end(probe, ConnectErrors.classify(e, ConnectErrors.Phase.AFTER_SYN));
         }
     }
 
