@@ -35,6 +35,10 @@ public interface AgentConfig {
         int selectorThreads();
 
         Dns dns();
+
+        /** How often the agent tells the coordinator it is alive. */
+        @WithDefault("PT5S")
+        Duration heartbeatInterval();
     }
 
     interface Dns {

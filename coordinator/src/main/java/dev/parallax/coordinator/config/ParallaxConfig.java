@@ -19,6 +19,8 @@ public interface ParallaxConfig {
 
     Outbox outbox();
 
+    Agents agents();
+
     interface Regions {
         /**
          * The regions a check may name, and the ones it gets when it names none. Required: accepting any
@@ -62,6 +64,12 @@ public interface ParallaxConfig {
     interface Targets {
         /** Comma-separated CIDRs opened despite the default blocked ranges. */
         Optional<String> allow();
+    }
+
+    interface Agents {
+        /** An agent not heard from for this long is offline (a few missed heartbeats). */
+        @WithDefault("PT15S")
+        Duration offlineAfter();
     }
 
     interface Outbox {

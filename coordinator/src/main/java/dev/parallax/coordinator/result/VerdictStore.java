@@ -2,6 +2,7 @@ package dev.parallax.coordinator.result;
 
 import dev.parallax.common.contract.PortVerdict;
 import dev.parallax.common.contract.ProbeVerdict;
+import dev.parallax.coordinator.database.PgArrays;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -57,7 +58,7 @@ public class VerdictStore {
                 .setParameter("status", verdict.status().name())
                 .setParameter("agentId", verdict.agentId())
                 .setParameter("message", verdict.message())
-                .setParameter("addresses", toArrayLiteral(verdict.resolvedAddresses()))
+                .setParameter("addresses", PgArrays.textArray(verdict.resolvedAddresses()))
                 .setParameter("resolveMicros", verdict.resolveMicros())
                 .setParameter("verdictId", verdict.verdictId())
                 .setParameter("startedAt", verdict.startedAt())
@@ -123,16 +124,5 @@ public class VerdictStore {
                         """)
                 .setParameter("id", checkId)
                 .executeUpdate();
-    }
-
-    static String toArrayLiteral(List<String> values) {
-        StringBuilder literal = new StringBuilder("{");
-        for (int i = 0; i < values.size(); i++) {
-            if (i > 0) {
-                literal.append(',');
-            }
-            literal.append('"').append(values.get(i).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-        }
-        return literal.append('}').toString();
     }
 }

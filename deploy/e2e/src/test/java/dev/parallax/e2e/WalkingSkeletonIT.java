@@ -115,6 +115,33 @@ class WalkingSkeletonIT {
         }
     }
 
+    @Test
+    void everyRegionReportsItsLiveAgentThroughHeartbeats() throws Exception {
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode regions = null;
+        while (System.nanoTime() < until) {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(stack.apiBaseUri().resolve("/api/v1/regions"))
+                    .GET().timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("GET /api/v1/regions: %s", response.body()).isEqualTo(200);
+            regions = JSON.readTree(response.body());
+            if (liveAgents(regions, "eu-west") >= 1 && liveAgents(regions, "us-east") >= 1) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertThat(liveAgents(regions, "eu-west")).as("live agents of eu-west in %s", regions).isEqualTo(1);
+        assertThat(liveAgents(regions, "us-east")).as("live agents of us-east in %s", regions).isEqualTo(1);
+    }
+
+    private static int liveAgents(JsonNode regions, String name) {
+        for (JsonNode region : regions) {
+            if (name.equals(region.path("region").asText())) {
+                return region.path("liveAgents").asInt();
+            }
+        }
+        return 0;
+    }
+
     private static HttpResponse<String> post(String body) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(stack.apiBaseUri().resolve("/api/v1/checks"))
                 .header("Content-Type", "application/json")

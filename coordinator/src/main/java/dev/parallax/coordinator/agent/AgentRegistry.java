@@ -1,0 +1,88 @@
+package dev.parallax.coordinator.agent;
+
+import dev.parallax.common.contract.Heartbeat;
+import dev.parallax.coordinator.config.ParallaxConfig;
+import dev.parallax.coordinator.database.PgArrays;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Which agents exist, where, and whether they are alive: kept from their heartbeats. */
+@ApplicationScoped
+@Transactional
+public class AgentRegistry {
+
+    /** One region: its agents, how many are live, when one was last heard from. */
+    public record Region(String name, List<RegisteredAgent> agents, int liveAgents, Instant lastSeen) {
+    }
+
+    private final EntityManager em;
+    private final ParallaxConfig.Agents config;
+    private final List<String> configuredRegions;
+    private final Clock clock = Clock.systemUTC();
+
+    public AgentRegistry(EntityManager em, ParallaxConfig config) {
+        this.em = em;
+        this.config = config.agents();
+        this.configuredRegions = config.regions().known();
+    }
+
+    /**
+     * Records a heartbeat. Idempotent and order-proof: a heartbeat older than the one stored (a redelivery,
+     * or a reordering) changes nothing.
+     */
+    public void record(Heartbeat heartbeat) {
+        em.createNativeQuery("""
+                        INSERT INTO agents (agent_id, region, version, probe_capacity, started_at, sent_at, last_seen,
+                                            egress_addresses)
+                        VALUES (:agentId, :region, :version, :capacity, :startedAt, :sentAt, now(),
+                                CAST(:addresses AS text[]))
+                        ON CONFLICT (agent_id) DO UPDATE
+                           SET region = EXCLUDED.region, version = EXCLUDED.version,
+                               probe_capacity = EXCLUDED.probe_capacity, started_at = EXCLUDED.started_at,
+                               sent_at = EXCLUDED.sent_at, last_seen = EXCLUDED.last_seen,
+                               egress_addresses = EXCLUDED.egress_addresses
+                         WHERE agents.sent_at < EXCLUDED.sent_at
+                        """)
+                .setParameter("agentId", heartbeat.agentId())
+                .setParameter("region", heartbeat.region())
+                .setParameter("version", heartbeat.version())
+                .setParameter("capacity", heartbeat.probeCapacity())
+                .setParameter("startedAt", heartbeat.startedAt())
+                .setParameter("sentAt", heartbeat.sentAt())
+                .setParameter("addresses", PgArrays.textArray(heartbeat.egressAddresses()))
+                .executeUpdate();
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<RegisteredAgent> agents() {
+        return RegisteredAgent.list("order by region, agentId");
+    }
+
+    /** An agent is live when it was heard from within {@code parallax.agents.offline-after}. */
+    public boolean isLive(RegisteredAgent agent) {
+        return agent.lastSeen.isAfter(clock.instant().minus(config.offlineAfter()));
+    }
+
+    /** Every region that has agents or is configured, with its live agents. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<Region> regions() {
+        Map<String, List<RegisteredAgent>> byRegion = new TreeMap<>();
+        configuredRegions.forEach(region -> byRegion.put(region, new ArrayList<>()));
+        for (RegisteredAgent agent : agents()) {
+            byRegion.computeIfAbsent(agent.region, r -> new ArrayList<>()).add(agent);
+        }
+        List<Region> regions = new ArrayList<>();
+        byRegion.forEach((name, agents) -> regions.add(new Region(name, agents,
+                (int) agents.stream().filter(this::isLive).count(),
+                agents.stream().map(a -> a.lastSeen).max(Instant::compareTo).orElse(null))));
+        return regions;
+    }
+}
