@@ -15,6 +15,6 @@ public record CheckPageResponse(List<Summary> checks, String next) {
 
     /** One check in a listing: what it asked and where each region stands. */
     public record Summary(UUID id, CheckStatus status, String target, String ports, Instant createdAt,
-                          Instant completedAt, Map<String, String> regions, String self) {
+                          Instant completedAt, Map<String, String> regions, int divergentPorts, String self) {
     }
 }

@@ -76,8 +76,9 @@ public class CheckResource {
 
     @GET
     public CheckPageResponse list(@QueryParam("limit") String rawLimit, @QueryParam("before") String rawBefore,
-                                  @Context UriInfo uri) {
+                                  @QueryParam("divergent") String rawDivergent, @Context UriInfo uri) {
         int limit = parseLimit(rawLimit);
+        boolean divergentOnly = parseDivergent(rawDivergent);
         Instant beforeTime = null;
         UUID beforeId = null;
         if (rawBefore != null && !rawBefore.isBlank()) {
@@ -90,20 +91,24 @@ public class CheckResource {
                                 + "'; use the 'next' link of the previous page"));
             }
         }
-        CheckService.CheckPage page = checks.recent(limit, beforeTime, beforeId);
+        CheckService.CheckPage page = checks.recent(limit, beforeTime, beforeId, divergentOnly);
         List<CheckPageResponse.Summary> summaries = new ArrayList<>();
         for (Check check : page.checks()) {
             Map<String, String> regions = new LinkedHashMap<>();
             page.regions().get(check.id).forEach(r -> regions.put(r.region, r.status.name()));
             summaries.add(new CheckPageResponse.Summary(check.id, check.status, check.target, check.ports,
-                    check.createdAt, check.completedAt, regions,
+                    check.createdAt, check.completedAt, regions, check.divergentPorts,
                     uri.getBaseUriBuilder().path(PATH).path(check.id.toString()).build().toString()));
         }
         String next = null;
         if (page.more()) {
             Check last = page.checks().getLast();
-            next = uri.getBaseUriBuilder().path(PATH).queryParam("limit", limit)
-                    .queryParam("before", last.id.toString()).build().toString();
+            var nextPage = uri.getBaseUriBuilder().path(PATH).queryParam("limit", limit)
+                    .queryParam("before", last.id.toString());
+            if (divergentOnly) {
+                nextPage.queryParam("divergent", true);
+            }
+            next = nextPage.build().toString();
         }
         return new CheckPageResponse(summaries, next);
     }
@@ -140,6 +145,16 @@ public class CheckResource {
                 + "; got '" + rawLimit + "'");
     }
 
+    private static boolean parseDivergent(String rawDivergent) {
+        if (rawDivergent == null || rawDivergent.isBlank() || rawDivergent.strip().equals("false")) {
+            return false;
+        }
+        if (rawDivergent.strip().equals("true")) {
+            return true;
+        }
+        throw new InvalidCheckException("divergent", "divergent must be true or false; got '" + rawDivergent + "'");
+    }
+
     private static Instant parseInstant(String rawBefore) {
         try {
             Instant before = Instant.parse(rawBefore.strip());
@@ -172,8 +187,8 @@ public class CheckResource {
         List<CheckResponse.PortComparison> ports = compared.ports().stream()
                 .map(p -> new CheckResponse.PortComparison(p.port(), p.verdict(), p.states()))
                 .toList();
-        CheckResponse.Comparison comparison = new CheckResponse.Comparison(compared.divergentPorts(),
-                compared.answered(), compared.unanswered(), ports);
+        CheckResponse.Comparison comparison = new CheckResponse.Comparison(compared.summary(),
+                compared.divergentPorts(), compared.answered(), compared.unanswered(), ports);
         return new CheckResponse(check.id, check.status, check.target, check.ports, check.timeoutMs,
                 check.ipFamily, check.createdAt, check.deadline, check.completedAt, regions, comparison);
     }

@@ -26,9 +26,12 @@ public record CheckResponse(UUID id, CheckStatus status, String target, String p
     public record Port(String address, int port, PortState state, String reason, long rttMicros, String message) {
     }
 
-    /** Per port: {@code consistent} or {@code divergent}, and which regions saw which state. */
-    public record Comparison(List<Integer> divergentPorts, List<String> answered, List<String> unanswered,
-                             List<PortComparison> ports) {
+    /**
+     * Per port: {@code consistent} or {@code divergent}, and which regions saw which state; {@code summary}
+     * says it in one line, e.g. "443 open from eu-west, us-east; filtered from ap-south".
+     */
+    public record Comparison(String summary, List<Integer> divergentPorts, List<String> answered,
+                             List<String> unanswered, List<PortComparison> ports) {
     }
 
     /** One port across regions. */

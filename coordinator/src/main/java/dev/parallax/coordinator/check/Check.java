@@ -49,4 +49,8 @@ public class Check extends PanacheEntityBase {
 
     @Column(name = "completed_at")
     public Instant completedAt;
+
+    /** Ports the regions disagree on so far; maintained by the verdict store. */
+    @Column(name = "divergent_ports", nullable = false)
+    public int divergentPorts;
 }

@@ -120,17 +120,19 @@ public class CheckService {
      * before that check) are listed, so pages stay stable while new checks arrive.
      */
     @Transactional(Transactional.TxType.SUPPORTS)
-    public CheckPage recent(int limit, Instant beforeTime, UUID beforeId) {
-        List<Check> rows;
-        if (beforeTime == null) {
-            rows = Check.find("order by createdAt desc, id desc").page(0, limit + 1).list();
-        } else if (beforeId == null) {
-            rows = Check.find("createdAt < ?1 order by createdAt desc, id desc", beforeTime)
-                    .page(0, limit + 1).list();
-        } else {
-            rows = Check.find("createdAt < ?1 or (createdAt = ?1 and id < ?2) order by createdAt desc, id desc",
-                    beforeTime, beforeId).page(0, limit + 1).list();
+    public CheckPage recent(int limit, Instant beforeTime, UUID beforeId, boolean divergentOnly) {
+        StringBuilder where = new StringBuilder(divergentOnly ? "divergentPorts > 0" : "1 = 1");
+        Map<String, Object> params = new LinkedHashMap<>();
+        if (beforeTime != null && beforeId == null) {
+            where.append(" and createdAt < :before");
+            params.put("before", beforeTime);
+        } else if (beforeTime != null) {
+            where.append(" and (createdAt < :before or (createdAt = :before and id < :beforeId))");
+            params.put("before", beforeTime);
+            params.put("beforeId", beforeId);
         }
+        List<Check> rows = Check.<Check>find(where + " order by createdAt desc, id desc", params)
+                .page(0, limit + 1).list();
         boolean more = rows.size() > limit;
         List<Check> page = more ? rows.subList(0, limit) : rows;
         Map<UUID, List<RegionResult>> regions = new LinkedHashMap<>();

@@ -114,12 +114,18 @@ public class VerdictStore {
     }
 
     private void refreshCheckStatus(UUID checkId) {
+        // A local ERROR says nothing about the target, so it never makes a port divergent (as RegionComparison).
         em.createNativeQuery("""
                         UPDATE checks
                            SET status = CASE WHEN pending.n > 0 THEN 'RUNNING' ELSE 'COMPLETE' END,
-                               completed_at = CASE WHEN pending.n > 0 THEN NULL ELSE now() END
+                               completed_at = CASE WHEN pending.n > 0 THEN NULL ELSE now() END,
+                               divergent_ports = divergent.n
                           FROM (SELECT count(*) AS n FROM region_results
-                                 WHERE check_id = :id AND status = 'PENDING') AS pending
+                                 WHERE check_id = :id AND status = 'PENDING') AS pending,
+                               (SELECT count(*) AS n FROM (SELECT port FROM port_results
+                                                            WHERE check_id = :id AND state <> 'ERROR'
+                                                            GROUP BY port
+                                                           HAVING count(DISTINCT state) > 1) AS ports) AS divergent
                          WHERE id = :id AND status <> 'COMPLETE'
                         """)
                 .setParameter("id", checkId)

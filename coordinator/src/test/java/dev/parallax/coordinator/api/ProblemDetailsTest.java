@@ -158,6 +158,14 @@ class ProblemDetailsTest {
     }
 
     @Test
+    void divergentFilterThatIsNotABooleanIsRejected() {
+        given().queryParam("divergent", "maybe")
+                .when().get("/api/v1/checks")
+                .then().statusCode(400)
+                .body("errors.field", hasItem("divergent"));
+    }
+
+    @Test
     void listingCursorThatIsNeitherIdNorInstantIsRejected() {
         given().queryParam("before", "yesterday")
                 .when().get("/api/v1/checks")

@@ -32,6 +32,22 @@ class RegionComparisonTest {
         assertThat(result.ports().get(0).verdict()).isEqualTo(RegionComparison.DIVERGENT);
         assertThat(result.ports().get(0).states().get(PortState.CLOSED)).containsExactly("eu-west");
         assertThat(result.ports().get(0).states().get(PortState.FILTERED)).containsExactly("us-east");
+        assertThat(result.summary())
+                .isEqualTo("22 closed from eu-west; filtered from us-east. 443 open from eu-west, us-east.");
+    }
+
+    @Test
+    void summaryGroupsAgreeingPortsAndNamesRegionsThatDidNotAnswer() {
+        List<RegionResult> regions = List.of(region("eu-west", RegionStatus.DONE),
+                region("ap-south", RegionStatus.UNAVAILABLE));
+        List<PortResult> ports = new java.util.ArrayList<>();
+        for (int port = 1; port <= 7; port++) {
+            ports.add(port("eu-west", "198.51.100.7", port, PortState.OPEN));
+        }
+
+        assertThat(RegionComparison.compare(regions, ports).summary())
+                .isEqualTo("1, 2, 3, 4, 5 and 2 more ports open from eu-west. No answer from ap-south.");
+        assertThat(RegionComparison.compare(regions, List.of()).summary()).isEqualTo("No answer from ap-south.");
     }
 
     @Test

@@ -80,11 +80,35 @@ class VerdictIngestionTest {
                 .body("regions.find { it.region == 'us-east' }.ports.find { it.port == 443 }.state", equalTo("FILTERED"))
                 .body("regions.find { it.region == 'us-east' }.ports.find { it.port == 443 }.reason", equalTo("no-response"))
                 .body("comparison.divergentPorts", contains(443))
+                .body("comparison.summary", equalTo("443 closed from eu-west; filtered from us-east."
+                        + " 80 open from eu-west, us-east."))
                 .body("comparison.ports.find { it.port == 80 }.verdict", equalTo("consistent"))
                 .body("comparison.ports.find { it.port == 80 }.states.OPEN", contains("eu-west", "us-east"))
                 .body("comparison.ports.find { it.port == 443 }.verdict", equalTo("divergent"))
                 .body("comparison.ports.find { it.port == 443 }.states.CLOSED", contains("eu-west"))
                 .body("comparison.ports.find { it.port == 443 }.states.FILTERED", contains("us-east"));
+
+        given().queryParam("divergent", true).queryParam("limit", 100).when().get("/api/v1/checks")
+                .then().statusCode(200)
+                .body("checks.find { it.id == '" + id + "' }.divergentPorts", equalTo(1));
+    }
+
+    @Test
+    void checkWhoseRegionsAgreeIsNotListedAsDivergent() {
+        UUID id = Api.submit("""
+                {"target": "127.0.0.1", "ports": [80], "regions": ["eu-west", "us-east"]}
+                """);
+        store.store(Verdicts.done(id, "eu-west", PortVerdict.of("127.0.0.1", 80, Reason.SYN_ACK, 10)));
+        store.store(Verdicts.done(id, "us-east", PortVerdict.of("127.0.0.1", 80, Reason.SYN_ACK, 20)));
+
+        List<String> divergent = given().queryParam("divergent", "true").queryParam("limit", 100)
+                .when().get("/api/v1/checks")
+                .then().statusCode(200).extract().jsonPath().getList("checks.id", String.class);
+        List<String> all = given().queryParam("limit", 100).when().get("/api/v1/checks")
+                .then().statusCode(200).extract().jsonPath().getList("checks.id", String.class);
+
+        assertThat(all).contains(id.toString());
+        assertThat(divergent).doesNotContain(id.toString());
     }
 
     @Test
