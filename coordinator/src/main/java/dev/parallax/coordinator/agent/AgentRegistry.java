@@ -8,6 +8,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +70,29 @@ public class AgentRegistry {
     /** An agent is live when it was heard from within {@code parallax.agents.offline-after}. */
     public boolean isLive(RegisteredAgent agent) {
         return agent.lastSeen.isAfter(clock.instant().minus(config.offlineAfter()));
+    }
+
+    /** Whether a region can answer now, as far as the registry knows. */
+    public enum Liveness {
+        /** At least one agent heard from recently. */
+        LIVE,
+        /** Agents are registered, but none heard from recently: a job there would wait in vain. */
+        OFFLINE,
+        /** No agent ever reported from this region (it may be starting): its job waits for the deadline. */
+        UNKNOWN
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Liveness liveness(String region) {
+        List<RegisteredAgent> agents = RegisteredAgent.list("region", region);
+        if (agents.isEmpty()) {
+            return Liveness.UNKNOWN;
+        }
+        return agents.stream().anyMatch(this::isLive) ? Liveness.LIVE : Liveness.OFFLINE;
+    }
+
+    public Duration offlineAfter() {
+        return config.offlineAfter();
     }
 
     /** Every region that has agents or is configured, with its live agents. */

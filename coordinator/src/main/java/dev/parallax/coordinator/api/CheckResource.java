@@ -56,7 +56,7 @@ public class CheckResource {
             throw new InvalidCheckException("body", "send a JSON object such as {\"target\": \"example.com\","
                     + " \"ports\": [443], \"regions\": [\"eu-west\"]}");
         }
-        CheckSpec spec = validator.validate(request.target(), request.ports(), request.regions(),
+        CheckSpec spec = validator.validate(request.target(), request.ports(), request.regions(), request.limit(),
                 request.timeoutMs(), request.ipFamily());
         CheckService.CheckRecord accepted = checks.submit(spec);
         Check check = accepted.check();

@@ -4,6 +4,7 @@ import dev.parallax.common.contract.ProbeJob;
 import dev.parallax.common.contract.RegionStatus;
 import dev.parallax.common.contract.Topics;
 import dev.parallax.common.contract.WireJson;
+import dev.parallax.coordinator.agent.AgentRegistry;
 import dev.parallax.coordinator.config.ParallaxConfig;
 import dev.parallax.coordinator.outbox.Outbox;
 import dev.parallax.coordinator.result.PortResult;
@@ -38,12 +39,17 @@ public class CheckService {
     public record CheckPage(List<Check> checks, Map<UUID, List<RegionResult>> regions, boolean more) {
     }
 
+    /** The reason a region ends UNAVAILABLE when no agent of it is live. */
+    public static final String NO_LIVE_AGENT = "no-live-agent";
+
     private final Outbox outbox;
+    private final AgentRegistry registry;
     private final EntityManager em;
     private final ParallaxConfig.Checks config;
 
-    public CheckService(Outbox outbox, EntityManager em, ParallaxConfig config) {
+    public CheckService(Outbox outbox, AgentRegistry registry, EntityManager em, ParallaxConfig config) {
         this.outbox = outbox;
+        this.registry = registry;
         this.em = em;
         this.config = config.checks();
     }
@@ -72,9 +78,20 @@ public class CheckService {
             RegionResult result = new RegionResult();
             result.checkId = check.id;
             result.region = region;
-            result.status = RegionStatus.PENDING;
             result.resolvedAddresses = List.of();
             result.updatedAt = now;
+            if (registry.liveness(region) == AgentRegistry.Liveness.OFFLINE) {
+                // The registry is sure: this region's agents have all gone quiet. Say so now rather than
+                // make the caller wait for the deadline, and queue no job that nobody would take.
+                result.status = RegionStatus.UNAVAILABLE;
+                result.message = NO_LIVE_AGENT + ": no agent of " + region + " has been heard from in the last "
+                        + registry.offlineAfter().toSeconds() + " s";
+                result.finishedAt = now;
+                result.persist();
+                regions.add(result);
+                continue;
+            }
+            result.status = RegionStatus.PENDING;
             result.persist();
             regions.add(result);
 
@@ -82,6 +99,10 @@ public class CheckService {
                     spec.ipFamily(), now, check.deadline);
             outbox.append(check.id, Topics.jobs(region), check.id.toString(), WireJson.write(job), now,
                     check.deadline);
+        }
+        if (regions.stream().noneMatch(r -> r.status == RegionStatus.PENDING)) {
+            check.status = CheckStatus.COMPLETE;
+            check.completedAt = now;
         }
         LOG.infof("Check %s accepted: %s ports %s from %s", check.id, check.target, check.ports, spec.regions());
         return new CheckRecord(check, regions, List.of());

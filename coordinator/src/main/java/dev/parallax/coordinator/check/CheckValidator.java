@@ -6,15 +6,19 @@ import dev.parallax.common.target.InvalidTargetException;
 import dev.parallax.common.target.PortSet;
 import dev.parallax.common.target.TargetHost;
 import dev.parallax.common.target.TargetPolicy;
+import dev.parallax.coordinator.agent.AgentRegistry;
 import dev.parallax.coordinator.config.ParallaxConfig;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Turns the fields of a check request into a {@link CheckSpec}, or says everything that is wrong with them.
@@ -28,8 +32,10 @@ public class CheckValidator {
     private final ParallaxConfig.Checks limits;
     private final List<String> knownRegions;
     private final TargetPolicy policy;
+    private final AgentRegistry registry;
 
-    public CheckValidator(ParallaxConfig config) {
+    public CheckValidator(ParallaxConfig config, AgentRegistry registry) {
+        this.registry = registry;
         this.limits = config.checks();
         this.knownRegions = config.regions().known().stream()
                 .map(String::strip).filter(r -> !r.isEmpty()).map(Topics::requireRegionName).toList();
@@ -39,8 +45,8 @@ public class CheckValidator {
         this.policy = TargetPolicy.fromConfig(config.targets().allow().orElse(""));
     }
 
-    public CheckSpec validate(String rawTarget, List<?> rawPorts, List<String> rawRegions, Integer timeoutMs,
-                              String rawIpFamily) {
+    public CheckSpec validate(String rawTarget, List<?> rawPorts, Object rawRegions, Integer limit,
+                              Integer timeoutMs, String rawIpFamily) {
         List<FieldError> errors = new ArrayList<>();
         TargetHost target = target(rawTarget, errors);
         PortSet ports = null;
@@ -49,7 +55,7 @@ public class CheckValidator {
         } catch (InvalidTargetException e) {
             errors.add(new FieldError("ports", e.getMessage()));
         }
-        List<String> regions = regions(rawRegions, errors);
+        List<String> regions = regions(rawRegions, limit, errors);
         Duration timeout = timeout(timeoutMs, errors);
         IpFamily ipFamily = IpFamily.ANY;
         if (rawIpFamily != null) {
@@ -86,27 +92,67 @@ public class CheckValidator {
         }
     }
 
-    private List<String> regions(List<String> rawRegions, List<FieldError> errors) {
-        if (rawRegions == null || rawRegions.isEmpty()) {
-            return knownRegions;
+    /**
+     * A list names regions (each must be configured or have registered agents); {@code "all"} or nothing
+     * means every region with a live agent. {@code limit} then keeps that many, picked at random so that
+     * repeated checks spread over the regions instead of always loading the same ones.
+     */
+    private List<String> regions(Object rawRegions, Integer limit, List<FieldError> errors) {
+        List<String> chosen;
+        if (rawRegions == null || "all".equals(rawRegions) || rawRegions instanceof List<?> empty && empty.isEmpty()) {
+            chosen = registry.regions().stream().filter(r -> r.liveAgents() > 0).map(AgentRegistry.Region::name)
+                    .toList();
+            if (chosen.isEmpty()) {
+                errors.add(new FieldError("regions", "no region has a live agent right now; name the regions to"
+                        + " probe from, e.g. [\"eu-west\"], or retry shortly"));
+                return List.of();
+            }
+        } else if (rawRegions instanceof List<?> named) {
+            chosen = named(named, errors);
+        } else {
+            errors.add(new FieldError("regions", "regions must be a list of region names, e.g. [\"eu-west\"], or"
+                    + " \"all\"; got " + rawRegions));
+            return List.of();
         }
+        if (limit != null) {
+            if (limit < 1 || limit > limits.maxRegions()) {
+                errors.add(new FieldError("limit", "limit must be between 1 and " + limits.maxRegions() + "; got "
+                        + limit));
+                return chosen;
+            }
+            if (limit < chosen.size()) {
+                List<String> shuffled = new ArrayList<>(chosen);
+                Collections.shuffle(shuffled, ThreadLocalRandom.current());
+                chosen = shuffled.subList(0, limit).stream().sorted().toList();
+            }
+        }
+        if (chosen.size() > limits.maxRegions()) {
+            errors.add(new FieldError("regions", "too many regions: at most " + limits.maxRegions() + " per check"));
+        }
+        return chosen;
+    }
+
+    private List<String> named(List<?> named, List<FieldError> errors) {
+        Set<String> known = new TreeSet<>(knownRegions);
+        registry.regions().forEach(region -> known.add(region.name()));
         Set<String> regions = new LinkedHashSet<>();
-        for (String region : rawRegions) {
+        for (Object item : named) {
+            if (!(item instanceof String region)) {
+                errors.add(new FieldError("regions", "each region is a name such as \"eu-west\"; got " + item));
+                continue;
+            }
             try {
                 Topics.requireRegionName(region);
             } catch (IllegalArgumentException e) {
                 errors.add(new FieldError("regions", e.getMessage()));
                 continue;
             }
-            if (!knownRegions.contains(region)) {
+            if (!known.contains(region)) {
                 errors.add(new FieldError("regions", "unknown region '" + region + "'; known regions: "
-                        + String.join(", ", knownRegions)));
+                        + String.join(", ", known)));
                 continue;
             }
             regions.add(region);
-        }
-        if (regions.size() > limits.maxRegions()) {
-            errors.add(new FieldError("regions", "too many regions: at most " + limits.maxRegions() + " per check"));
         }
         return List.copyOf(regions);
     }

@@ -1,11 +1,14 @@
 package dev.parallax.coordinator.result;
 
+import dev.parallax.coordinator.check.CheckService;
+import dev.parallax.coordinator.config.ParallaxConfig;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -21,9 +24,11 @@ public class DeadlineSweeper {
     private static final Logger LOG = Logger.getLogger(DeadlineSweeper.class);
 
     private final EntityManager em;
+    private final Duration offlineAfter;
 
-    public DeadlineSweeper(EntityManager em) {
+    public DeadlineSweeper(EntityManager em, ParallaxConfig config) {
         this.em = em;
+        this.offlineAfter = config.agents().offlineAfter();
     }
 
     // Skipped while the application starts or stops: the datasource may already be gone.
@@ -41,22 +46,30 @@ public class DeadlineSweeper {
                                FOR UPDATE SKIP LOCKED
                         ), unavailable AS (
                             UPDATE region_results r
-                               SET status = 'UNAVAILABLE', message = :message, updated_at = now()
+                               SET status = 'UNAVAILABLE', updated_at = now(),
+                                   message = CASE WHEN EXISTS (
+                                                 SELECT 1 FROM agents a
+                                                  WHERE a.region = r.region
+                                                    AND a.last_seen > now() - make_interval(secs => :offlineSeconds))
+                                             THEN :message
+                                             ELSE :noLiveAgent END
                               FROM due
                              WHERE r.check_id = due.id AND r.status = 'PENDING'
-                         RETURNING r.check_id, r.region
+                         RETURNING r.check_id, r.region, r.message
                         ), completed AS (
                             UPDATE checks c SET status = 'COMPLETE', completed_at = now()
                               FROM due WHERE c.id = due.id
                          RETURNING c.id
                         )
-                        SELECT CAST(u.check_id AS text), u.region FROM unavailable u
+                        SELECT CAST(u.check_id AS text), u.region, u.message FROM unavailable u
                         """)
                 .setParameter("batch", BATCH)
                 .setParameter("message", NO_VERDICT)
+                .setParameter("noLiveAgent", CheckService.NO_LIVE_AGENT + ": no live agent in the region by the deadline")
+                .setParameter("offlineSeconds", (double) offlineAfter.toSeconds())
                 .getResultList();
         for (Object[] row : ended) {
-            LOG.infof("Check %s: region %s UNAVAILABLE (%s)", row[0], row[1], NO_VERDICT);
+            LOG.infof("Check %s: region %s UNAVAILABLE (%s)", row[0], row[1], row[2]);
         }
     }
 }

@@ -11,6 +11,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -37,6 +38,12 @@ class AgentRegistryTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
+    /** Other tests choose regions by liveness: leave no live test agent behind. */
+    @AfterEach
+    void forgetTestAgents() {
+        Sql.update(db, "DELETE FROM agents WHERE region = 'zz-test'");
+    }
 
     @Test
     void heartbeatRegistersALiveAgentAndSilenceMakesItOffline() {

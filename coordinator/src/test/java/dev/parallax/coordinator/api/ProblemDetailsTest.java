@@ -39,7 +39,10 @@ class ProblemDetailsTest {
             missing target           | {"ports":[443],"regions":["eu-west"]}                                     | target    | give a target
             blocked private address  | {"target":"10.1.2.3","ports":[443],"regions":["eu-west"]}                 | target    | 10.0.0.0/8
             bad region name          | {"target":"example.com","ports":[443],"regions":["EU West"]}              | regions   | region names are
-            unknown region           | {"target":"example.com","ports":[443],"regions":["mars"]}                 | regions   | unknown region 'mars'; known regions: eu-west, us-east, ap-south
+            unknown region           | {"target":"example.com","ports":[443],"regions":["mars"]}                 | regions   | unknown region 'mars'; known regions: ap-south, eu-west
+            regions of a wrong type  | {"target":"example.com","ports":[443],"regions":"eu-west"}                | regions   | a list of region names
+            region not a string      | {"target":"example.com","ports":[443],"regions":[5]}                      | regions   | each region is a name
+            limit out of range       | {"target":"example.com","ports":[443],"regions":["eu-west"],"limit":0}    | limit     | between 1 and 32
             timeout too long         | {"target":"example.com","ports":[443],"regions":["eu-west"],"timeoutMs":60000} | timeoutMs | between 100 and 10000
             unknown ip family        | {"target":"example.com","ports":[443],"regions":["eu-west"],"ipFamily":"ipv5"} | ipFamily  | got 'ipv5'
             family mismatch          | {"target":"::1","ports":[443],"regions":["eu-west"],"ipFamily":"ipv4"}    | ipFamily  | cannot probe the IPv6 address

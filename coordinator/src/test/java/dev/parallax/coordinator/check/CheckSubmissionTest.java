@@ -1,9 +1,11 @@
 package dev.parallax.coordinator.check;
 
+import dev.parallax.common.contract.Heartbeat;
 import dev.parallax.common.contract.IpFamily;
 import dev.parallax.common.contract.ProbeJob;
 import dev.parallax.common.contract.WireJson;
 import dev.parallax.common.target.PortSet;
+import dev.parallax.coordinator.agent.AgentRegistry;
 import dev.parallax.coordinator.testinfra.Api;
 import dev.parallax.coordinator.testinfra.KafkaTestClient;
 import dev.parallax.coordinator.testinfra.RealInfrastructure;
@@ -17,6 +19,7 @@ import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -37,6 +40,9 @@ class CheckSubmissionTest {
 
     @Inject
     AgroalDataSource db;
+
+    @Inject
+    AgentRegistry registry;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -107,12 +113,67 @@ class CheckSubmissionTest {
     }
 
     @Test
-    void checkWithoutRegionsGoesToEveryKnownRegion() {
-        given().contentType(ContentType.JSON)
+    void checkWithoutRegionsGoesToEveryRegionWithALiveAgent() {
+        heartbeat("eu-west", Instant.now());
+        heartbeat("ap-south", Instant.now());
+
+        List<String> regions = given().contentType(ContentType.JSON)
                 .body("{\"target\": \"example.com\", \"ports\": [443]}")
                 .when().post("/api/v1/checks")
-                .then().statusCode(202)
-                .body("regions", org.hamcrest.Matchers.contains("eu-west", "us-east", "ap-south"));
+                .then().statusCode(202).extract().jsonPath().getList("regions", String.class);
+        List<String> all = given().contentType(ContentType.JSON)
+                .body("{\"target\": \"example.com\", \"ports\": [443], \"regions\": \"all\"}")
+                .when().post("/api/v1/checks")
+                .then().statusCode(202).extract().jsonPath().getList("regions", String.class);
+
+        List<String> live = registry.regions().stream().filter(r -> r.liveAgents() > 0)
+                .map(AgentRegistry.Region::name).toList();
+        assertThat(regions).contains("eu-west", "ap-south").isSubsetOf(live);
+        assertThat(all).isEqualTo(regions);
+    }
+
+    @Test
+    void limitPicksThatManyOfTheLiveRegions() {
+        heartbeat("eu-west", Instant.now());
+        heartbeat("ap-south", Instant.now());
+
+        List<String> regions = given().contentType(ContentType.JSON)
+                .body("{\"target\": \"example.com\", \"ports\": [443], \"regions\": \"all\", \"limit\": 1}")
+                .when().post("/api/v1/checks")
+                .then().statusCode(202).extract().jsonPath().getList("regions", String.class);
+
+        assertThat(regions).hasSize(1);
+        assertThat(registry.liveness(regions.getFirst())).isEqualTo(AgentRegistry.Liveness.LIVE);
+    }
+
+    @Test
+    void regionWhoseAgentsHaveAllGoneQuietIsUnavailableAtOnceAndGetsNoJob() {
+        String region = "zz-quiet";
+        heartbeat(region, Instant.now());
+        Sql.update(db, "UPDATE agents SET last_seen = now() - interval '10 minutes' WHERE region = ?", region);
+
+        UUID id = UUID.fromString(given().contentType(ContentType.JSON)
+                .body("{\"target\": \"example.com\", \"ports\": [443], \"regions\": [\"" + region + "\"]}")
+                .when().post("/api/v1/checks")
+                .then().statusCode(202).extract().path("id"));
+
+        given().when().get("/api/v1/checks/" + id)
+                .then().statusCode(200)
+                .body("status", equalTo("COMPLETE"))
+                .body("regions[0].status", equalTo("UNAVAILABLE"))
+                .body("regions[0].message", org.hamcrest.Matchers.startsWith("no-live-agent"));
+        assertThat(Sql.count(db, "SELECT count(*) FROM outbox_events WHERE aggregate_id = ?", id))
+                .as("no job for a region nobody serves").isZero();
+    }
+
+    /** Other tests rely on regions nobody registered: a region whose test agent went quiet is OFFLINE. */
+    @AfterEach
+    void forgetTestAgents() {
+        Sql.update(db, "DELETE FROM agents WHERE agent_id LIKE '%-test-agent'");
+    }
+
+    private void heartbeat(String region, Instant at) {
+        registry.record(new Heartbeat(region + "-test-agent", region, "t", 16, at.minusSeconds(60), at, List.of()));
     }
 
     @Test

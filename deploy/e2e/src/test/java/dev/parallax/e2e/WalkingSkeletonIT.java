@@ -131,6 +131,11 @@ class WalkingSkeletonIT {
         }
         assertThat(liveAgents(regions, "eu-west")).as("live agents of eu-west in %s", regions).isEqualTo(1);
         assertThat(liveAgents(regions, "us-east")).as("live agents of us-east in %s", regions).isEqualTo(1);
+
+        HttpResponse<String> accepted = post("{\"target\": \"127.0.0.1\", \"ports\": [9]}");
+        assertThat(accepted.statusCode()).as("submit answer: %s", accepted.body()).isEqualTo(202);
+        assertThat(JSON.readTree(accepted.body()).path("regions")).as("regions omitted: every live one")
+                .extracting(JsonNode::asText).containsExactly("eu-west", "us-east");
     }
 
     private static int liveAgents(JsonNode regions, String name) {
