@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * An agent saying it is alive, published every few seconds to the compacted {@link Topics#HEARTBEATS} topic
- * keyed by agent id, so the topic always holds each agent's latest word.
+ * An agent saying it is alive, published every few seconds to {@link Topics#HEARTBEATS} keyed by agent id,
+ * so that the topic, compacted, holds each agent's latest word.
  *
  * @param agentId         unique per agent
  * @param region          the region it probes from
