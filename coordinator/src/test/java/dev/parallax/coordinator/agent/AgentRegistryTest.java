@@ -77,6 +77,19 @@ class AgentRegistryTest {
     }
 
     @Test
+    void heartbeatTopicIsCompactedSoItKeepsEachAgentsLatest() throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.of("bootstrap.servers", bootstrap))) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, Topics.HEARTBEATS);
+            var config = admin.describeConfigs(List.of(resource)).all().get(15, java.util.concurrent.TimeUnit.SECONDS)
+                    .get(resource);
+
+            assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
+        }
+    }
+
+    @Test
     void olderHeartbeatNeverOverwritesANewerOne() {
         String agentId = "zz-order-" + UUID.randomUUID();
         Instant now = Instant.now();
