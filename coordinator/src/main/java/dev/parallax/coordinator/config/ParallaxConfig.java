@@ -27,6 +27,14 @@ public interface ParallaxConfig {
          * name would let a caller create topics at will and queue jobs nobody consumes.
          */
         List<String> known();
+
+        /**
+         * The partitions every region's jobs topic has at least (at least 1; a topic with more keeps them).
+         * A region's agents share its jobs as one consumer group, and a group hands out whole partitions:
+         * agents beyond this count in one region sit idle.
+         */
+        @WithDefault("6")
+        int jobPartitions();
     }
 
     interface Checks {

@@ -1,6 +1,7 @@
 package dev.parallax.coordinator.outbox;
 
 import dev.parallax.coordinator.config.ParallaxConfig;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,11 +42,14 @@ public class OutboxPublisher {
     private final EntityManager em;
     private final MutinyEmitter<String> emitter;
     private final ParallaxConfig.Outbox config;
+    private final JobTopics jobTopics;
 
-    public OutboxPublisher(EntityManager em, @Channel(CHANNEL) MutinyEmitter<String> emitter, ParallaxConfig config) {
+    public OutboxPublisher(EntityManager em, @Channel(CHANNEL) MutinyEmitter<String> emitter, ParallaxConfig config,
+                           JobTopics jobTopics) {
         this.em = em;
         this.emitter = emitter;
         this.config = config.outbox();
+        this.jobTopics = jobTopics;
     }
 
     /** What one batch did. */
@@ -68,6 +72,10 @@ public class OutboxPublisher {
         if (batch.isEmpty()) {
             return new BatchResult(0, 0, 0);
         }
+        // Before a region's topic gets its first record, which would make the broker auto-create it with its
+        // default partition count. A no-op once every topic of the batch is ensured; otherwise bounded, and on
+        // failure the records go anyway (the topic is tried again with the next batch that has it).
+        jobTopics.ensure(batch.stream().map(event -> event.topic).toList());
         List<CompletableFuture<Void>> acks = new ArrayList<>(batch.size());
         for (OutboxEvent event : batch) {
             acks.add(send(event));
@@ -94,8 +102,13 @@ public class OutboxPublisher {
         return new BatchResult(batch.size(), sent, failed);
     }
 
-    /** When the earliest unsent, unexpired row is due, if there is one. */
-    @Transactional(Transactional.TxType.SUPPORTS)
+    /**
+     * When the earliest unsent, unexpired row is due, if there is one. MUST run in a transaction of its own: the
+     * relay calls it from its own thread, where there is neither a transaction nor a request context, and the
+     * EntityManager refuses to work without one (with SUPPORTS, every call failed and the relay retried each
+     * second instead of sleeping until the next due row).
+     */
+    @Transactional
     public Optional<Instant> nextDue() {
         Object due = em.createNativeQuery("""
                         SELECT min(next_attempt_at) FROM outbox_events
@@ -125,7 +138,11 @@ public class OutboxPublisher {
                 .withKey(event.messageKey)
                 .build());
         try {
-            return emitter.sendMessage(record).subscribeAsCompletionStage();
+            // Sent with the batch's transaction suspended. Context propagation would otherwise carry it into the
+            // acknowledgement callback on the producer's thread, and a commit racing that callback failed
+            // ("commiting with 2 threads active", seen under load): the rows stayed unsent and went out twice.
+            return QuarkusTransaction.suspendingExisting()
+                    .call(() -> emitter.sendMessage(record).subscribeAsCompletionStage());
         } catch (RuntimeException e) {
             // The emitter refuses synchronously when its buffer is full or the channel is down.
             return CompletableFuture.failedFuture(e);

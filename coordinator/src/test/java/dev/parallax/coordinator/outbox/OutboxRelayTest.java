@@ -16,7 +16,9 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,6 +33,9 @@ class OutboxRelayTest {
 
     @Inject
     OutboxRelay relay;
+
+    @Inject
+    OutboxPublisher publisher;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -66,6 +71,25 @@ class OutboxRelayTest {
                 expiredEvent))
                 .as("a row past its job's deadline is never published")
                 .containsExactly(Map.of("attempts", 0, "unsent", true));
+    }
+
+    @Test
+    void relayThreadCanAskWhenTheNextRowIsDueWithoutARequestContext() throws Exception {
+        Instant due = Instant.now().plusSeconds(600);
+        insertRow(refusedEvent, "parallax.jobs.no such region", due, due.plusSeconds(3600));
+        AtomicReference<Object> answer = new AtomicReference<>();
+        // A plain platform thread, as the relay's own: no transaction, no CDI request context.
+        Thread asker = Thread.ofPlatform().start(() -> {
+            try {
+                answer.set(publisher.nextDue());
+            } catch (RuntimeException e) {
+                answer.set(e);
+            }
+        });
+        asker.join(Duration.ofSeconds(30));
+
+        assertThat(answer.get()).as("nextDue() on a thread of its own").isInstanceOf(Optional.class);
+        assertThat((Optional<?>) answer.get()).as("the earliest due row is at most ours").isPresent();
     }
 
     private void insertRow(UUID eventId, String topic, Instant createdAt, Instant expiresAt) {
