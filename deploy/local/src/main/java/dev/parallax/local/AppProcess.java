@@ -26,12 +26,14 @@ public final class AppProcess implements AutoCloseable {
     private static final String HTTP_PORT = "quarkus.http.port";
 
     private final String name;
+    private final String httpHost;
     private final int httpPort;
     private final Path logFile;
     private final Process process;
 
-    private AppProcess(String name, int httpPort, Path logFile, Process process) {
+    private AppProcess(String name, String httpHost, int httpPort, Path logFile, Process process) {
         this.name = name;
+        this.httpHost = httpHost;
         this.httpPort = httpPort;
         this.logFile = logFile;
         this.process = process;
@@ -55,6 +57,16 @@ public final class AppProcess implements AutoCloseable {
     /** Starts the process without waiting for readiness; pair with {@link #awaitReady}. */
     static AppProcess launch(String name, Path runJar, int httpPort, Map<String, String> systemProperties,
                              Path logFile) {
+        return launch(name, runJar, List.of(), "127.0.0.1", httpPort, systemProperties, logFile);
+    }
+
+    /**
+     * As {@link #launch(String, Path, int, Map, Path)}, with the java command run behind {@code commandPrefix}
+     * (e.g. {@code ip netns exec <ns>}, which execs in place, so the pid stays the JVM's) and readiness polled
+     * on {@code httpHost}, the address the app listens on ({@code quarkus.http.host}).
+     */
+    static AppProcess launch(String name, Path runJar, List<String> commandPrefix, String httpHost, int httpPort,
+                             Map<String, String> systemProperties, Path logFile) {
         Path jar = runJar.toAbsolutePath();
         Path log = logFile.toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
@@ -67,7 +79,8 @@ public final class AppProcess implements AutoCloseable {
             throw new IllegalArgumentException(name + ": " + HTTP_PORT + "=" + declaredPort
                     + " contradicts httpPort " + httpPort);
         }
-        List<String> command = new ArrayList<>(List.of(Processes.javaBinary(), "-Xmx256m"));
+        List<String> command = new ArrayList<>(commandPrefix);
+        command.addAll(List.of(Processes.javaBinary(), "-Xmx256m"));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
         try {
@@ -77,7 +90,7 @@ public final class AppProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
-            return new AppProcess(name, httpPort, log, process);
+            return new AppProcess(name, httpHost, httpPort, log, process);
         } catch (IOException e) {
             throw new StartupException(name, "cannot start " + jar + ": " + e.getMessage(), e);
         }
@@ -125,9 +138,9 @@ public final class AppProcess implements AutoCloseable {
         return httpPort;
     }
 
-    /** {@code http://127.0.0.1:<httpPort>}, without a trailing slash. */
+    /** {@code http://<httpHost>:<httpPort>}, without a trailing slash. */
     public URI baseUri() {
-        return URI.create("http://127.0.0.1:" + httpPort);
+        return URI.create("http://" + httpHost + ":" + httpPort);
     }
 
     public Path logFile() {

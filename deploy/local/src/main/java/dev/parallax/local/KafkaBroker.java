@@ -5,6 +5,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -41,15 +43,17 @@ public final class KafkaBroker implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final String clusterId;
+    private final InetSocketAddress extraListener;
     private final Process process;
     private final DirectoryLock ownerLock;
 
-    private KafkaBroker(Path directory, Path logFile, int port, int controllerPort, String clusterId, Process process,
-                        DirectoryLock ownerLock) {
+    private KafkaBroker(Path directory, Path logFile, int port, int controllerPort, InetSocketAddress extraListener,
+                        String clusterId, Process process, DirectoryLock ownerLock) {
         this.directory = directory;
         this.logFile = logFile;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.extraListener = extraListener;
         this.clusterId = clusterId;
         this.process = process;
         this.ownerLock = ownerLock;
@@ -72,6 +76,16 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Starts the process without waiting for it; pair with {@link #awaitReady}. */
     static KafkaBroker launch(Path libsDirectory, Path directory, int port, int controllerPort, Path logFile) {
+        return launch(libsDirectory, directory, port, controllerPort, null, logFile);
+    }
+
+    /**
+     * As {@link #launch(Path, Path, int, int, Path)}, plus, when {@code extraListenerAddress} is not null, a second
+     * client listener on a free port of that address (advertised as itself), for clients that cannot reach the
+     * host's loopback: agents in network namespaces reach the broker through the host's end of their veth.
+     */
+    static KafkaBroker launch(Path libsDirectory, Path directory, int port, int controllerPort,
+                              InetAddress extraListenerAddress, Path logFile) {
         Path libs = libsDirectory.toAbsolutePath();
         Path dir = directory.toAbsolutePath();
         Path log = logFile.toAbsolutePath();
@@ -86,9 +100,11 @@ public final class KafkaBroker implements AutoCloseable {
             while (chosenControllerPort == chosenPort) {
                 chosenControllerPort = Processes.freePort();
             }
+            InetSocketAddress extraListener = extraListenerAddress == null ? null
+                    : new InetSocketAddress(extraListenerAddress, freePortOn(extraListenerAddress));
             Path serverProperties = dir.resolve("server.properties");
             Files.writeString(serverProperties,
-                    serverProperties(dir.resolve("data"), chosenPort, chosenControllerPort));
+                    serverProperties(dir.resolve("data"), chosenPort, chosenControllerPort, extraListener));
             Path log4j = dir.resolve("log4j2.properties");
             Files.writeString(log4j, LOG4J2_PROPERTIES);
             Processes.rotate(log);
@@ -109,7 +125,8 @@ public final class KafkaBroker implements AutoCloseable {
             } catch (IOException e) {
                 System.err.println("[parallax-local] could not record the broker's pid: " + e.getMessage());
             }
-            return new KafkaBroker(dir, log, chosenPort, chosenControllerPort, clusterId, process, ownerLock);
+            return new KafkaBroker(dir, log, chosenPort, chosenControllerPort, extraListener, clusterId, process,
+                    ownerLock);
         } catch (IOException | RuntimeException e) {
             ownerLock.close();
             if (e instanceof StartupException startup) {
@@ -144,6 +161,14 @@ public final class KafkaBroker implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /**
+     * {@code <address>:<port>} of the extra listener asked for at launch, e.g. {@code 198.18.7.1:40123}; empty
+     * without one.
+     */
+    public Optional<String> extraBootstrapServers() {
+        return Optional.ofNullable(extraListener).map(a -> a.getAddress().getHostAddress() + ":" + a.getPort());
     }
 
     public int port() {
@@ -196,6 +221,13 @@ public final class KafkaBroker implements AutoCloseable {
         if (!hasBrokerJars(libs)) {
             throw new StartupException(COMPONENT, "no Kafka broker jars in " + libs
                     + ": build them with `./mvnw -q -B -DskipTests package` (module deploy/kafka-broker)");
+        }
+    }
+
+    private static int freePortOn(InetAddress address) throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(address, 0));
+            return socket.getLocalPort();
         }
     }
 
@@ -264,15 +296,19 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static String serverProperties(Path dataDir, int port, int controllerPort) {
+    private static String serverProperties(Path dataDir, int port, int controllerPort,
+                                           InetSocketAddress extraListener) {
         List<String> lines = new ArrayList<>();
         lines.add("# Written by the Parallax local stack at every start; edits here are overwritten.");
         lines.add("process.roles=broker,controller");
         lines.add("node.id=1");
         lines.add("controller.quorum.voters=1@127.0.0.1:" + controllerPort);
-        lines.add("listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        lines.add("advertised.listeners=PLAINTEXT://127.0.0.1:" + port);
-        lines.add("listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        String extra = extraListener == null ? ""
+                : ",VANTAGE://" + extraListener.getAddress().getHostAddress() + ":" + extraListener.getPort();
+        lines.add("listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort + extra);
+        lines.add("advertised.listeners=PLAINTEXT://127.0.0.1:" + port + extra);
+        lines.add("listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+                + (extraListener == null ? "" : ",VANTAGE:PLAINTEXT"));
         lines.add("controller.listener.names=CONTROLLER");
         lines.add("inter.broker.listener.name=PLAINTEXT");
         lines.add("log.dirs=" + dataDir);

@@ -1,5 +1,8 @@
 package dev.parallax.local;
 
+import dev.parallax.local.vantage.VantageFirewall;
+import dev.parallax.local.vantage.VantageNetwork;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -53,6 +58,11 @@ public final class LocalStack implements AutoCloseable {
     public static final List<String> DEFAULT_REGIONS = List.of("eu-west", "us-east", "ap-south");
     /** Loopback only: the local stack checks the machine's own ports, which the default policy blocks. */
     public static final String DEFAULT_ALLOW_TARGETS = "127.0.0.0/8,::1/128";
+    /** With vantage namespaces: the ports the target namespace listens on. */
+    public static final Set<Integer> VANTAGE_TARGET_PORTS = Set.of(80, 443);
+    /** With vantage namespaces: the target ports behind each region's firewall (none, reset, drop, ...). */
+    public static final Set<Integer> VANTAGE_GUARDED_PORTS = Set.of(443);
+    private static final int MAX_AGENTS_PER_REGION = 8;
 
     private static final Pattern REGION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Duration ORPHAN_GRACE = Duration.ofSeconds(20);
@@ -69,6 +79,8 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, String> agentOverrides;
     private final Consumer<String> progress;
     private final Map<String, String> environment;
+    private final Map<String, Integer> agentCounts;
+    private final boolean vantageNamespaces;
 
     private final ReentrantLock startLock = new ReentrantLock();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -83,9 +95,13 @@ public final class LocalStack implements AutoCloseable {
     private PostgresServer postgres;
     private KafkaBroker broker;
     private AppProcess coordinator;
+    private VantageNetwork network;
+    // By agent id.
     private final Map<String, AppProcess> agents = new LinkedHashMap<>();
 
     private final Map<String, Integer> agentPorts = new ConcurrentHashMap<>();
+    private volatile VantageNetwork vantageNetwork;
+    private volatile String agentKafkaBootstrap;
     private volatile int coordinatorPort;
     private volatile String jdbcUrl;
     private volatile String username;
@@ -104,6 +120,8 @@ public final class LocalStack implements AutoCloseable {
         this.agentOverrides = Map.copyOf(b.agentProperties);
         this.progress = b.progress;
         this.environment = b.environment;
+        this.agentCounts = Map.copyOf(b.agentCounts);
+        this.vantageNamespaces = b.vantageNamespaces;
     }
 
     public static Builder builder() {
@@ -152,6 +170,9 @@ public final class LocalStack implements AutoCloseable {
         }
         adoptWorkDirLock(DirectoryLock.acquire(runDir().resolve("launcher.lock"), "stack"));
         reapOrphanApps();
+        if (vantageNamespaces) {
+            startVantageNetwork();
+        }
 
         coordinatorPort = requestedCoordinatorPort == 0 ? Processes.freePort() : requestedCoordinatorPort;
         if (!Processes.portIsFree(coordinatorPort)) {
@@ -174,11 +195,14 @@ public final class LocalStack implements AutoCloseable {
         t = System.nanoTime();
         ensureOpen();
         KafkaBroker kafka = KafkaBroker.launch(brokerLibs, workDir.resolve("kafka"), requestedKafkaPort, 0,
-                logFile("kafka"));
+                vantageNetwork == null ? null : vantageNetwork.hostAddress(), logFile("kafka"));
         adoptBroker(kafka);
         kafka.awaitReady(KafkaBroker.DEFAULT_READY_TIMEOUT);
         kafkaBootstrap = kafka.bootstrapServers();
-        progress.accept("Kafka broker ready on " + kafkaBootstrap + since(t));
+        agentKafkaBootstrap = kafka.extraBootstrapServers().orElse(kafkaBootstrap);
+        progress.accept("Kafka broker ready on " + kafkaBootstrap
+                + (agentKafkaBootstrap.equals(kafkaBootstrap) ? "" : " and, for the agents, " + agentKafkaBootstrap)
+                + since(t));
 
         t = System.nanoTime();
         ensureOpen();
@@ -189,17 +213,35 @@ public final class LocalStack implements AutoCloseable {
         progress.accept("coordinator ready on " + apiBaseUri() + since(t));
 
         t = System.nanoTime();
-        startAgents(agentJar, regions);
+        startAgents(agentJar, regions.stream().flatMap(region -> agentIds(region).stream()).toList());
         progress.accept("agents ready for " + String.join(", ", regions) + since(t));
         progress.accept("stack up" + since(begin));
     }
 
-    private void startAgents(Path agentJar, List<String> toStart) {
+    /**
+     * A target namespace listening on {@link #VANTAGE_TARGET_PORTS}, and one namespace per region whose firewall
+     * treats {@link #VANTAGE_GUARDED_PORTS} as {@link VantageFirewall#forIndex} says: none, reset, drop.
+     */
+    private void startVantageNetwork() {
+        long t = System.nanoTime();
+        ensureOpen();
+        VantageNetwork created = VantageNetwork.create(regions, progress);
+        adoptNetwork(created);
+        for (int i = 0; i < regions.size(); i++) {
+            created.guard(regions.get(i), VantageFirewall.forIndex(i), VANTAGE_GUARDED_PORTS);
+        }
+        created.startTargetListener(VANTAGE_TARGET_PORTS, Duration.ZERO, logFile("target"));
+        vantageNetwork = created;
+        progress.accept("vantage namespaces ready: target " + created.targetAddress().getHostAddress()
+                + " listens on " + new TreeSet<>(VANTAGE_TARGET_PORTS) + since(t));
+    }
+
+    private void startAgents(Path agentJar, List<String> agentIdsToStart) {
         // Virtual threads: each task mostly waits on a child JVM, and the JVMs' startup overlaps on the CPUs.
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> pending = new ArrayList<>();
-            for (String region : toStart) {
-                pending.add(pool.submit(() -> launchAgent(agentJar, region)));
+            for (String agentId : agentIdsToStart) {
+                pending.add(pool.submit(() -> launchAgent(agentJar, agentId)));
             }
             RuntimeException failure = null;
             for (Future<?> f : pending) {
@@ -224,12 +266,17 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private void launchAgent(Path agentJar, String region) {
+    private void launchAgent(Path agentJar, String agentId) {
         ensureOpen();
-        int port = agentPorts.computeIfAbsent(region, r -> Processes.freePort());
-        AppProcess agent = AppProcess.launch(agentComponent(region), agentJar, port, agentProperties(region, port),
-                logFile(agentComponent(region)));
-        adoptAgent(region, agent);
+        String region = regionOf(agentId);
+        int port = agentPorts.computeIfAbsent(agentId, r -> Processes.freePort());
+        VantageNetwork vantages = vantageNetwork;
+        // In its region's namespace, the agent's HTTP port is reachable from here only on its bridge address.
+        String host = vantages == null ? "127.0.0.1" : vantages.vantageAddress(region).getHostAddress();
+        List<String> prefix = vantages == null ? List.of() : vantages.commandPrefix(region);
+        AppProcess agent = AppProcess.launch(agentComponent(agentId), agentJar, prefix, host, port,
+                agentProperties(region, agentId, host, port), logFile(agentComponent(agentId)));
+        adoptAgent(agentId, agent);
         agent.awaitReady(AppProcess.DEFAULT_READY_TIMEOUT);
     }
 
@@ -248,6 +295,28 @@ public final class LocalStack implements AutoCloseable {
     public String kafkaBootstrap() {
         requireStarted();
         return kafkaBootstrap;
+    }
+
+    /** The broker as the agents reach it: {@link #kafkaBootstrap()}, or its listener on the vantage bridge. */
+    public String agentKafkaBootstrap() {
+        requireStarted();
+        return agentKafkaBootstrap;
+    }
+
+    /** The namespaces the agents run in, when the stack was built with {@code vantageNamespaces(true)}. */
+    public Optional<VantageNetwork> vantageNetwork() {
+        return Optional.ofNullable(vantageNetwork);
+    }
+
+    /** The ids of the region's agents: {@code <region>-1} … {@code <region>-<n>}. */
+    public List<String> agentIds(String region) {
+        requireRegion(region);
+        int count = agentCounts.getOrDefault(region, 1);
+        List<String> ids = new ArrayList<>(count);
+        for (int n = 1; n <= count; n++) {
+            ids.add(region + "-" + n);
+        }
+        return ids;
     }
 
     public String jdbcUrl() {
@@ -278,60 +347,93 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * {@code <workDir>/logs/<component>.log} for {@code postgres}, {@code kafka}, {@code coordinator} or
-     * {@code agent-<region>}; the previous run's log is kept beside it as {@code <component>.log.1}.
+     * {@code <workDir>/logs/<component>.log} for {@code postgres}, {@code kafka}, {@code coordinator},
+     * {@code target} (with vantage namespaces) or {@code agent-<agent id>}; the previous run's log is kept beside
+     * it as {@code <component>.log.1}.
      */
     public Path logFile(String component) {
+        List<String> agentComponents = regions.stream().flatMap(r -> agentIds(r).stream())
+                .map(LocalStack::agentComponent).toList();
         boolean known = switch (component) {
             case "postgres", "kafka", "coordinator" -> true;
-            default -> component.startsWith("agent-") && regions.contains(component.substring("agent-".length()));
+            case "target" -> vantageNamespaces;
+            default -> agentComponents.contains(component);
         };
         if (!known) {
             throw new IllegalArgumentException("no component " + component + "; known: postgres, kafka, coordinator, "
-                    + String.join(", ", regions.stream().map(LocalStack::agentComponent).toList()));
+                    + (vantageNamespaces ? "target, " : "") + String.join(", ", agentComponents));
         }
         return logsDir().resolve(component + ".log");
     }
 
-    /** The HTTP port of the region's agent (kept across {@link #stopAgent}/{@link #startAgent}). */
-    public int agentHttpPort(String region) {
-        requireRegion(region);
-        Integer port = agentPorts.get(region);
+    /** The HTTP port of an agent (kept across {@link #stopAgent}/{@link #startAgent}). */
+    public int agentHttpPort(String agentId) {
+        regionOf(agentId);
+        Integer port = agentPorts.get(agentId);
         if (port == null) {
-            throw new IllegalStateException("agent " + region + " was never started");
+            throw new IllegalStateException("agent " + agentId + " was never started");
         }
         return port;
     }
 
+    /** Whether any agent of the region runs. */
     public synchronized boolean isAgentRunning(String region) {
-        requireRegion(region);
-        AppProcess agent = agents.get(region);
-        return agent != null && agent.isAlive();
+        return agentIds(region).stream().map(agents::get).anyMatch(agent -> agent != null && agent.isAlive());
     }
 
-    /** Stops the region's agent (SIGTERM, as a crash or a scale-down would); a no-op if it is not running. */
+    /**
+     * Stops every agent of the region (SIGTERM, as a scale-down would), in parallel; a no-op for those not
+     * running.
+     */
     public void stopAgent(String region) {
-        requireRegion(region);
+        List<AppProcess> stopping = new ArrayList<>();
+        synchronized (this) {
+            for (String agentId : agentIds(region)) {
+                AppProcess agent = agents.remove(agentId);
+                if (agent != null) {
+                    stopping.add(agent);
+                }
+            }
+        }
+        stopping.stream().map(agent -> CompletableFuture.runAsync(() -> {
+            agent.close();
+            Processes.deletePidFile(pidFile(agent.name()));
+        })).toList().forEach(CompletableFuture::join);
+        if (!stopping.isEmpty()) {
+            progress.accept("agents of " + region + " stopped");
+        }
+    }
+
+    /**
+     * Kills one agent with SIGKILL, as a crash would: it gets no chance to leave its consumer group or to commit
+     * offsets. Returns once the process is gone; a no-op if it is not running.
+     */
+    public void killAgent(String agentId) {
+        regionOf(agentId);
         AppProcess agent;
         synchronized (this) {
-            agent = agents.remove(region);
+            agent = agents.remove(agentId);
         }
         if (agent != null) {
-            agent.close();
-            Processes.deletePidFile(pidFile(agentComponent(region)));
-            progress.accept("agent " + region + " stopped");
+            agent.process().destroyForcibly();
+            Processes.awaitExit(agent.process(), Duration.ofSeconds(10));
+            Processes.deletePidFile(pidFile(agent.name()));
+            progress.accept("agent " + agentId + " killed (SIGKILL)");
         }
     }
 
-    /** Starts the region's agent again (same id and port) and waits until it is ready; a no-op if it runs. */
+    /** Starts the region's agents that do not run (same ids and ports), in parallel, and waits until ready. */
     public void startAgent(String region) {
-        requireRegion(region);
         requireStarted();
-        if (isAgentRunning(region)) {
-            return;
+        List<String> missing;
+        synchronized (this) {
+            missing = agentIds(region).stream()
+                    .filter(id -> agents.get(id) == null || !agents.get(id).isAlive()).toList();
         }
-        launchAgent(runJar("agent"), region);
-        progress.accept("agent " + region + " started");
+        if (!missing.isEmpty()) {
+            startAgents(runJar("agent"), missing);
+            progress.accept("agents " + String.join(", ", missing) + " started");
+        }
     }
 
     /**
@@ -349,7 +451,7 @@ public final class LocalStack implements AutoCloseable {
         if (coordinator != null) {
             running.put("coordinator", coordinator.process());
         }
-        agents.forEach((region, agent) -> running.put(agent.name(), agent.process()));
+        agents.forEach((agentId, agent) -> running.put(agent.name(), agent.process()));
         return running;
     }
 
@@ -410,6 +512,7 @@ public final class LocalStack implements AutoCloseable {
         AppProcess coordinatorToStop;
         KafkaBroker brokerToStop;
         PostgresServer postgresToStop;
+        VantageNetwork networkToRemove;
         DirectoryLock lockToRelease;
         synchronized (this) {
             agentsToStop = new ArrayList<>(agents.values());
@@ -420,6 +523,8 @@ public final class LocalStack implements AutoCloseable {
             broker = null;
             postgresToStop = postgres;
             postgres = null;
+            networkToRemove = network;
+            network = null;
             lockToRelease = workDirLock;
             workDirLock = null;
         }
@@ -431,6 +536,7 @@ public final class LocalStack implements AutoCloseable {
         stopQuietly("coordinator", coordinatorToStop);
         stopQuietly("kafka", brokerToStop);
         stopQuietly("postgres", postgresToStop);
+        stopQuietly("vantage network", networkToRemove);
         // Last: until everything above is gone, a new launcher must not take these processes for orphans.
         if (lockToRelease != null) {
             lockToRelease.close();
@@ -484,12 +590,17 @@ public final class LocalStack implements AutoCloseable {
         watch("coordinator", app.onExit().thenApply(LocalStack::describeExit), () -> coordinator == app);
     }
 
-    private synchronized void adoptAgent(String region, AppProcess agent) {
+    private synchronized void adoptAgent(String agentId, AppProcess agent) {
         refuseIfClosing(agent.name(), agent);
-        agents.put(region, agent);
+        agents.put(agentId, agent);
         writePidFile(agent.name(), agent);
         watch(agent.name(), agent.onExit().thenApply(LocalStack::describeExit),
-                () -> agents.get(region) == agent);
+                () -> agents.get(agentId) == agent);
+    }
+
+    private synchronized void adoptNetwork(VantageNetwork created) {
+        refuseIfClosing("vantage network", created);
+        network = created;
     }
 
     private void refuseIfClosing(String component, AutoCloseable running) {
@@ -542,21 +653,31 @@ public final class LocalStack implements AutoCloseable {
         p.put("quarkus.datasource.password", password);
         p.put("kafka.bootstrap.servers", kafkaBootstrap);
         p.put("parallax.regions.known", String.join(",", regions));
-        p.put("parallax.targets.allow", allowTargets);
+        p.put("parallax.targets.allow", effectiveAllowTargets());
         p.putAll(coordinatorOverrides);
         return p;
     }
 
-    private Map<String, String> agentProperties(String region, int port) {
+    private Map<String, String> agentProperties(String region, String agentId, String host, int port) {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("quarkus.http.host", "127.0.0.1");
+        p.put("quarkus.http.host", host);
         p.put("quarkus.http.port", Integer.toString(port));
-        p.put("kafka.bootstrap.servers", kafkaBootstrap);
+        p.put("kafka.bootstrap.servers", agentKafkaBootstrap);
         p.put("parallax.agent.region", region);
-        p.put("parallax.agent.id", region + "-1");
-        p.put("parallax.targets.allow", allowTargets);
+        p.put("parallax.agent.id", agentId);
+        p.put("parallax.targets.allow", effectiveAllowTargets());
         p.putAll(agentOverrides);
         return p;
+    }
+
+    /** The configured allow list, plus the vantage target's own address (198.18.0.0/15 is blocked by default). */
+    private String effectiveAllowTargets() {
+        VantageNetwork vantages = vantageNetwork;
+        if (vantages == null) {
+            return allowTargets;
+        }
+        String target = vantages.targetAddress().getHostAddress() + "/32";
+        return allowTargets.isBlank() ? target : allowTargets + "," + target;
     }
 
     private void requireBuilt(Path brokerLibs, Path... jars) {
@@ -593,6 +714,17 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** The region of an agent id {@code <region>-<n>}; fails for an id this stack does not run. */
+    private String regionOf(String agentId) {
+        int dash = agentId.lastIndexOf('-');
+        String region = dash > 0 ? agentId.substring(0, dash) : "";
+        if (!regions.contains(region) || !agentIds(region).contains(agentId)) {
+            throw new IllegalArgumentException("no agent " + agentId + "; this stack runs "
+                    + regions.stream().flatMap(r -> agentIds(r).stream()).toList());
+        }
+        return region;
+    }
+
     private Path runJar(String module) {
         return repoRoot.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
     }
@@ -616,8 +748,8 @@ public final class LocalStack implements AutoCloseable {
                 : "exited with code " + code;
     }
 
-    private static String agentComponent(String region) {
-        return "agent-" + region;
+    private static String agentComponent(String agentId) {
+        return "agent-" + agentId;
     }
 
     private static String since(long startNanos) {
@@ -638,6 +770,8 @@ public final class LocalStack implements AutoCloseable {
         private Map<String, String> agentProperties = Map.of();
         private Consumer<String> progress = line -> System.err.println("[parallax-local] " + line);
         private Map<String, String> environment = System.getenv();
+        private final Map<String, Integer> agentCounts = new LinkedHashMap<>();
+        private boolean vantageNamespaces;
 
         private Builder() {
         }
@@ -661,6 +795,26 @@ public final class LocalStack implements AutoCloseable {
         /** One agent per region. Default: eu-west, us-east, ap-south. */
         public Builder regions(List<String> regions) {
             this.regions = List.copyOf(regions);
+            return this;
+        }
+
+        /** How many agents the region runs (they share its jobs); default 1. */
+        public Builder agents(String region, int count) {
+            if (count < 1 || count > MAX_AGENTS_PER_REGION) {
+                throw new IllegalArgumentException("1 to " + MAX_AGENTS_PER_REGION + " agents per region, not "
+                        + count);
+            }
+            agentCounts.put(region, count);
+            return this;
+        }
+
+        /**
+         * Runs each region's agents in a network namespace of their own, with a target namespace they all probe
+         * and a different firewall per region (see {@link VantageNetwork}), so that a check shows regions
+         * that disagree. Needs Linux, root, {@code ip} and {@code nft}. Default: off, agents on the host.
+         */
+        public Builder vantageNamespaces(boolean enabled) {
+            this.vantageNamespaces = enabled;
             return this;
         }
 
@@ -725,6 +879,14 @@ public final class LocalStack implements AutoCloseable {
                     throw new IllegalArgumentException("bad region name '" + region
                             + "': use letters, digits, '.', '_' or '-' (it becomes part of a Kafka topic name)");
                 }
+            }
+            for (String region : agentCounts.keySet()) {
+                if (!regions.contains(region)) {
+                    throw new IllegalArgumentException("agents(" + region + ", ...) names a region not in " + regions);
+                }
+            }
+            if (vantageNamespaces && regions.size() > 36) {
+                throw new IllegalArgumentException("at most 36 regions with vantage namespaces");
             }
             for (int port : List.of(coordinatorPort, kafkaPort, postgresPort)) {
                 if (port < 0 || port > 65535) {

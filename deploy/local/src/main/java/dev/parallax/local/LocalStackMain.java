@@ -1,8 +1,13 @@
 package dev.parallax.local;
 
+import dev.parallax.local.vantage.VantageFirewall;
+import dev.parallax.local.vantage.VantageNetwork;
+import dev.parallax.local.vantage.VantageNetworkException;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.TreeSet;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -22,6 +27,10 @@ public final class LocalStackMain {
               --regions a,b,c   regions, one agent each (default: eu-west,us-east,ap-south)
               --port N          HTTP port of the API (default: 8080)
               --data DIR        data and log directory (default: .parallax/local under the current directory)
+              --namespaces      run each region's agent in a network namespace of its own, with its own
+                                firewall, all probing a target namespace: the first region sees the target's
+                                port 443 open, the second closed (its firewall resets), the third filtered
+                                (its firewall drops); then again. Needs Linux, root, `ip` and `nft`.
               --help            show this help
 
             Environment:
@@ -33,7 +42,7 @@ public final class LocalStackMain {
     }
 
     /** What the command line asked for. */
-    record Options(List<String> regions, int port, Path dataDir, boolean help) {
+    record Options(List<String> regions, int port, Path dataDir, boolean namespaces, boolean help) {
     }
 
     /** A command line that cannot be run; the message is meant for the user. */
@@ -68,6 +77,7 @@ public final class LocalStackMain {
         List<String> regions = LocalStack.DEFAULT_REGIONS;
         int port = 8080;
         Path dataDir = Path.of(".parallax", "local");
+        boolean namespaces = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg;
@@ -79,7 +89,7 @@ public final class LocalStackMain {
             }
             switch (name) {
                 case "--help", "-h" -> {
-                    return new Options(regions, port, dataDir, true);
+                    return new Options(regions, port, dataDir, namespaces, true);
                 }
                 case "--regions" -> {
                     value = value != null ? value : next(args, ++i, name);
@@ -106,10 +116,16 @@ public final class LocalStackMain {
                     }
                     dataDir = Path.of(value);
                 }
+                case "--namespaces" -> {
+                    if (value != null) {
+                        throw new UsageException("--namespaces takes no value");
+                    }
+                    namespaces = true;
+                }
                 default -> throw new UsageException("unknown argument '" + arg + "'");
             }
         }
-        return new Options(regions, port, dataDir, false);
+        return new Options(regions, port, dataDir, namespaces, false);
     }
 
     private static String next(String[] args, int i, String option) throws UsageException {
@@ -127,6 +143,7 @@ public final class LocalStackMain {
                     .regions(options.regions())
                     .coordinatorPort(options.port())
                     .workDir(options.dataDir())
+                    .vantageNamespaces(options.namespaces())
                     .progress(line -> out.println("  " + line))
                     .build();
         } catch (IllegalArgumentException e) {
@@ -141,6 +158,9 @@ public final class LocalStackMain {
             stack.start();
         } catch (StartupException e) {
             System.err.println("parallax-local: could not start " + e.getMessage());
+            return 1;
+        } catch (VantageNetworkException e) {
+            System.err.println("parallax-local: --namespaces: " + e.getMessage());
             return 1;
         } catch (RuntimeException e) {
             System.err.println("parallax-local: could not start: " + e);
@@ -162,6 +182,27 @@ public final class LocalStackMain {
         return bootstrap.substring(bootstrap.lastIndexOf(':') + 1);
     }
 
+    private static void printVantageExample(PrintStream out, LocalStack stack, String api, String regionsJson) {
+        VantageNetwork network = stack.vantageNetwork().orElseThrow();
+        String target = network.targetAddress().getHostAddress();
+        out.println("  Target       " + target + " in namespace " + network.targetNamespace() + ", listening on "
+                + new TreeSet<>(LocalStack.VANTAGE_TARGET_PORTS));
+        for (String region : network.vantages()) {
+            out.println("  " + String.format("%-12s", region) + " namespace " + network.namespace(region) + ", "
+                    + network.firewall(region).description()
+                    + (network.firewall(region) == VantageFirewall.NONE ? ""
+                    : " on " + new TreeSet<>(network.guardedPorts(region))));
+        }
+        out.println();
+        out.println("Check the target from every region (25 has no listener, 80 and 443 do):");
+        out.println("  curl -s -X POST " + api + "/api/v1/checks -H 'Content-Type: application/json' \\");
+        out.println("       -d '{\"target\":\"" + target + "\",\"ports\":[25,80,443],\"regions\":["
+                + regionsJson + "]}'");
+        out.println("then read the result at the Location it answers:  curl -s " + api + "/api/v1/checks/<id>");
+        out.println();
+        out.println("Press Ctrl-C to stop.");
+    }
+
     private static void printBanner(PrintStream out, LocalStack stack, Options options) {
         String api = "http://localhost:" + stack.coordinatorPort();
         String regionsJson = options.regions().stream().map(r -> "\"" + r + "\"").collect(Collectors.joining(","));
@@ -172,6 +213,10 @@ public final class LocalStackMain {
         out.println("  PostgreSQL   " + stack.jdbcUrl() + "   (user " + stack.username() + ")");
         out.println("  Logs         " + stack.workDir().resolve("logs"));
         out.println();
+        if (stack.vantageNetwork().isPresent()) {
+            printVantageExample(out, stack, api, regionsJson);
+            return;
+        }
         // The example probes the stack's own listeners: ports this launcher opened, so trying it touches
         // nothing else on the machine, and both answer OPEN from every region.
         out.println("Check two ports of this machine (the API and Kafka) from every region:");

@@ -17,6 +17,14 @@ class LocalStackMainTest {
         assertThat(options.port()).isEqualTo(8080);
         assertThat(options.dataDir()).isEqualTo(Path.of(".parallax", "local"));
         assertThat(options.help()).isFalse();
+        assertThat(options.namespaces()).as("agents on the host unless asked").isFalse();
+    }
+
+    @Test
+    void namespacesIsAFlagWithoutValue() throws Exception {
+        assertThat(LocalStackMain.parse(new String[] {"--namespaces", "--port", "9090"}).namespaces()).isTrue();
+        assertThatThrownBy(() -> LocalStackMain.parse(new String[] {"--namespaces=yes"}))
+                .isInstanceOf(LocalStackMain.UsageException.class).hasMessageContaining("takes no value");
     }
 
     @Test

@@ -65,6 +65,10 @@ class LocalStackTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("duplicate");
         assertThatThrownBy(() -> LocalStack.builder().repoRoot(tmp).regions(List.of()).build())
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LocalStack.builder().repoRoot(tmp).regions(List.of("a")).agents("b", 2).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not in [a]");
+        assertThatThrownBy(() -> LocalStack.builder().agents("a", 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("agents per region");
     }
 
     @Test
@@ -73,10 +77,13 @@ class LocalStackTest {
         List<String> lines = new CopyOnWriteArrayList<>();
         Map<String, ProcessHandle> running;
         try (LocalStack stack = LocalStack.builder().repoRoot(repo).workDir(tmp.resolve("work"))
-                .regions(List.of("eu-west", "us-east")).environment(Map.of()).progress(lines::add)
+                .regions(List.of("eu-west", "us-east")).agents("us-east", 2).environment(Map.of()).progress(lines::add)
                 .build().start()) {
             running = stack.processes();
-            assertThat(running).containsOnlyKeys("postgres", "kafka", "coordinator", "agent-eu-west", "agent-us-east");
+            assertThat(running)
+                    .containsOnlyKeys("postgres", "kafka", "coordinator", "agent-eu-west-1", "agent-us-east-1",
+                            "agent-us-east-2");
+            assertThat(stack.agentIds("us-east")).containsExactly("us-east-1", "us-east-2");
             assertThat(running.values()).allMatch(ProcessHandle::isAlive);
             assertThat(get(stack.apiBaseUri().resolve("/q/health/ready"))).isEqualTo(200);
 
@@ -88,8 +95,8 @@ class LocalStackTest {
                     "property kafka.bootstrap.servers=" + stack.kafkaBootstrap(),
                     "property parallax.regions.known=eu-west,us-east",
                     "property parallax.targets.allow=127.0.0.0/8,::1/128");
-            assertThat(Files.readString(stack.logFile("agent-us-east"))).contains(
-                    "property quarkus.http.port=" + stack.agentHttpPort("us-east"),
+            assertThat(Files.readString(stack.logFile("agent-us-east-1"))).contains(
+                    "property quarkus.http.port=" + stack.agentHttpPort("us-east-1"),
                     "property kafka.bootstrap.servers=" + stack.kafkaBootstrap(),
                     "property parallax.agent.region=us-east",
                     "property parallax.agent.id=us-east-1",
@@ -102,19 +109,24 @@ class LocalStackTest {
                     .hasMessageContaining("in use by another launcher (pid " + ProcessHandle.current().pid() + ")");
             assertThat(running.values()).as("a refused launcher touches nothing").allMatch(ProcessHandle::isAlive);
 
+            stack.killAgent("us-east-2");
+            assertThat(Processes.isGone(running.get("agent-us-east-2"))).as("killed with SIGKILL").isTrue();
+            assertThat(stack.isAgentRunning("us-east")).as("its peer still runs").isTrue();
             stack.stopAgent("us-east");
             assertThat(stack.isAgentRunning("us-east")).isFalse();
-            assertThat(running.get("agent-us-east").isAlive()).isFalse();
+            assertThat(running.get("agent-us-east-1").isAlive()).isFalse();
             stack.startAgent("us-east");
             assertThat(stack.isAgentRunning("us-east")).isTrue();
+            assertThat(stack.processes()).as("both agents of us-east run again")
+                    .containsKeys("agent-us-east-1", "agent-us-east-2");
             assertThat(stack.unexpectedExit()).as("asked-for stops are not crashes").isNotDone();
 
-            int crashingPort = stack.agentHttpPort("eu-west");
+            int crashingPort = stack.agentHttpPort("eu-west-1");
             get(URI.create("http://127.0.0.1:" + crashingPort + "/exit"));
             LocalStack.ComponentExit exit = stack.unexpectedExit().get(20, TimeUnit.SECONDS);
-            assertThat(exit.component()).isEqualTo("agent-eu-west");
+            assertThat(exit.component()).isEqualTo("agent-eu-west-1");
             assertThat(exit.detail()).isEqualTo("exited with code 3");
-            assertThat(exit.logFile()).isEqualTo(stack.logFile("agent-eu-west"));
+            assertThat(exit.logFile()).isEqualTo(stack.logFile("agent-eu-west-1"));
             running = stack.processes();
         }
         assertThat(running.values()).allMatch(Processes::isGone);
@@ -132,7 +144,7 @@ class LocalStackTest {
                 .agentProperties(Map.of("fake.fail", "true")).environment(Map.of()).progress(line -> { }).build();
         assertThatThrownBy(stack::start)
                 .isInstanceOfSatisfying(StartupException.class,
-                        e -> assertThat(e.component()).isEqualTo("agent-eu-west"))
+                        e -> assertThat(e.component()).isEqualTo("agent-eu-west-1"))
                 .hasMessageContaining("exited with code 1 before it was ready")
                 .hasMessageContaining("fake startup failure");
         assertThat(stack.processes()).isEmpty();
