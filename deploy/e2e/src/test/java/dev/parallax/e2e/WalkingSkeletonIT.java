@@ -1,7 +1,6 @@
 package dev.parallax.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parallax.local.LocalStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,9 +11,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static dev.parallax.e2e.StackApi.portState;
+import static dev.parallax.e2e.StackApi.region;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -33,11 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class WalkingSkeletonIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
     private static LocalStack stack;
+    private static StackApi api;
 
     @BeforeAll
     static void startStack() throws IOException {
@@ -55,6 +52,7 @@ class WalkingSkeletonIT {
                 .progress(line -> System.out.println("[stack] " + line))
                 .build()
                 .start();
+        api = new StackApi(stack.apiBaseUri(), () -> "coordinator log: " + stack.logFile("coordinator"));
     }
 
     @AfterAll
@@ -70,12 +68,10 @@ class WalkingSkeletonIT {
             int open = listener.getLocalPort();
             int closed = releasedPort();
 
-            HttpResponse<String> accepted = post("""
+            URI location = api.submitAccepted("""
                     {"target": "127.0.0.1", "ports": [%d, %d], "regions": ["eu-west", "us-east"], "timeoutMs": 1000}
                     """.formatted(open, closed));
-            assertThat(accepted.statusCode()).as("submit answer: %s", accepted.body()).isEqualTo(202);
-            String location = accepted.headers().firstValue("Location").orElseThrow();
-            JsonNode check = awaitComplete(URI.create(location), Duration.ofSeconds(60));
+            JsonNode check = api.awaitComplete(location, Duration.ofSeconds(60));
 
             assertThat(check.path("regions")).as("regions in %s", check).hasSize(2);
             List<String> agents = new ArrayList<>();
@@ -99,13 +95,11 @@ class WalkingSkeletonIT {
     void regionWhoseAgentIsDownEndsUnavailableAndTheCheckStillCompletes() throws Exception {
         stack.stopAgent("us-east");
         try (ServerSocket listener = new ServerSocket(0, 50, LOOPBACK)) {
-            HttpResponse<String> accepted = post("""
+            URI location = api.submitAccepted("""
                     {"target": "127.0.0.1", "ports": [%d], "regions": ["eu-west", "us-east"], "timeoutMs": 500}
                     """.formatted(listener.getLocalPort()));
-            assertThat(accepted.statusCode()).as("submit answer: %s", accepted.body()).isEqualTo(202);
 
-            JsonNode check = awaitComplete(URI.create(accepted.headers().firstValue("Location").orElseThrow()),
-                    Duration.ofSeconds(60));
+            JsonNode check = api.awaitComplete(location, Duration.ofSeconds(60));
 
             assertThat(region(check, "eu-west").path("status").asText()).isEqualTo("DONE");
             assertThat(region(check, "us-east").path("status").asText()).as("region without an agent in %s", check)
@@ -118,76 +112,18 @@ class WalkingSkeletonIT {
     @Test
     void everyRegionReportsItsLiveAgentThroughHeartbeats() throws Exception {
         long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode regions = null;
-        while (System.nanoTime() < until) {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(stack.apiBaseUri().resolve("/api/v1/regions"))
-                    .GET().timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as("GET /api/v1/regions: %s", response.body()).isEqualTo(200);
-            regions = JSON.readTree(response.body());
-            if (liveAgents(regions, "eu-west") >= 1 && liveAgents(regions, "us-east") >= 1) {
-                break;
-            }
+        while (System.nanoTime() < until && (api.liveAgents("eu-west") < 1 || api.liveAgents("us-east") < 1)) {
             Thread.sleep(500);
         }
-        assertThat(liveAgents(regions, "eu-west")).as("live agents of eu-west in %s", regions).isEqualTo(1);
-        assertThat(liveAgents(regions, "us-east")).as("live agents of us-east in %s", regions).isEqualTo(1);
+        JsonNode regions = api.get("/api/v1/regions");
+        assertThat(api.liveAgents("eu-west")).as("live agents of eu-west in %s", regions).isEqualTo(1);
+        assertThat(api.liveAgents("us-east")).as("live agents of us-east in %s", regions).isEqualTo(1);
 
-        HttpResponse<String> accepted = post("{\"target\": \"127.0.0.1\", \"ports\": [9]}");
+        var accepted = api.submit("{\"target\": \"127.0.0.1\", \"ports\": [9]}");
         assertThat(accepted.statusCode()).as("submit answer: %s", accepted.body()).isEqualTo(202);
-        assertThat(JSON.readTree(accepted.body()).path("regions")).as("regions omitted: every live one")
+        assertThat(StackApi.parse(accepted.body()).path("regions"))
+                .as("regions omitted: every live one")
                 .extracting(JsonNode::asText).containsExactly("eu-west", "us-east");
-    }
-
-    private static int liveAgents(JsonNode regions, String name) {
-        for (JsonNode region : regions) {
-            if (name.equals(region.path("region").asText())) {
-                return region.path("liveAgents").asInt();
-            }
-        }
-        return 0;
-    }
-
-    private static HttpResponse<String> post(String body) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(stack.apiBaseUri().resolve("/api/v1/checks"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .timeout(Duration.ofSeconds(10))
-                .build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonNode awaitComplete(URI check, Duration patience) throws Exception {
-        long until = System.nanoTime() + patience.toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < until) {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(check).GET()
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as("GET %s: %s", check, response.body()).isEqualTo(200);
-            last = JSON.readTree(response.body());
-            if ("COMPLETE".equals(last.path("status").asText())) {
-                return last;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("check not COMPLETE within " + patience + "; last state: " + last
-                + "\ncoordinator log: " + stack.logFile("coordinator"));
-    }
-
-    private static JsonNode region(JsonNode check, String name) {
-        for (JsonNode region : check.path("regions")) {
-            if (name.equals(region.path("region").asText())) {
-                return region;
-            }
-        }
-        throw new AssertionError("no region " + name + " in " + check);
-    }
-
-    private static String portState(JsonNode region, int port) {
-        for (JsonNode verdict : region.path("ports")) {
-            if (verdict.path("port").asInt() == port) {
-                return verdict.path("state").asText() + "/" + verdict.path("reason").asText();
-            }
-        }
-        throw new AssertionError("no verdict for port " + port + " in " + region);
     }
 
     private static int releasedPort() throws IOException {
