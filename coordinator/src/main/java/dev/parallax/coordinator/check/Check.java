@@ -50,6 +50,10 @@ public class Check extends PanacheEntityBase {
     @Column(name = "completed_at")
     public Instant completedAt;
 
+    /** The schedule this check is a run of; null for a check submitted on its own. */
+    @Column(name = "schedule_id")
+    public UUID scheduleId;
+
     /** Ports the regions disagree on so far; maintained by the verdict store. */
     @Column(name = "divergent_ports", nullable = false)
     public int divergentPorts;

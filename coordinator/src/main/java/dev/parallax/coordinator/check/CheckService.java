@@ -59,6 +59,11 @@ public class CheckService {
      * this returns, the check is durable and its jobs will be published even if this process dies now.
      */
     public CheckRecord submit(CheckSpec spec) {
+        return submit(spec, null);
+    }
+
+    /** As {@link #submit(CheckSpec)}, for a run of the schedule {@code scheduleId} (null: not scheduled). */
+    public CheckRecord submit(CheckSpec spec, UUID scheduleId) {
         // Microseconds: what PostgreSQL keeps, so the instant we return equals the one we read back later.
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Check check = new Check();
@@ -71,6 +76,7 @@ public class CheckService {
         check.status = CheckStatus.PENDING;
         check.createdAt = now;
         check.deadline = now.plus(probingTime(spec)).plus(config.deadlineGrace());
+        check.scheduleId = scheduleId;
         check.persist();
 
         List<RegionResult> regions = new ArrayList<>();

@@ -45,9 +45,36 @@ public class CheckValidator {
         this.policy = TargetPolicy.fromConfig(config.targets().allow().orElse(""));
     }
 
+    /**
+     * Which regions were asked for: the ones named, or ({@code named} null) every region with a live agent at
+     * the time of the run; {@code limit} then keeps that many of them, picked at random for each run.
+     */
+    public record RegionChoice(List<String> named, Integer limit) {
+    }
+
+    /** A check request with everything but its regions decided: what a schedule submits at each run. */
+    public record CheckTemplate(TargetHost target, PortSet ports, RegionChoice regions, Duration timeout,
+                                IpFamily ipFamily) {
+    }
+
     public CheckSpec validate(String rawTarget, List<?> rawPorts, Object rawRegions, Integer limit,
                               Integer timeoutMs, String rawIpFamily) {
         List<FieldError> errors = new ArrayList<>();
+        CheckTemplate template = template(rawTarget, rawPorts, rawRegions, limit, timeoutMs, rawIpFamily, errors);
+        List<String> regions = errors.stream().anyMatch(e -> e.field().equals("regions") || e.field().equals("limit"))
+                ? List.of() : resolve(template.regions(), errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidCheckException(errors);
+        }
+        return new CheckSpec(template.target(), template.ports(), regions, template.timeout(), template.ipFamily());
+    }
+
+    /**
+     * Validates a check request without choosing its regions yet; adds what is wrong to {@code errors}, in which
+     * case the template's fields may be null.
+     */
+    public CheckTemplate template(String rawTarget, List<?> rawPorts, Object rawRegions, Integer limit,
+                                  Integer timeoutMs, String rawIpFamily, List<FieldError> errors) {
         TargetHost target = target(rawTarget, errors);
         PortSet ports = null;
         try {
@@ -55,7 +82,7 @@ public class CheckValidator {
         } catch (InvalidTargetException e) {
             errors.add(new FieldError("ports", e.getMessage()));
         }
-        List<String> regions = regions(rawRegions, limit, errors);
+        RegionChoice regions = regionChoice(rawRegions, limit, errors);
         Duration timeout = timeout(timeoutMs, errors);
         IpFamily ipFamily = IpFamily.ANY;
         if (rawIpFamily != null) {
@@ -70,10 +97,22 @@ public class CheckValidator {
             errors.add(new FieldError("ipFamily", "ipFamily " + ipFamily.wireName() + " cannot probe the "
                     + (target.kind() == TargetHost.Kind.IPV4 ? "IPv4" : "IPv6") + " address " + target.name()));
         }
+        return new CheckTemplate(target, ports, regions, timeout, ipFamily);
+    }
+
+    /**
+     * The regions of one run of a template: as named, or every region with a live agent now; then {@code limit}
+     * of them at random.
+     *
+     * @throws InvalidCheckException when no region has a live agent, or too many regions remain
+     */
+    public List<String> resolve(RegionChoice choice) {
+        List<FieldError> errors = new ArrayList<>();
+        List<String> regions = resolve(choice, errors);
         if (!errors.isEmpty()) {
             throw new InvalidCheckException(errors);
         }
-        return new CheckSpec(target, ports, regions, timeout, ipFamily);
+        return regions;
     }
 
     private TargetHost target(String rawTarget, List<FieldError> errors) {
@@ -94,12 +133,32 @@ public class CheckValidator {
 
     /**
      * A list names regions (each must be configured or have registered agents); {@code "all"} or nothing
-     * means every region with a live agent. {@code limit} then keeps that many, picked at random so that
-     * repeated checks spread over the regions instead of always loading the same ones.
+     * means every region with a live agent at the time of the run. {@code limit} then keeps that many, picked
+     * at random so that repeated checks spread over the regions instead of always loading the same ones.
      */
-    private List<String> regions(Object rawRegions, Integer limit, List<FieldError> errors) {
-        List<String> chosen;
-        if (rawRegions == null || "all".equals(rawRegions) || rawRegions instanceof List<?> empty && empty.isEmpty()) {
+    private RegionChoice regionChoice(Object rawRegions, Integer limit, List<FieldError> errors) {
+        List<String> named = null;
+        if (rawRegions instanceof List<?> list && !list.isEmpty()) {
+            named = named(list, errors);
+        } else if (rawRegions != null && !"all".equals(rawRegions) && !(rawRegions instanceof List<?>)) {
+            errors.add(new FieldError("regions", "regions must be a list of region names, e.g. [\"eu-west\"], or"
+                    + " \"all\"; got " + rawRegions));
+        }
+        if (limit != null && (limit < 1 || limit > limits.maxRegions())) {
+            errors.add(new FieldError("limit", "limit must be between 1 and " + limits.maxRegions() + "; got "
+                    + limit));
+            return new RegionChoice(named, limit);
+        }
+        int perRun = named == null ? 0 : limit == null ? named.size() : Math.min(limit, named.size());
+        if (perRun > limits.maxRegions()) {
+            errors.add(new FieldError("regions", "too many regions: at most " + limits.maxRegions() + " per check"));
+        }
+        return new RegionChoice(named, limit);
+    }
+
+    private List<String> resolve(RegionChoice choice, List<FieldError> errors) {
+        List<String> chosen = choice.named();
+        if (chosen == null) {
             chosen = registry.regions().stream().filter(r -> r.liveAgents() > 0).map(AgentRegistry.Region::name)
                     .toList();
             if (chosen.isEmpty()) {
@@ -107,24 +166,12 @@ public class CheckValidator {
                         + " probe from, e.g. [\"eu-west\"], or retry shortly"));
                 return List.of();
             }
-        } else if (rawRegions instanceof List<?> named) {
-            chosen = named(named, errors);
-        } else {
-            errors.add(new FieldError("regions", "regions must be a list of region names, e.g. [\"eu-west\"], or"
-                    + " \"all\"; got " + rawRegions));
-            return List.of();
         }
-        if (limit != null) {
-            if (limit < 1 || limit > limits.maxRegions()) {
-                errors.add(new FieldError("limit", "limit must be between 1 and " + limits.maxRegions() + "; got "
-                        + limit));
-                return chosen;
-            }
-            if (limit < chosen.size()) {
-                List<String> shuffled = new ArrayList<>(chosen);
-                Collections.shuffle(shuffled, ThreadLocalRandom.current());
-                chosen = shuffled.subList(0, limit).stream().sorted().toList();
-            }
+        Integer limit = choice.limit();
+        if (limit != null && limit < chosen.size()) {
+            List<String> shuffled = new ArrayList<>(chosen);
+            Collections.shuffle(shuffled, ThreadLocalRandom.current());
+            chosen = shuffled.subList(0, limit).stream().sorted().toList();
         }
         if (chosen.size() > limits.maxRegions()) {
             errors.add(new FieldError("regions", "too many regions: at most " + limits.maxRegions() + " per check"));

@@ -21,6 +21,8 @@ public interface ParallaxConfig {
 
     Agents agents();
 
+    Schedules schedules();
+
     interface Regions {
         /**
          * The regions a check may name, and the ones it gets when it names none. Required: accepting any
@@ -78,6 +80,23 @@ public interface ParallaxConfig {
         /** An agent not heard from for this long is offline (a few missed heartbeats). */
         @WithDefault("PT15S")
         Duration offlineAfter();
+    }
+
+    interface Schedules {
+        /** The shortest interval a schedule may have (for cron, its densest gap between runs). */
+        @WithDefault("PT10S")
+        Duration minInterval();
+
+        @WithDefault("100")
+        int maxPerOwner();
+
+        /** How often each coordinator looks for due schedules: the most a run fires late when all is well. */
+        @WithDefault("PT0.25S")
+        Duration pollInterval();
+
+        /** Schedules fired per transaction. */
+        @WithDefault("200")
+        int batchSize();
     }
 
     interface Outbox {

@@ -1,6 +1,7 @@
 package dev.parallax.coordinator.outbox;
 
 import dev.parallax.coordinator.config.ParallaxConfig;
+import dev.parallax.coordinator.database.SqlTimestamps;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -13,8 +14,6 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -115,21 +114,12 @@ public class OutboxPublisher {
                          WHERE sent_at IS NULL AND (expires_at IS NULL OR expires_at > now())
                         """)
                 .getSingleResult();
-        return Optional.ofNullable(due).map(OutboxPublisher::toInstant);
+        return Optional.ofNullable(due).map(SqlTimestamps::instant);
     }
 
     private Duration backoff(int attempts) {
         Duration backoff = FIRST_RETRY.multipliedBy(1L << Math.min(attempts - 1, 20));
         return backoff.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : backoff;
-    }
-
-    private static Instant toInstant(Object value) {
-        return switch (value) {
-            case Instant instant -> instant;
-            case OffsetDateTime offset -> offset.toInstant();
-            case Timestamp timestamp -> timestamp.toInstant();
-            default -> throw new IllegalStateException("unexpected timestamp type " + value.getClass());
-        };
     }
 
     private CompletableFuture<Void> send(OutboxEvent event) {

@@ -98,6 +98,9 @@ class JobTopicsTest {
         String topic = newTopicName("zz-grow");
         admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())))
                 .all().get(30, TimeUnit.SECONDS);
+        // Created is not yet described everywhere: until it is, the broker answers "unknown topic".
+        await("precondition: " + topic + " visible with 1 partition").atMost(Duration.ofSeconds(10))
+                .ignoreExceptions().until(() -> partitions(topic) == 1);
 
         publishOneJob(topic);
 

@@ -7,6 +7,7 @@ import dev.parallax.coordinator.agent.AgentRegistry;
 import dev.parallax.coordinator.testinfra.Api;
 import dev.parallax.coordinator.testinfra.RealInfrastructure;
 import dev.parallax.coordinator.testinfra.Sql;
+import dev.parallax.coordinator.testinfra.Verdicts;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -10,6 +10,8 @@ import dev.parallax.coordinator.api.SubmitCheckRequest;
 import dev.parallax.coordinator.check.CheckNotFoundException;
 import dev.parallax.coordinator.check.FieldError;
 import dev.parallax.coordinator.check.InvalidCheckException;
+import dev.parallax.coordinator.schedule.ScheduleLimitException;
+import dev.parallax.coordinator.schedule.ScheduleNotFoundException;
 import dev.parallax.coordinator.database.DatabaseErrors;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -52,6 +54,16 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response notFound(CheckNotFoundException e, UriInfo uri) {
         return problem(404, "check-not-found", "Check not found", e.getMessage(), uri, null);
+    }
+
+    @ServerExceptionMapper
+    public Response scheduleNotFound(ScheduleNotFoundException e, UriInfo uri) {
+        return problem(404, "schedule-not-found", "Schedule not found", e.getMessage(), uri, null);
+    }
+
+    @ServerExceptionMapper
+    public Response scheduleLimit(ScheduleLimitException e, UriInfo uri) {
+        return problem(409, "schedule-limit", "Too many schedules", e.getMessage(), uri, null);
     }
 
     @ServerExceptionMapper

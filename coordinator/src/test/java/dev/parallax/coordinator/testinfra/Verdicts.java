@@ -1,4 +1,4 @@
-package dev.parallax.coordinator.result;
+package dev.parallax.coordinator.testinfra;
 
 import dev.parallax.common.contract.PortVerdict;
 import dev.parallax.common.contract.ProbeVerdict;
@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.UUID;
 
 /** Verdicts as an agent would publish them. */
-final class Verdicts {
+public final class Verdicts {
 
     private Verdicts() {
     }
 
-    static ProbeVerdict done(UUID checkId, String region, PortVerdict... ports) {
+    public static ProbeVerdict done(UUID checkId, String region, PortVerdict... ports) {
         Instant now = Instant.now();
         return new ProbeVerdict(UUID.randomUUID(), checkId, region, region + "-agent", RegionStatus.DONE, null,
                 List.of("127.0.0.1"), 42, List.of(ports), now.minusMillis(5), now);

@@ -1,0 +1,213 @@
+package dev.parallax.coordinator.api;
+
+import dev.parallax.coordinator.check.InvalidCheckException;
+import dev.parallax.coordinator.result.PortResult;
+import dev.parallax.coordinator.result.RegionResult;
+import dev.parallax.coordinator.schedule.Schedule;
+import dev.parallax.coordinator.schedule.ScheduleHistory;
+import dev.parallax.coordinator.schedule.ScheduleNotFoundException;
+import dev.parallax.coordinator.schedule.ScheduleService;
+import dev.parallax.coordinator.schedule.ScheduleSpec;
+import dev.parallax.coordinator.schedule.ScheduleValidator;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** The schedule API: recurring checks, their runs, and their availability per region and port. */
+@Path(ScheduleResource.PATH)
+@Produces(MediaType.APPLICATION_JSON)
+public class ScheduleResource {
+
+    public static final String PATH = "/api/v1/schedules";
+    /** Until API keys exist (issue 6) every caller is this one owner. */
+    static final String ANONYMOUS_OWNER = "anonymous";
+    static final int DEFAULT_RUNS = 50;
+    static final int MAX_RUNS = 500;
+    private static final Map<String, Duration> WINDOWS = Map.of(
+            "24h", Duration.ofHours(24), "7d", Duration.ofDays(7), "30d", Duration.ofDays(30));
+
+    private final ScheduleService schedules;
+    private final ScheduleValidator validator;
+    private final ScheduleHistory history;
+
+    public ScheduleResource(ScheduleService schedules, ScheduleValidator validator, ScheduleHistory history) {
+        this.schedules = schedules;
+        this.validator = validator;
+        this.history = history;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(CreateScheduleRequest request, @Context UriInfo uri) {
+        if (request == null) {
+            throw new InvalidCheckException("body", "send a JSON object such as {\"target\": \"example.com\","
+                    + " \"ports\": [443], \"every\": \"1m\"}");
+        }
+        ScheduleSpec spec = validator.validate(new ScheduleValidator.Fields(request.target(), request.ports(),
+                request.regions(), request.limit(), request.timeoutMs(), request.ipFamily(), request.every(),
+                request.cron(), request.expect()));
+        Schedule created = schedules.create(ANONYMOUS_OWNER, spec);
+        ScheduleResponse body = toResponse(created, uri);
+        return Response.created(URI.create(body.self())).entity(body).build();
+    }
+
+    @GET
+    public List<ScheduleResponse> list(@Context UriInfo uri) {
+        return schedules.list(ANONYMOUS_OWNER).stream().map(s -> toResponse(s, uri)).toList();
+    }
+
+    @GET
+    @Path("{id}")
+    public ScheduleResponse get(@PathParam("id") String rawId, @Context UriInfo uri) {
+        return toResponse(find(rawId), uri);
+    }
+
+    @PATCH
+    @Path("{id}")
+    @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
+    public ScheduleResponse update(@PathParam("id") String rawId, UpdateScheduleRequest request,
+                                   @Context UriInfo uri) {
+        UUID id = parseId(rawId);
+        if (request == null) {
+            throw new InvalidCheckException("body", "send the fields to change, e.g. {\"paused\": true}");
+        }
+        ScheduleService.Changes changes = new ScheduleService.Changes(new ScheduleValidator.Fields(
+                request.target(), request.ports(), request.regions(), request.limit(), request.timeoutMs(),
+                request.ipFamily(), request.every(), request.cron(), request.expect()), request.paused());
+        return toResponse(schedules.update(ANONYMOUS_OWNER, id, changes), uri);
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response delete(@PathParam("id") String rawId) {
+        schedules.delete(ANONYMOUS_OWNER, parseId(rawId));
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("{id}/history")
+    public ScheduleRunsResponse history(@PathParam("id") String rawId, @QueryParam("from") String rawFrom,
+                                        @QueryParam("to") String rawTo, @QueryParam("limit") String rawLimit,
+                                        @Context UriInfo uri) {
+        Schedule schedule = find(rawId);
+        Instant to = rawTo == null || rawTo.isBlank() ? Instant.now() : parseInstant("to", rawTo);
+        Instant from = rawFrom == null || rawFrom.isBlank() ? to.minus(Duration.ofHours(24))
+                : parseInstant("from", rawFrom);
+        if (!from.isBefore(to)) {
+            throw new InvalidCheckException("from", "from must lie before to; got from " + from + ", to " + to);
+        }
+        int limit = parseLimit(rawLimit);
+        List<ScheduleHistory.Run> runs = history.runs(schedule.id, from, to, limit + 1);
+        boolean more = runs.size() > limit;
+        List<ScheduleRunsResponse.Run> shown = new ArrayList<>();
+        for (ScheduleHistory.Run run : more ? runs.subList(0, limit) : runs) {
+            shown.add(toRun(run, uri));
+        }
+        return new ScheduleRunsResponse(schedule.id, from, to, shown, more);
+    }
+
+    @GET
+    @Path("{id}/uptime")
+    public UptimeResponse uptime(@PathParam("id") String rawId, @QueryParam("window") String rawWindow) {
+        Schedule schedule = find(rawId);
+        String window = rawWindow == null || rawWindow.isBlank() ? "24h" : rawWindow.strip();
+        Duration length = WINDOWS.get(window);
+        if (length == null) {
+            throw new InvalidCheckException("window", "window must be 24h, 7d or 30d; got '" + rawWindow + "'");
+        }
+        Instant to = Instant.now();
+        Instant from = to.minus(length);
+        List<UptimeResponse.Region> regions = history.uptime(schedule.id, schedule.expectedState, from).stream()
+                .map(region -> new UptimeResponse.Region(region.region(), region.runs(), region.answered(),
+                        region.ports().stream().map(port -> new UptimeResponse.Port(port.port(), port.samples(),
+                                port.up(), port.samples() == 0 ? null : (double) port.up() / port.samples(),
+                                new UptimeResponse.Latency(port.p50Micros(), port.p95Micros(), port.p99Micros())))
+                                .toList()))
+                .toList();
+        return new UptimeResponse(schedule.id, window, from, to, schedule.expectedState, regions);
+    }
+
+    private Schedule find(String rawId) {
+        return schedules.find(ANONYMOUS_OWNER, parseId(rawId))
+                .orElseThrow(() -> new ScheduleNotFoundException(rawId));
+    }
+
+    private static UUID parseId(String rawId) {
+        try {
+            return UUID.fromString(rawId.strip());
+        } catch (IllegalArgumentException e) {
+            throw new ScheduleNotFoundException(rawId);
+        }
+    }
+
+    private static int parseLimit(String rawLimit) {
+        if (rawLimit == null || rawLimit.isBlank()) {
+            return DEFAULT_RUNS;
+        }
+        try {
+            int limit = Integer.parseInt(rawLimit.strip());
+            if (limit >= 1 && limit <= MAX_RUNS) {
+                return limit;
+            }
+        } catch (NumberFormatException ignored) {
+            // Reported below with the accepted range.
+        }
+        throw new InvalidCheckException("limit", "limit must be a whole number from 1 to " + MAX_RUNS + "; got '"
+                + rawLimit + "'");
+    }
+
+    private static Instant parseInstant(String field, String raw) {
+        try {
+            return Instant.parse(raw.strip());
+        } catch (DateTimeParseException e) {
+            throw new InvalidCheckException(field, field + " must be an ISO-8601 instant such as"
+                    + " 2026-01-31T12:00:00Z; got '" + raw + "'");
+        }
+    }
+
+    private static ScheduleRunsResponse.Run toRun(ScheduleHistory.Run run, UriInfo uri) {
+        Map<String, List<ScheduleRunsResponse.Port>> ports = new LinkedHashMap<>();
+        for (PortResult port : run.ports()) {
+            ports.computeIfAbsent(port.region, r -> new ArrayList<>()).add(new ScheduleRunsResponse.Port(
+                    port.port, port.address, port.state, port.reason, port.rttMicros));
+        }
+        List<ScheduleRunsResponse.Region> regions = new ArrayList<>();
+        for (RegionResult region : run.regions()) {
+            regions.add(new ScheduleRunsResponse.Region(region.region, region.status, region.message,
+                    ports.getOrDefault(region.region, List.of())));
+        }
+        String check = run.checkId() == null ? null
+                : uri.getBaseUriBuilder().path(CheckResource.PATH).path(run.checkId().toString()).build().toString();
+        return new ScheduleRunsResponse.Run(run.dueAt(), run.firedAt(), run.checkId(), run.status(), run.outcome(),
+                regions, check);
+    }
+
+    static ScheduleResponse toResponse(Schedule schedule, UriInfo uri) {
+        String self = uri.getBaseUriBuilder().path(PATH).path(schedule.id.toString()).build().toString();
+        return new ScheduleResponse(schedule.id, schedule.paused, schedule.target, schedule.ports,
+                schedule.regions == null ? "all" : schedule.regions, schedule.regionLimit, schedule.timeoutMs,
+                schedule.ipFamily, schedule.everyMs == null ? null : schedule.cadence().describe(), schedule.cron,
+                schedule.expectedState, schedule.paused ? null : schedule.nextFireAt, schedule.lastFiredAt,
+                schedule.createdAt, schedule.updatedAt, self, self + "/history", self + "/uptime");
+    }
+}

@@ -1,0 +1,23 @@
+package dev.parallax.coordinator.database;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+
+/** Timestamps as native queries return them, whichever type the driver and Hibernate chose. */
+public final class SqlTimestamps {
+
+    private SqlTimestamps() {
+    }
+
+    /** A {@code timestamptz} column's value as an Instant; null stays null. */
+    public static Instant instant(Object value) {
+        return switch (value) {
+            case null -> null;
+            case Instant instant -> instant;
+            case OffsetDateTime offset -> offset.toInstant();
+            case Timestamp timestamp -> timestamp.toInstant();
+            default -> throw new IllegalStateException("unexpected timestamp type " + value.getClass());
+        };
+    }
+}

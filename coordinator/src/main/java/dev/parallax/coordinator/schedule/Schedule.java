@@ -1,0 +1,86 @@
+package dev.parallax.coordinator.schedule;
+
+import dev.parallax.common.contract.IpFamily;
+import dev.parallax.common.contract.PortState;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A recurring check: what to probe, how often, and when it fires next. */
+@Entity
+@Table(name = "schedules")
+public class Schedule extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(nullable = false)
+    public String owner;
+
+    @Column(nullable = false)
+    public String target;
+
+    /** Canonical port-set text, e.g. {@code 22,443,8000-8010}. */
+    @Column(nullable = false)
+    public String ports;
+
+    @Column(name = "port_count", nullable = false)
+    public int portCount;
+
+    /** The regions named; null for every region with a live agent at each run. */
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(columnDefinition = "text[]")
+    public List<String> regions;
+
+    @Column(name = "region_limit")
+    public Integer regionLimit;
+
+    @Column(name = "timeout_ms", nullable = false)
+    public int timeoutMs;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "ip_family", nullable = false)
+    public IpFamily ipFamily;
+
+    @Column(name = "every_ms")
+    public Long everyMs;
+
+    @Column(name = "cron")
+    public String cron;
+
+    /** The state that counts as up: OPEN unless the schedule watches that a port stays closed or filtered. */
+    @Enumerated(EnumType.STRING)
+    @Column(name = "expected_state", nullable = false)
+    public PortState expectedState;
+
+    @Column(nullable = false)
+    public boolean paused;
+
+    @Column(name = "next_fire_at", nullable = false)
+    public Instant nextFireAt;
+
+    @Column(name = "last_fired_at")
+    public Instant lastFiredAt;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    /** The cadence this row describes. */
+    public Cadence cadence() {
+        return everyMs != null ? new Cadence.Every(Duration.ofMillis(everyMs)) : Cadence.CronExpression.parse(cron);
+    }
+}

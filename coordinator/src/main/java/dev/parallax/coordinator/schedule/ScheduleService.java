@@ -1,0 +1,140 @@
+package dev.parallax.coordinator.schedule;
+
+import dev.parallax.coordinator.config.ParallaxConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Creates, reads, changes and deletes schedules; each owner sees only their own. */
+@ApplicationScoped
+@Transactional
+public class ScheduleService {
+
+    private static final Logger LOG = Logger.getLogger(ScheduleService.class);
+
+    private final ScheduleValidator validator;
+    private final EntityManager em;
+    private final int maxPerOwner;
+
+    public ScheduleService(ScheduleValidator validator, EntityManager em, ParallaxConfig config) {
+        this.validator = validator;
+        this.em = em;
+        this.maxPerOwner = config.schedules().maxPerOwner();
+    }
+
+    /** What a PATCH may change; null leaves a field as it is. */
+    public record Changes(ScheduleValidator.Fields fields, Boolean paused) {
+    }
+
+    /**
+     * Stores a new schedule. Its first run is spread over its first interval (cron: the expression's next time).
+     *
+     * @throws ScheduleLimitException when the owner has as many as allowed
+     */
+    public Schedule create(String owner, ScheduleSpec spec) {
+        // Serialises creations per owner, so two concurrent requests cannot both take the last free place.
+        em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(:owner))").setParameter("owner", owner)
+                .getSingleResult();
+        if (Schedule.count("owner", owner) >= maxPerOwner) {
+            throw new ScheduleLimitException(maxPerOwner);
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Schedule schedule = new Schedule();
+        schedule.id = UUID.randomUUID();
+        schedule.owner = owner;
+        schedule.createdAt = now;
+        apply(schedule, spec, now);
+        schedule.nextFireAt = spec.cadence().first(now, schedule.id).truncatedTo(ChronoUnit.MICROS);
+        schedule.persist();
+        LOG.infof("Schedule %s created: %s ports %s %s, first run %s", schedule.id, schedule.target,
+                schedule.ports, describeCadence(schedule), schedule.nextFireAt);
+        return schedule;
+    }
+
+    public Optional<Schedule> find(String owner, UUID id) {
+        return Schedule.<Schedule>find("id = ?1 and owner = ?2", id, owner).firstResultOptional();
+    }
+
+    /** The owner's schedules, newest first (at most {@code parallax.schedules.max-per-owner} exist). */
+    public List<Schedule> list(String owner) {
+        return Schedule.<Schedule>find("owner = ?1 order by createdAt desc, id desc", owner).list();
+    }
+
+    /**
+     * Applies a PATCH: the changed fields are validated together with the ones kept. A new cadence starts a new
+     * grid; resuming a paused schedule continues its grid from now on, without the runs it missed.
+     */
+    public Schedule update(String owner, UUID id, Changes changes) {
+        Schedule schedule = Schedule.<Schedule>find("id = ?1 and owner = ?2", id, owner)
+                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResultOptional()
+                .orElseThrow(() -> new ScheduleNotFoundException(id.toString()));
+        ScheduleValidator.Fields patch = changes.fields();
+        boolean cadenceChanged = patch.every() != null || patch.cron() != null;
+        ScheduleValidator.Fields merged = new ScheduleValidator.Fields(
+                patch.target() != null ? patch.target() : schedule.target,
+                patch.ports() != null ? patch.ports() : Arrays.asList((Object[]) schedule.ports.split(",")),
+                patch.regions() != null ? patch.regions() : schedule.regions == null ? "all" : schedule.regions,
+                patch.limit() != null ? patch.limit() : patch.regions() != null ? null : schedule.regionLimit,
+                patch.timeoutMs() != null ? patch.timeoutMs() : schedule.timeoutMs,
+                patch.ipFamily() != null ? patch.ipFamily() : schedule.ipFamily.wireName(),
+                cadenceChanged ? patch.every() : schedule.everyMs != null ? schedule.cadence().describe() : null,
+                cadenceChanged ? patch.cron() : schedule.cron,
+                patch.expect() != null ? patch.expect() : schedule.expectedState.name());
+        ScheduleSpec spec = validator.validate(merged);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        apply(schedule, spec, now);
+        if (cadenceChanged) {
+            schedule.nextFireAt = spec.cadence().first(now, schedule.id).truncatedTo(ChronoUnit.MICROS);
+        }
+        if (changes.paused() != null) {
+            if (schedule.paused && !changes.paused() && !schedule.nextFireAt.isAfter(now)) {
+                schedule.nextFireAt = spec.cadence().nextDue(schedule.nextFireAt, now)
+                        .truncatedTo(ChronoUnit.MICROS);
+            }
+            schedule.paused = changes.paused();
+        }
+        LOG.infof("Schedule %s changed: %s ports %s %s%s, next run %s", schedule.id, schedule.target,
+                schedule.ports, describeCadence(schedule), schedule.paused ? " (paused)" : "", schedule.nextFireAt);
+        return schedule;
+    }
+
+    /** Deletes the schedule and its firing records; the checks it ran stay, without their schedule. */
+    public void delete(String owner, UUID id) {
+        if (Schedule.delete("id = ?1 and owner = ?2", id, owner) == 0) {
+            throw new ScheduleNotFoundException(id.toString());
+        }
+        LOG.infof("Schedule %s deleted", id);
+    }
+
+    private static void apply(Schedule schedule, ScheduleSpec spec, Instant now) {
+        var check = spec.check();
+        schedule.target = check.target().name();
+        schedule.ports = check.ports().toString();
+        schedule.portCount = check.ports().size();
+        schedule.regions = check.regions().named();
+        schedule.regionLimit = check.regions().limit();
+        schedule.timeoutMs = Math.toIntExact(check.timeout().toMillis());
+        schedule.ipFamily = check.ipFamily();
+        if (spec.cadence() instanceof Cadence.Every every) {
+            schedule.everyMs = every.interval().toMillis();
+            schedule.cron = null;
+        } else {
+            schedule.everyMs = null;
+            schedule.cron = spec.cadence().describe();
+        }
+        schedule.expectedState = spec.expected();
+        schedule.updatedAt = now;
+    }
+
+    private static String describeCadence(Schedule schedule) {
+        return schedule.everyMs != null ? "every " + schedule.cadence().describe() : "cron '" + schedule.cron + "'";
+    }
+}
