@@ -63,6 +63,7 @@ public final class LocalStack implements AutoCloseable {
     /** With vantage namespaces: the target ports behind each region's firewall (none, reset, drop, ...). */
     public static final Set<Integer> VANTAGE_GUARDED_PORTS = Set.of(443);
     private static final int MAX_AGENTS_PER_REGION = 8;
+    private static final int MAX_COORDINATORS = 4;
 
     private static final Pattern REGION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Duration ORPHAN_GRACE = Duration.ofSeconds(20);
@@ -81,6 +82,7 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, String> environment;
     private final Map<String, Integer> agentCounts;
     private final boolean vantageNamespaces;
+    private final int coordinatorCount;
 
     private final ReentrantLock startLock = new ReentrantLock();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -95,11 +97,14 @@ public final class LocalStack implements AutoCloseable {
     private PostgresServer postgres;
     private KafkaBroker broker;
     private AppProcess coordinator;
+    // Coordinators 2..n by component name (coordinator-2, ...): replicas on the same database and broker.
+    private final Map<String, AppProcess> replicas = new LinkedHashMap<>();
     private VantageNetwork network;
     // By agent id.
     private final Map<String, AppProcess> agents = new LinkedHashMap<>();
 
     private final Map<String, Integer> agentPorts = new ConcurrentHashMap<>();
+    private final Map<Integer, Integer> replicaPorts = new ConcurrentHashMap<>();
     private volatile VantageNetwork vantageNetwork;
     private volatile String agentKafkaBootstrap;
     private volatile int coordinatorPort;
@@ -122,6 +127,7 @@ public final class LocalStack implements AutoCloseable {
         this.environment = b.environment;
         this.agentCounts = Map.copyOf(b.agentCounts);
         this.vantageNamespaces = b.vantageNamespaces;
+        this.coordinatorCount = b.coordinatorCount;
     }
 
     public static Builder builder() {
@@ -206,11 +212,16 @@ public final class LocalStack implements AutoCloseable {
 
         t = System.nanoTime();
         ensureOpen();
-        AppProcess app = AppProcess.launch("coordinator", coordinatorJar, coordinatorPort, coordinatorProperties(),
-                logFile("coordinator"));
+        AppProcess app = AppProcess.launch("coordinator", coordinatorJar, coordinatorPort,
+                coordinatorProperties(coordinatorPort), logFile("coordinator"));
         adoptCoordinator(app);
         app.awaitReady(AppProcess.DEFAULT_READY_TIMEOUT);
         progress.accept("coordinator ready on " + apiBaseUri() + since(t));
+        if (coordinatorCount > 1) {
+            t = System.nanoTime();
+            startReplicas(coordinatorJar);
+            progress.accept((coordinatorCount - 1) + " more coordinator(s) ready" + since(t));
+        }
 
         t = System.nanoTime();
         startAgents(agentJar, regions.stream().flatMap(region -> agentIds(region).stream()).toList());
@@ -234,6 +245,23 @@ public final class LocalStack implements AutoCloseable {
         vantageNetwork = created;
         progress.accept("vantage namespaces ready: target " + created.targetAddress().getHostAddress()
                 + " listens on " + new TreeSet<>(VANTAGE_TARGET_PORTS) + since(t));
+    }
+
+    /** Coordinators 2..n, in parallel: the same configuration but their own API port. */
+    private void startReplicas(Path coordinatorJar) {
+        List<AppProcess> launched = new ArrayList<>();
+        for (int n = 2; n <= coordinatorCount; n++) {
+            ensureOpen();
+            int port = replicaPorts.computeIfAbsent(n, i -> Processes.freePort());
+            String name = "coordinator-" + n;
+            AppProcess replica = AppProcess.launch(name, coordinatorJar, port, coordinatorProperties(port),
+                    logFile(name));
+            adoptReplica(name, replica);
+            launched.add(replica);
+        }
+        for (AppProcess replica : launched) {
+            replica.awaitReady(AppProcess.DEFAULT_READY_TIMEOUT);
+        }
     }
 
     private void startAgents(Path agentJar, List<String> agentIdsToStart) {
@@ -283,6 +311,42 @@ public final class LocalStack implements AutoCloseable {
     /** Root of the coordinator, {@code http://127.0.0.1:<port>} without a trailing slash; the API is under /api/v1. */
     public URI apiBaseUri() {
         return URI.create("http://127.0.0.1:" + coordinatorPort());
+    }
+
+    /**
+     * Root of coordinator {@code n} (1 = the first, whose port is {@link #coordinatorPort()}; 2.. the replicas
+     * started with {@code coordinators(count)}).
+     */
+    public URI apiBaseUri(int n) {
+        requireStarted();
+        if (n == 1) {
+            return apiBaseUri();
+        }
+        Integer port = replicaPorts.get(n);
+        if (port == null || n > coordinatorCount) {
+            throw new IllegalArgumentException("no coordinator " + n + "; this stack runs " + coordinatorCount);
+        }
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /**
+     * Kills coordinator {@code n} (2 or more) with SIGKILL, as a crash would: whatever transaction it had open is
+     * rolled back by PostgreSQL when its connections drop. Returns once the process is gone.
+     */
+    public void killCoordinator(int n) {
+        if (n < 2 || n > coordinatorCount) {
+            throw new IllegalArgumentException("only replicas 2.." + coordinatorCount + " can be killed, not " + n);
+        }
+        AppProcess replica;
+        synchronized (this) {
+            replica = replicas.remove("coordinator-" + n);
+        }
+        if (replica != null) {
+            replica.process().destroyForcibly();
+            Processes.awaitExit(replica.process(), Duration.ofSeconds(10));
+            Processes.deletePidFile(pidFile(replica.name()));
+            progress.accept(replica.name() + " killed (SIGKILL)");
+        }
     }
 
     /** The coordinator's HTTP port (the one asked for, or the free one picked by {@link #start()}). */
@@ -357,7 +421,7 @@ public final class LocalStack implements AutoCloseable {
         boolean known = switch (component) {
             case "postgres", "kafka", "coordinator" -> true;
             case "target" -> vantageNamespaces;
-            default -> agentComponents.contains(component);
+            default -> agentComponents.contains(component) || isReplica(component);
         };
         if (!known) {
             throw new IllegalArgumentException("no component " + component + "; known: postgres, kafka, coordinator, "
@@ -451,6 +515,7 @@ public final class LocalStack implements AutoCloseable {
         if (coordinator != null) {
             running.put("coordinator", coordinator.process());
         }
+        replicas.forEach((name, replica) -> running.put(name, replica.process()));
         agents.forEach((agentId, agent) -> running.put(agent.name(), agent.process()));
         return running;
     }
@@ -510,6 +575,7 @@ public final class LocalStack implements AutoCloseable {
     private void stopAll() {
         List<AppProcess> agentsToStop;
         AppProcess coordinatorToStop;
+        List<AppProcess> replicasToStop;
         KafkaBroker brokerToStop;
         PostgresServer postgresToStop;
         VantageNetwork networkToRemove;
@@ -519,6 +585,8 @@ public final class LocalStack implements AutoCloseable {
             agents.clear();
             coordinatorToStop = coordinator;
             coordinator = null;
+            replicasToStop = new ArrayList<>(replicas.values());
+            replicas.clear();
             brokerToStop = broker;
             broker = null;
             postgresToStop = postgres;
@@ -533,6 +601,7 @@ public final class LocalStack implements AutoCloseable {
                 .map(agent -> CompletableFuture.runAsync(() -> stopQuietly(agent.name(), agent)))
                 .toList();
         stopping.forEach(CompletableFuture::join);
+        replicasToStop.forEach(replica -> stopQuietly(replica.name(), replica));
         stopQuietly("coordinator", coordinatorToStop);
         stopQuietly("kafka", brokerToStop);
         stopQuietly("postgres", postgresToStop);
@@ -552,7 +621,7 @@ public final class LocalStack implements AutoCloseable {
         } catch (Exception e) {
             progress.accept("could not stop " + component + ": " + e);
         }
-        if (component.equals("coordinator") || component.startsWith("agent-")) {
+        if (component.startsWith("coordinator") || component.startsWith("agent-")) {
             Processes.deletePidFile(pidFile(component));
         }
     }
@@ -596,6 +665,13 @@ public final class LocalStack implements AutoCloseable {
         writePidFile(agent.name(), agent);
         watch(agent.name(), agent.onExit().thenApply(LocalStack::describeExit),
                 () -> agents.get(agentId) == agent);
+    }
+
+    private synchronized void adoptReplica(String name, AppProcess replica) {
+        refuseIfClosing(name, replica);
+        replicas.put(name, replica);
+        writePidFile(name, replica);
+        watch(name, replica.onExit().thenApply(LocalStack::describeExit), () -> replicas.get(name) == replica);
     }
 
     private synchronized void adoptNetwork(VantageNetwork created) {
@@ -642,12 +718,24 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private Map<String, String> coordinatorProperties() {
+    private boolean isReplica(String component) {
+        if (!component.startsWith("coordinator-")) {
+            return false;
+        }
+        try {
+            int n = Integer.parseInt(component.substring("coordinator-".length()));
+            return n >= 2 && n <= coordinatorCount;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private Map<String, String> coordinatorProperties(int port) {
         Map<String, String> p = new LinkedHashMap<>();
         // Loopback only: with loopback targets allowed, an API reachable from the network would let anyone
         // there probe this machine's own ports.
         p.put("quarkus.http.host", "127.0.0.1");
-        p.put("quarkus.http.port", Integer.toString(coordinatorPort));
+        p.put("quarkus.http.port", Integer.toString(port));
         p.put("quarkus.datasource.jdbc.url", jdbcUrl);
         p.put("quarkus.datasource.username", username);
         p.put("quarkus.datasource.password", password);
@@ -772,6 +860,7 @@ public final class LocalStack implements AutoCloseable {
         private Map<String, String> environment = System.getenv();
         private final Map<String, Integer> agentCounts = new LinkedHashMap<>();
         private boolean vantageNamespaces;
+        private int coordinatorCount = 1;
 
         private Builder() {
         }
@@ -815,6 +904,18 @@ public final class LocalStack implements AutoCloseable {
          */
         public Builder vantageNamespaces(boolean enabled) {
             this.vantageNamespaces = enabled;
+            return this;
+        }
+
+        /**
+         * How many coordinators run on the same PostgreSQL and broker (default 1); the first gets the API port,
+         * the others free ports ({@link LocalStack#apiBaseUri(int)}).
+         */
+        public Builder coordinators(int count) {
+            if (count < 1 || count > MAX_COORDINATORS) {
+                throw new IllegalArgumentException("1 to " + MAX_COORDINATORS + " coordinators, not " + count);
+            }
+            this.coordinatorCount = count;
             return this;
         }
 
