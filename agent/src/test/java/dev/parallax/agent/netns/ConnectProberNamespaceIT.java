@@ -1,10 +1,10 @@
 package dev.parallax.agent.netns;
 
-import dev.parallax.agent.netns.TestNetwork.ListenerMode;
 import dev.parallax.agent.probe.ConnectProber;
 import dev.parallax.common.contract.PortState;
 import dev.parallax.common.contract.PortVerdict;
 import dev.parallax.common.contract.Reason;
+import dev.parallax.local.vantage.TargetListener;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -157,11 +157,11 @@ class ConnectProberNamespaceIT {
     @BeforeAll
     void setUp() throws Exception {
         network = TestNetwork.create();
-        Map<Integer, ListenerMode> listeners = new TreeMap<>();
+        Map<Integer, TargetListener.Mode> listeners = new TreeMap<>();
         for (int port : ALL_PORTS) {
             if (port != NO_LISTENER) {
-                listeners.put(port, port == OPEN_RESET || port == RESET_UNDER_LOAD ? ListenerMode.RESET
-                        : ListenerMode.ACCEPT);
+                listeners.put(port, port == OPEN_RESET || port == RESET_UNDER_LOAD ? TargetListener.Mode.RESET
+                        : TargetListener.Mode.ACCEPT);
             }
         }
         network.startListener(listeners);

@@ -1,13 +1,9 @@
 package dev.parallax.local.vantage;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,14 +16,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -52,9 +45,9 @@ import java.util.stream.Collectors;
  *
  * <p>Names: {@code plxv} + the owning JVM's pid in base 36 (5 chars) + a per-JVM sequence char, then the role:
  * {@code s} (switch), {@code t} (target), {@code a0}…{@code az} (vantages); veth ends inside a member are named
- * like its namespace, their bridge ports add {@code x}; the host's end is {@code <base>h}. Before anything is
- * created, leftovers of earlier runs whose owning process is gone are removed. {@link #close()} removes all of
- * it, and a JVM shutdown hook does the same if the owner forgets.
+ * like its namespace, their bridge ports add {@code x}; the host's end is {@code <base>h} (see
+ * {@link NetnsCommands#ownedName}). Before anything is created, leftovers of earlier runs whose owning process is
+ * gone are removed. {@link #close()} removes all of it, and a JVM shutdown hook does the same if the owner forgets.
  *
  * <p>Needs Linux, root, {@code ip} and {@code nft}; {@link #create} fails with {@link VantageNetworkException}
  * saying what is missing.
@@ -62,40 +55,29 @@ import java.util.stream.Collectors;
 public final class VantageNetwork implements AutoCloseable {
 
     static final String PREFIX = "plxv";
-    private static final Pattern OWNED = Pattern.compile("^" + PREFIX + "([0-9a-z]{5})([0-9a-z])(.*)$");
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final String BRIDGE = "br0";
     private static final String NFT_TABLE = "parallax_vantage";
     private static final int MAX_VANTAGES = 36;
-    private static final Duration LISTENER_START_TIMEOUT = Duration.ofSeconds(30);
 
-    private final HostCommands commands;
+    private final NetnsCommands commands;
     private final String base;
     private final List<String> vantages;
     private final Map<String, String> namespaces = new LinkedHashMap<>();
     private final Map<String, VantageFirewall> firewalls = new LinkedHashMap<>();
     private final Map<String, Set<Integer>> guardedPorts = new LinkedHashMap<>();
-    private final List<Process> targetListeners = Collections.synchronizedList(new ArrayList<>());
-    private final Thread shutdownHook;
+    private final List<ListenerProcess> targetListeners = Collections.synchronizedList(new ArrayList<>());
+    private final Teardown teardown;
     private final Consumer<String> progress;
-    private boolean closed;
 
     private int subnetOctet;
 
-    private VantageNetwork(HostCommands commands, List<String> vantages, Consumer<String> progress) {
+    private VantageNetwork(NetnsCommands commands, List<String> vantages, Consumer<String> progress) {
         this.commands = commands;
         this.vantages = List.copyOf(vantages);
         this.progress = progress;
-        int sequence = SEQUENCE.getAndIncrement();
-        if (sequence >= 36) {
-            throw new IllegalStateException("at most 36 vantage networks per JVM");
-        }
-        String pid36 = Long.toString(ProcessHandle.current().pid(), 36);
-        if (pid36.length() > 5) {
-            throw new IllegalStateException("pid " + ProcessHandle.current().pid() + " does not fit the naming scheme");
-        }
-        this.base = PREFIX + "0".repeat(5 - pid36.length()) + pid36 + Character.forDigit(sequence, 36);
-        this.shutdownHook = new Thread(this::closeQuietly, "vantage-network-cleanup-" + base);
+        this.base = NetnsCommands.ownedName(PREFIX, SEQUENCE.getAndIncrement());
+        this.teardown = Teardown.register("vantage network " + base, this::cleanUp);
     }
 
     /**
@@ -112,22 +94,21 @@ public final class VantageNetwork implements AutoCloseable {
         if (Set.copyOf(vantages).size() != vantages.size()) {
             throw new IllegalArgumentException("duplicate vantage in " + vantages);
         }
-        HostCommands commands = HostCommands.locate();
-        removeLeftovers(commands, progress);
+        NetnsCommands commands = NetnsCommands.locate();
+        commands.removeLeftovers(PREFIX, progress);
         VantageNetwork network = new VantageNetwork(commands, vantages, progress);
-        Runtime.getRuntime().addShutdownHook(network.shutdownHook);
         try {
             network.build();
             return network;
         } catch (RuntimeException | Error e) {
-            network.closeQuietly();
+            network.teardown.run();
             throw e;
         }
     }
 
     /** Throws {@link VantageNetworkException} saying what is missing unless this host can build the network. */
     public static void requirePreconditions() {
-        HostCommands.locate();
+        NetnsCommands.locate();
     }
 
     private void build() {
@@ -162,11 +143,7 @@ public final class VantageNetwork implements AutoCloseable {
         }
 
         // The network rule: the host must reach this /24 through our veth and nothing else.
-        String route = commands.ip("-4", "route", "get", targetAddress().getHostAddress()).stdout();
-        if (!route.matches("(?s).*\\bdev " + Pattern.quote(hostEnd) + "\\b.*")) {
-            throw new VantageNetworkException("the host does not route " + targetAddress().getHostAddress()
-                    + " through " + hostEnd + " but: " + route.strip());
-        }
+        commands.requireRoute(targetAddress(), hostEnd);
     }
 
     private void addMember(String namespace, InetAddress address) {
@@ -219,7 +196,7 @@ public final class VantageNetwork implements AutoCloseable {
 
     /** Prefix for a command that must run inside the vantage's namespace: {@code ip netns exec <ns>}. */
     public List<String> commandPrefix(String vantage) {
-        return List.of(commands.ipBinary(), "netns", "exec", namespace(vantage));
+        return commands.execIn(namespace(vantage));
     }
 
     /**
@@ -258,27 +235,22 @@ public final class VantageNetwork implements AutoCloseable {
     }
 
     /**
-     * Starts a {@link TargetListener} in the target namespace on {@code ports}, waits until it listens, then
-     * connects to each port from the host through the bridge to prove the path works. It runs until
-     * {@code lifetime} ends (zero: until this network closes or this JVM exits).
+     * Starts a {@link TargetListener} in the target namespace on {@code ports}, each closing every connection it
+     * accepts, waits until it listens, then connects to each port from the host through the bridge to prove the
+     * path works. It runs until {@code lifetime} ends (zero: until this network closes or this JVM exits).
      */
     public void startTargetListener(Set<Integer> ports, Duration lifetime, Path logFile) {
         if (ports.isEmpty()) {
             throw new IllegalArgumentException("no ports");
         }
-        List<String> command = new ArrayList<>(List.of(commands.ipBinary(), "netns", "exec", targetNamespace(),
-                javaBinary(), "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", classPathOf(TargetListener.class), TargetListener.class.getName(),
-                Long.toString(lifetime.toSeconds())));
-        new TreeSet<>(ports).forEach(port -> command.add(Integer.toString(port)));
-        Process process;
-        try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new VantageNetworkException("cannot start the target listener: " + e.getMessage());
-        }
-        targetListeners.add(process);
-        awaitReady(process, String.join(" ", command), logFile);
+        Map<Integer, TargetListener.Mode> modes = new TreeMap<>();
+        ports.forEach(port -> modes.put(port, TargetListener.Mode.CLOSE));
+        targetListeners.add(ListenerProcess.start(commands.execIn(targetNamespace()), lifetime, modes,
+                line -> {
+                    if (logFile != null) {
+                        appendQuietly(logFile, line);
+                    }
+                }));
         for (int port : ports) {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(targetAddress(), port), 3_000);
@@ -286,41 +258,6 @@ public final class VantageNetwork implements AutoCloseable {
                 throw new VantageNetworkException("the host cannot connect to the target listener at "
                         + targetAddress().getHostAddress() + ":" + port + " through the bridge: " + e.getMessage());
             }
-        }
-    }
-
-    private void awaitReady(Process process, String command, Path logFile) {
-        CompletableFuture<Void> ready = new CompletableFuture<>();
-        StringBuffer output = new StringBuffer();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    output.append(line).append('\n');
-                    if (line.startsWith("READY")) {
-                        ready.complete(null);
-                    }
-                    if (logFile != null) {
-                        appendQuietly(logFile, line);
-                    }
-                }
-            } catch (IOException ignored) {
-                // The process is gone.
-            }
-            ready.completeExceptionally(new IllegalStateException("exited"));
-        }, "target-listener-output");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            ready.get(LISTENER_START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            throw new VantageNetworkException("interrupted while starting the target listener");
-        } catch (Exception e) {
-            process.destroyForcibly();
-            throw new VantageNetworkException("the target listener did not start: " + command + "\n" + output);
         }
     }
 
@@ -336,102 +273,22 @@ public final class VantageNetwork implements AutoCloseable {
     /** Ends every process in the namespaces, then removes the namespaces and the veths. Idempotent. */
     @Override
     public void close() {
-        List<String> problems = cleanUp();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // The hook is running or about to.
-        }
-        if (!problems.isEmpty()) {
-            throw new VantageNetworkException("cleaning up vantage network " + base + ": "
-                    + String.join("; ", problems));
-        }
-    }
-
-    private void closeQuietly() {
-        cleanUp();
+        teardown.close();
     }
 
     private synchronized List<String> cleanUp() {
         List<String> problems = new ArrayList<>();
-        if (closed) {
-            return problems;
-        }
-        closed = true;
         synchronized (targetListeners) {
-            for (Process listener : targetListeners) {
-                try (OutputStream stdin = listener.getOutputStream()) {
-                    // Closing stdin asks the listener to exit.
-                } catch (IOException ignored) {
-                    // Already closed.
-                }
-                listener.destroyForcibly();
-            }
+            targetListeners.forEach(ListenerProcess::close);
         }
         List<String> owned = new ArrayList<>(namespaces.values());
         owned.add(targetNamespace());
         owned.add(base + "s");
         for (String namespace : owned) {
-            removeNamespace(commands, namespace, problems);
+            problems.addAll(commands.removeNamespace(namespace));
         }
-        HostCommands.Result linkDel = commands.tryIp("link", "del", base + "h");
-        if (linkDel.exitCode() != 0 && !linkDel.stderr().contains("Cannot find device")) {
-            problems.add("ip link del " + base + "h: " + linkDel.stderr().strip());
-        }
+        commands.removeLink(base + "h").ifPresent(problems::add);
         return problems;
-    }
-
-    /** Ends what runs inside (only this class and the stack start processes there), then deletes it. */
-    private static void removeNamespace(HostCommands commands, String namespace, List<String> problems) {
-        HostCommands.Result pids = commands.tryIp("netns", "pids", namespace);
-        for (String pid : pids.stdout().lines().map(String::trim).filter(s -> s.matches("\\d+")).toList()) {
-            ProcessHandle.of(Long.parseLong(pid)).ifPresent(p -> {
-                p.destroyForcibly();
-                try {
-                    p.onExit().get(5, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    problems.add("pid " + pid + " in " + namespace + " did not exit");
-                }
-            });
-        }
-        HostCommands.Result del = commands.tryIp("netns", "del", namespace);
-        if (del.exitCode() != 0 && !del.stderr().contains("No such file")) {
-            problems.add("ip netns del " + namespace + ": " + del.stderr().strip());
-        }
-    }
-
-    /** Removes namespaces and host veths with our prefix whose owning process is no longer running. */
-    private static void removeLeftovers(HostCommands commands, Consumer<String> progress) {
-        long self = ProcessHandle.current().pid();
-        List<String> problems = new ArrayList<>();
-        for (String line : commands.ip("netns", "list").stdout().lines().toList()) {
-            String name = line.trim().split("\\s+")[0];
-            Matcher m = OWNED.matcher(name);
-            if (m.matches() && !ownerAlive(m.group(1), self)) {
-                removeNamespace(commands, name, problems);
-                progress.accept("removed namespace " + name + " left by an earlier run");
-            }
-        }
-        for (String line : commands.ip("-o", "link").stdout().lines().toList()) {
-            String[] fields = line.split(":\\s+", 3);
-            if (fields.length < 2) {
-                continue;
-            }
-            String name = fields[1].split("@", 2)[0];
-            Matcher m = OWNED.matcher(name);
-            if (m.matches() && m.group(3).equals("h") && !ownerAlive(m.group(1), self)) {
-                commands.tryIp("link", "del", name);
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new VantageNetworkException("cannot remove an earlier run's vantage network: "
-                    + String.join("; ", problems));
-        }
-    }
-
-    private static boolean ownerAlive(String pid36, long self) {
-        long pid = Long.parseLong(pid36, 36);
-        return pid == self || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     private int indexOf(String vantage) {
@@ -446,19 +303,6 @@ public final class VantageNetwork implements AutoCloseable {
         try {
             return InetAddress.getByName(text); // a literal: no DNS
         } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String javaBinary() {
-        return ProcessHandle.current().info().command()
-                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    private static String classPathOf(Class<?> type) {
-        try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
     }
