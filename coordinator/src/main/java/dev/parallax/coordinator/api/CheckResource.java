@@ -77,7 +77,7 @@ public class CheckResource {
     @GET
     public CheckPageResponse list(@QueryParam("limit") String rawLimit, @QueryParam("before") String rawBefore,
                                   @QueryParam("divergent") String rawDivergent, @Context UriInfo uri) {
-        int limit = parseLimit(rawLimit);
+        int limit = QueryParams.limit(rawLimit, DEFAULT_LIMIT, MAX_LIMIT);
         boolean divergentOnly = parseDivergent(rawDivergent);
         Instant beforeTime = null;
         UUID beforeId = null;
@@ -127,22 +127,6 @@ public class CheckResource {
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    private static int parseLimit(String rawLimit) {
-        if (rawLimit == null || rawLimit.isBlank()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(rawLimit.strip());
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException ignored) {
-            // Reported below with the accepted range.
-        }
-        throw new InvalidCheckException("limit", "limit must be a whole number from 1 to " + MAX_LIMIT
-                + "; got '" + rawLimit + "'");
     }
 
     private static boolean parseDivergent(String rawDivergent) {

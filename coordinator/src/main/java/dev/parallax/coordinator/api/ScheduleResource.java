@@ -27,6 +27,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,9 +66,9 @@ public class ScheduleResource {
         }
         ScheduleSpec spec = validator.validate(new ScheduleValidator.Fields(request.target(), request.ports(),
                 request.regions(), request.limit(), request.timeoutMs(), request.ipFamily(), request.every(),
-                request.cron(), request.expect()));
+                request.cron(), request.expect(), request.alert()));
         Schedule created = schedules.create(ANONYMOUS_OWNER, spec);
-        ScheduleResponse body = toResponse(created, uri);
+        ScheduleResponse body = toResponse(created, uri, true);
         return Response.created(URI.create(body.self())).entity(body).build();
     }
 
@@ -93,7 +94,8 @@ public class ScheduleResource {
         }
         ScheduleService.Changes changes = new ScheduleService.Changes(new ScheduleValidator.Fields(
                 request.target(), request.ports(), request.regions(), request.limit(), request.timeoutMs(),
-                request.ipFamily(), request.every(), request.cron(), request.expect()), request.paused());
+                request.ipFamily(), request.every(), request.cron(), request.expect(), request.alert()),
+                request.paused());
         return toResponse(schedules.update(ANONYMOUS_OWNER, id, changes), uri);
     }
 
@@ -116,7 +118,7 @@ public class ScheduleResource {
         if (!from.isBefore(to)) {
             throw new InvalidCheckException("from", "from must lie before to; got from " + from + ", to " + to);
         }
-        int limit = parseLimit(rawLimit);
+        int limit = QueryParams.limit(rawLimit, DEFAULT_RUNS, MAX_RUNS);
         List<ScheduleHistory.Run> runs = history.runs(schedule.id, from, to, limit + 1);
         boolean more = runs.size() > limit;
         List<ScheduleRunsResponse.Run> shown = new ArrayList<>();
@@ -126,6 +128,13 @@ public class ScheduleResource {
         return new ScheduleRunsResponse(schedule.id, from, to, shown, more);
     }
 
+    /**
+     * Availability and connect-time percentiles per region and port over {@code window} (24h, 7d or 30d), read from
+     * hourly aggregates: the window is in whole hours (UTC), from the top of the hour that {@code now - window}
+     * falls in up to now, so it covers up to an hour more than asked, and {@code from} in the answer says where it
+     * began. A run counts once the rollup added it, within {@code parallax.uptime.rollup-interval} of its
+     * completion; runs stay counted after retention deleted their raw results.
+     */
     @GET
     @Path("{id}/uptime")
     public UptimeResponse uptime(@PathParam("id") String rawId, @QueryParam("window") String rawWindow) {
@@ -136,7 +145,7 @@ public class ScheduleResource {
             throw new InvalidCheckException("window", "window must be 24h, 7d or 30d; got '" + rawWindow + "'");
         }
         Instant to = Instant.now();
-        Instant from = to.minus(length);
+        Instant from = to.minus(length).truncatedTo(ChronoUnit.HOURS);
         List<UptimeResponse.Region> regions = history.uptime(schedule.id, schedule.expectedState, from).stream()
                 .map(region -> new UptimeResponse.Region(region.region(), region.runs(), region.answered(),
                         region.ports().stream().map(port -> new UptimeResponse.Port(port.port(), port.samples(),
@@ -158,22 +167,6 @@ public class ScheduleResource {
         } catch (IllegalArgumentException e) {
             throw new ScheduleNotFoundException(rawId);
         }
-    }
-
-    private static int parseLimit(String rawLimit) {
-        if (rawLimit == null || rawLimit.isBlank()) {
-            return DEFAULT_RUNS;
-        }
-        try {
-            int limit = Integer.parseInt(rawLimit.strip());
-            if (limit >= 1 && limit <= MAX_RUNS) {
-                return limit;
-            }
-        } catch (NumberFormatException ignored) {
-            // Reported below with the accepted range.
-        }
-        throw new InvalidCheckException("limit", "limit must be a whole number from 1 to " + MAX_RUNS + "; got '"
-                + rawLimit + "'");
     }
 
     private static Instant parseInstant(String field, String raw) {
@@ -203,11 +196,17 @@ public class ScheduleResource {
     }
 
     static ScheduleResponse toResponse(Schedule schedule, UriInfo uri) {
+        return toResponse(schedule, uri, false);
+    }
+
+    static ScheduleResponse toResponse(Schedule schedule, UriInfo uri, boolean withSecret) {
         String self = uri.getBaseUriBuilder().path(PATH).path(schedule.id.toString()).build().toString();
         return new ScheduleResponse(schedule.id, schedule.paused, schedule.target, schedule.ports,
                 schedule.regions == null ? "all" : schedule.regions, schedule.regionLimit, schedule.timeoutMs,
                 schedule.ipFamily, schedule.everyMs == null ? null : schedule.cadence().describe(), schedule.cron,
-                schedule.expectedState, schedule.paused ? null : schedule.nextFireAt, schedule.lastFiredAt,
-                schedule.createdAt, schedule.updatedAt, self, self + "/history", self + "/uptime");
+                schedule.expectedState, new ScheduleResponse.Alert(schedule.alertWebhook, schedule.alertQuorum,
+                        schedule.alertConsecutive, withSecret ? schedule.webhookSecret : null),
+                schedule.paused ? null : schedule.nextFireAt, schedule.lastFiredAt, schedule.createdAt,
+                schedule.updatedAt, self, self + "/history", self + "/uptime", self + "/events");
     }
 }

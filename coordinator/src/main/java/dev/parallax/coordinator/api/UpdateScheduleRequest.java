@@ -1,6 +1,7 @@
 package dev.parallax.coordinator.api;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Body of {@code PATCH /api/v1/schedules/{id}}: the fields to change, as in {@link CreateScheduleRequest}
@@ -9,5 +10,5 @@ import java.util.List;
  */
 public record UpdateScheduleRequest(String target, List<Object> ports, Object regions, Integer limit,
                                     Integer timeoutMs, String ipFamily, String every, String cron, String expect,
-                                    Boolean paused) {
+                                    Map<String, Object> alert, Boolean paused) {
 }

@@ -54,6 +54,10 @@ public class Check extends PanacheEntityBase {
     @Column(name = "schedule_id")
     public UUID scheduleId;
 
+    /** When the alert evaluator took this run of a schedule into account; null until then. */
+    @Column(name = "evaluated_at")
+    public Instant evaluatedAt;
+
     /** Ports the regions disagree on so far; maintained by the verdict store. */
     @Column(name = "divergent_ports", nullable = false)
     public int divergentPorts;

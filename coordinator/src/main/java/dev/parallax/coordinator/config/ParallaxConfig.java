@@ -23,6 +23,12 @@ public interface ParallaxConfig {
 
     Schedules schedules();
 
+    Uptime uptime();
+
+    Retention retention();
+
+    Alerts alerts();
+
     interface Regions {
         /**
          * The regions a check may name, and the ones it gets when it names none. Required: accepting any
@@ -97,6 +103,67 @@ public interface ParallaxConfig {
         /** Schedules fired per transaction. */
         @WithDefault("200")
         int batchSize();
+    }
+
+    interface Alerts {
+        /** How often each coordinator looks for completed runs to evaluate and for webhooks to deliver. */
+        @WithDefault("PT0.5S")
+        Duration pollInterval();
+
+        /** Connect and answer time a webhook receiver gets per attempt. */
+        @WithDefault("PT5S")
+        Duration webhookTimeout();
+
+        /** Attempts per event before its delivery is given up as FAILED. */
+        @WithDefault("8")
+        int webhookMaxAttempts();
+
+        /** Wait before the second attempt; doubled for each further one, up to the maximum. */
+        @WithDefault("PT1S")
+        Duration webhookFirstRetry();
+
+        @WithDefault("PT5M")
+        Duration webhookMaxBackoff();
+    }
+
+    interface Uptime {
+        /**
+         * How often each coordinator adds completed scheduled checks into the hourly uptime aggregates: how far
+         * the uptime of a schedule may lag its runs. At least one second (quarkus-scheduler checks its triggers
+         * once a second).
+         */
+        @WithDefault("PT30S")
+        Duration rollupInterval();
+
+        /** Checks added per transaction; a full batch is followed by the next one at once. */
+        @WithDefault("200")
+        int rollupBatchSize();
+    }
+
+    interface Retention {
+        /** False keeps every check and its results for ever (the disk grows with every run). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * Checks created longer ago than this are deleted with their results, except a scheduled check the uptime
+         * rollup has not added yet. At least one hour: a shorter age is almost surely a typo (PT30M for P30D) and
+         * would delete checks whose clients are still reading them.
+         */
+        @WithDefault("P30D")
+        Duration resultsMaxAge();
+
+        /** How often each coordinator deletes what is past the age. */
+        @WithDefault("PT10M")
+        Duration interval();
+
+        /** Checks deleted per transaction, with their region and port results. */
+        @WithDefault("1000")
+        int batchSize();
+
+        /** Batches per run, so a large backlog is worked off over several runs instead of in one long one. */
+        @WithDefault("100")
+        int maxBatchesPerRun();
     }
 
     interface Outbox {

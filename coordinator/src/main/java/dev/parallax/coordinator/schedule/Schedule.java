@@ -64,6 +64,19 @@ public class Schedule extends PanacheEntityBase {
     @Column(name = "expected_state", nullable = false)
     public PortState expectedState;
 
+    @Column(name = "alert_webhook")
+    public String alertWebhook;
+
+    @Column(name = "alert_quorum", nullable = false)
+    public int alertQuorum;
+
+    @Column(name = "alert_consecutive", nullable = false)
+    public int alertConsecutive;
+
+    /** Signs webhook bodies; set at creation, shown to the owner once. */
+    @Column(name = "webhook_secret")
+    public String webhookSecret;
+
     @Column(nullable = false)
     public boolean paused;
 

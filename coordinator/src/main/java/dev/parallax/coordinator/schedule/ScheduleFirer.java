@@ -21,10 +21,12 @@ import java.util.UUID;
 /**
  * Fires due schedules, exactly once per due time however many coordinators run this at once.
  *
- * <p>MUST run a batch in one transaction: the schedule rows are claimed with {@code FOR UPDATE SKIP LOCKED}
- * (another coordinator skips them until this one commits), the firing is recorded under
- * {@code PRIMARY KEY (schedule_id, fire_time)} (a second firing of the same due time inserts nothing), and the
- * check, its outbox rows and the schedule's next due time commit together with it, or not at all.
+ * <p>MUST run a batch in one transaction: the schedule rows are claimed with {@code FOR NO KEY UPDATE SKIP
+ * LOCKED} (another coordinator skips them until this one commits; NO KEY, so that the key-share locks taken by
+ * inserts that reference a schedule, the evaluator's and the rollup's, do not make a due schedule look taken),
+ * the firing is recorded under {@code PRIMARY KEY (schedule_id, fire_time)} (a second firing of the same due
+ * time inserts nothing), and the check, its outbox rows and the schedule's next due time commit together with
+ * it, or not at all.
  */
 @ApplicationScoped
 public class ScheduleFirer {
@@ -53,7 +55,7 @@ public class ScheduleFirer {
                          WHERE NOT paused AND next_fire_at <= :now
                          ORDER BY next_fire_at
                          LIMIT :batch
-                           FOR UPDATE SKIP LOCKED
+                           FOR NO KEY UPDATE SKIP LOCKED
                         """, Schedule.class)
                 .setParameter("now", now)
                 .setParameter("batch", batchSize)

@@ -1,7 +1,6 @@
 package dev.parallax.coordinator.schedule;
 
 import dev.parallax.common.contract.PortState;
-import dev.parallax.common.contract.RegionStatus;
 import dev.parallax.coordinator.check.CheckStatus;
 import dev.parallax.coordinator.database.SqlTimestamps;
 import dev.parallax.coordinator.result.PortResult;
@@ -11,6 +10,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +41,8 @@ public class ScheduleHistory {
     /**
      * One port as seen from one region: answered probes (an ERROR says nothing about the target and is left out),
      * those in the expected state, and the connect-time percentiles of probes that got an answer (OPEN or
-     * CLOSED), in microseconds; null without any.
+     * CLOSED), in microseconds, estimated from the hourly histograms ({@link UptimeRollup.Histogram#quantile});
+     * null without any.
      */
     public record PortUptime(int port, long samples, long up, Double p50Micros, Double p95Micros,
                              Double p99Micros) {
@@ -80,41 +81,60 @@ public class ScheduleHistory {
         return runs;
     }
 
-    /** Availability per region and port of the runs created since {@code from}, regions and ports in order. */
+    /**
+     * Availability per region and port of the runs created in the hours from the one that holds {@code from} up to
+     * now, regions and ports in order. Read from the hourly aggregates ({@link UptimeRollup}), not from the raw
+     * results: so the window is in whole hours (UTC), a run counts once the rollup added it (within
+     * {@code parallax.uptime.rollup-interval} of its completion), uptime still answers after retention deleted the
+     * raw results, and the percentiles are estimated from histograms ({@link UptimeRollup.Histogram#quantile}).
+     */
     public List<RegionUptime> uptime(UUID scheduleId, PortState expected, Instant from) {
+        Instant firstHour = from.truncatedTo(ChronoUnit.HOURS);
         @SuppressWarnings("unchecked")
         List<Object[]> regionRows = em.createNativeQuery("""
-                        SELECT r.region, count(*), count(*) FILTER (WHERE r.status = :done)
-                          FROM region_results r JOIN checks c ON c.id = r.check_id
-                         WHERE c.schedule_id = :id AND c.created_at >= :from
-                         GROUP BY r.region ORDER BY r.region""")
+                        SELECT region, sum(runs), sum(answered)
+                          FROM uptime_region_hourly
+                         WHERE schedule_id = :id AND hour >= :from
+                         GROUP BY region ORDER BY region""")
                 .setParameter("id", scheduleId)
-                .setParameter("from", from)
-                .setParameter("done", RegionStatus.DONE.name())
+                .setParameter("from", firstHour)
                 .getResultList();
+        // The histogram travels as text ('3,0,1,...'): a native query's array type depends on driver and dialect.
         @SuppressWarnings("unchecked")
         List<Object[]> portRows = em.createNativeQuery("""
-                        SELECT p.region, p.port,
-                               count(*) FILTER (WHERE p.state <> 'ERROR'),
-                               count(*) FILTER (WHERE p.state = :expected),
-                               percentile_cont(0.50) WITHIN GROUP (ORDER BY p.rtt_micros)
-                                   FILTER (WHERE p.state IN ('OPEN', 'CLOSED')),
-                               percentile_cont(0.95) WITHIN GROUP (ORDER BY p.rtt_micros)
-                                   FILTER (WHERE p.state IN ('OPEN', 'CLOSED')),
-                               percentile_cont(0.99) WITHIN GROUP (ORDER BY p.rtt_micros)
-                                   FILTER (WHERE p.state IN ('OPEN', 'CLOSED'))
-                          FROM port_results p JOIN checks c ON c.id = p.check_id
-                         WHERE c.schedule_id = :id AND c.created_at >= :from
-                         GROUP BY p.region, p.port ORDER BY p.region, p.port""")
+                        SELECT region, port, sum(open_probes), sum(closed_probes), sum(filtered_probes),
+                               min(rtt_min_micros), max(rtt_max_micros),
+                               array_to_string(histogram_sum(rtt_histogram), ',')
+                          FROM uptime_hourly
+                         WHERE schedule_id = :id AND hour >= :from
+                         GROUP BY region, port ORDER BY region, port""")
                 .setParameter("id", scheduleId)
-                .setParameter("from", from)
-                .setParameter("expected", expected.name())
+                .setParameter("from", firstHour)
                 .getResultList();
         Map<String, List<PortUptime>> ports = new LinkedHashMap<>();
         for (Object[] row : portRows) {
+            long open = ((Number) row[2]).longValue();
+            long closed = ((Number) row[3]).longValue();
+            long filtered = ((Number) row[4]).longValue();
+            long up = switch (expected) {
+                case OPEN -> open;
+                case CLOSED -> closed;
+                case FILTERED -> filtered;
+                case ERROR -> 0;   // never expected: a schedule expects OPEN, CLOSED or FILTERED
+            };
+            Double p50 = null;
+            Double p95 = null;
+            Double p99 = null;
+            if (row[5] != null) {
+                long[] counts = histogram((String) row[7]);
+                long min = ((Number) row[5]).longValue();
+                long max = ((Number) row[6]).longValue();
+                p50 = UptimeRollup.Histogram.quantile(counts, min, max, 0.50);
+                p95 = UptimeRollup.Histogram.quantile(counts, min, max, 0.95);
+                p99 = UptimeRollup.Histogram.quantile(counts, min, max, 0.99);
+            }
             ports.computeIfAbsent((String) row[0], r -> new ArrayList<>()).add(new PortUptime(
-                    ((Number) row[1]).intValue(), ((Number) row[2]).longValue(), ((Number) row[3]).longValue(),
-                    number(row[4]), number(row[5]), number(row[6])));
+                    ((Number) row[1]).intValue(), open + closed + filtered, up, p50, p95, p99));
         }
         List<RegionUptime> regions = new ArrayList<>();
         for (Object[] row : regionRows) {
@@ -125,7 +145,12 @@ public class ScheduleHistory {
         return regions;
     }
 
-    private static Double number(Object value) {
-        return value == null ? null : ((Number) value).doubleValue();
+    private static long[] histogram(String counts) {
+        String[] parts = counts.split(",");
+        long[] histogram = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            histogram[i] = Long.parseLong(parts[i]);
+        }
+        return histogram;
     }
 }

@@ -6,10 +6,14 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -19,6 +23,7 @@ import java.util.UUID;
 public class ScheduleService {
 
     private static final Logger LOG = Logger.getLogger(ScheduleService.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ScheduleValidator validator;
     private final EntityManager em;
@@ -51,6 +56,7 @@ public class ScheduleService {
         schedule.id = UUID.randomUUID();
         schedule.owner = owner;
         schedule.createdAt = now;
+        schedule.webhookSecret = newSecret();
         apply(schedule, spec, now);
         schedule.nextFireAt = spec.cadence().first(now, schedule.id).truncatedTo(ChronoUnit.MICROS);
         schedule.persist();
@@ -87,7 +93,8 @@ public class ScheduleService {
                 patch.ipFamily() != null ? patch.ipFamily() : schedule.ipFamily.wireName(),
                 cadenceChanged ? patch.every() : schedule.everyMs != null ? schedule.cadence().describe() : null,
                 cadenceChanged ? patch.cron() : schedule.cron,
-                patch.expect() != null ? patch.expect() : schedule.expectedState.name());
+                patch.expect() != null ? patch.expect() : schedule.expectedState.name(),
+                mergeAlert(schedule, patch.alert()));
         ScheduleSpec spec = validator.validate(merged);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         apply(schedule, spec, now);
@@ -131,7 +138,29 @@ public class ScheduleService {
             schedule.cron = spec.cadence().describe();
         }
         schedule.expectedState = spec.expected();
+        schedule.alertWebhook = spec.alert().webhook() == null ? null : spec.alert().webhook().toString();
+        schedule.alertQuorum = spec.alert().quorum();
+        schedule.alertConsecutive = spec.alert().consecutive();
         schedule.updatedAt = now;
+    }
+
+    /** The alert as stored, with the fields a PATCH names replaced ({@code "webhook": null} removes it). */
+    private static Map<String, Object> mergeAlert(Schedule schedule, Map<String, Object> patch) {
+        Map<String, Object> merged = new LinkedHashMap<>();
+        merged.put("webhook", schedule.alertWebhook);
+        merged.put("quorum", schedule.alertQuorum);
+        merged.put("consecutive", schedule.alertConsecutive);
+        if (patch != null) {
+            merged.putAll(patch);
+        }
+        return merged;
+    }
+
+    /** 32 random bytes, base64url: the key of the webhook's HMAC-SHA256 signature. */
+    private static String newSecret() {
+        byte[] key = new byte[32];
+        RANDOM.nextBytes(key);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
     }
 
     private static String describeCadence(Schedule schedule) {

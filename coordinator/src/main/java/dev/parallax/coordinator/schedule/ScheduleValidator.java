@@ -1,6 +1,9 @@
 package dev.parallax.coordinator.schedule;
 
 import dev.parallax.common.contract.PortState;
+import dev.parallax.common.target.InvalidTargetException;
+import dev.parallax.common.target.TargetHost;
+import dev.parallax.common.target.TargetPolicy;
 import dev.parallax.coordinator.check.CheckValidator;
 import dev.parallax.coordinator.check.CheckValidator.CheckTemplate;
 import dev.parallax.coordinator.check.FieldError;
@@ -8,11 +11,14 @@ import dev.parallax.coordinator.check.InvalidCheckException;
 import dev.parallax.coordinator.config.ParallaxConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Turns the fields of a schedule request into a {@link ScheduleSpec}, or says everything that is wrong with
@@ -23,18 +29,24 @@ public class ScheduleValidator {
 
     /** Due times looked at to find a cron expression's densest gap. */
     private static final int CRON_SAMPLES = 50;
+    private static final int MAX_CONSECUTIVE = 10;
+    private static final List<String> ALERT_FIELDS = List.of("webhook", "quorum", "consecutive");
 
     private final CheckValidator checks;
     private final Duration minInterval;
+    private final int maxRegions;
+    private final TargetPolicy policy;
 
     public ScheduleValidator(CheckValidator checks, ParallaxConfig config) {
         this.checks = checks;
         this.minInterval = config.schedules().minInterval();
+        this.maxRegions = config.checks().maxRegions();
+        this.policy = TargetPolicy.fromConfig(config.targets().allow().orElse(""));
     }
 
     /** The raw fields of a schedule; null means absent. */
     public record Fields(String target, List<?> ports, Object regions, Integer limit, Integer timeoutMs,
-                         String ipFamily, String every, String cron, String expect) {
+                         String ipFamily, String every, String cron, String expect, Map<String, Object> alert) {
     }
 
     /** @throws InvalidCheckException listing every wrong field */
@@ -44,10 +56,83 @@ public class ScheduleValidator {
                 fields.timeoutMs(), fields.ipFamily(), errors);
         Cadence cadence = cadence(fields.every(), fields.cron(), errors);
         PortState expected = expected(fields.expect(), errors);
+        AlertSpec alert = alert(fields.alert(), errors);
         if (!errors.isEmpty()) {
             throw new InvalidCheckException(errors);
         }
-        return new ScheduleSpec(check, cadence, expected);
+        return new ScheduleSpec(check, cadence, expected, alert);
+    }
+
+    /**
+     * {@code {"webhook": "https://…", "quorum": 2, "consecutive": 2}}, every field optional. A webhook whose host is
+     * an IP literal must pass the target policy here; a hostname is checked at each delivery, after resolving it.
+     */
+    private AlertSpec alert(Map<String, Object> raw, List<FieldError> errors) {
+        if (raw == null) {
+            return AlertSpec.defaults();
+        }
+        for (String key : raw.keySet()) {
+            if (!ALERT_FIELDS.contains(key)) {
+                errors.add(new FieldError("alert." + key, "unknown field; alert has " + String.join(", ",
+                        ALERT_FIELDS)));
+            }
+        }
+        URI webhook = null;
+        if (raw.get("webhook") != null) {
+            webhook = webhook(raw.get("webhook"), errors);
+        }
+        int quorum = count(raw, "quorum", AlertSpec.DEFAULT_QUORUM, maxRegions, errors);
+        int consecutive = count(raw, "consecutive", AlertSpec.DEFAULT_CONSECUTIVE, MAX_CONSECUTIVE, errors);
+        return new AlertSpec(webhook, quorum, consecutive);
+    }
+
+    private URI webhook(Object raw, List<FieldError> errors) {
+        String hint = "alert.webhook must be an http(s) URL such as https://hooks.example.com/parallax";
+        if (!(raw instanceof String text)) {
+            errors.add(new FieldError("alert.webhook", hint));
+            return null;
+        }
+        URI uri;
+        try {
+            uri = new URI(text.strip());
+        } catch (URISyntaxException e) {
+            errors.add(new FieldError("alert.webhook", hint + "; got '" + text + "'"));
+            return null;
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null
+                || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+            errors.add(new FieldError("alert.webhook", hint + " (no user info, no fragment); got '" + text + "'"));
+            return null;
+        }
+        try {
+            TargetHost host = TargetHost.parse(uri.getHost());
+            host.literalAddress().ifPresent(address -> {
+                TargetPolicy.Decision decision = policy.evaluate(address);
+                if (!decision.allowed()) {
+                    errors.add(new FieldError("alert.webhook", "webhook host refused by policy: "
+                            + decision.reason()));
+                }
+            });
+        } catch (InvalidTargetException e) {
+            errors.add(new FieldError("alert.webhook", "webhook host: " + e.getMessage()));
+            return null;
+        }
+        return uri;
+    }
+
+    private static int count(Map<String, Object> raw, String field, int defaultValue, int max,
+                             List<FieldError> errors) {
+        Object value = raw.get(field);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value instanceof Integer number && number >= 1 && number <= max) {
+            return number;
+        }
+        errors.add(new FieldError("alert." + field, "alert." + field + " must be a whole number from 1 to " + max
+                + "; got " + value));
+        return defaultValue;
     }
 
     private Cadence cadence(String every, String cron, List<FieldError> errors) {

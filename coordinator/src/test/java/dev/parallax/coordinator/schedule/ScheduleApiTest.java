@@ -92,6 +92,13 @@ class ScheduleApiTest {
         refused("{\"target\": \"example.com:443\", \"ports\": [0], \"every\": \"1m\"}", "target", "includes a port");
         refused("{\"target\": \"127.0.0.1\", \"ports\": [443], \"every\": \"1m\", \"regions\": [\"mars\"]}",
                 "regions", "unknown region");
+        String base = "{\"target\": \"127.0.0.1\", \"ports\": [443], \"every\": \"1m\", \"alert\": ";
+        refused(base + "{\"webhook\": \"ftp://example.com/x\"}}", "alert.webhook", "http(s) URL");
+        refused(base + "{\"webhook\": \"https://user:pw@example.com/x\"}}", "alert.webhook", "no user info");
+        refused(base + "{\"webhook\": \"http://10.0.0.1/hook\"}}", "alert.webhook", "refused by policy");
+        refused(base + "{\"quorum\": 0}}", "alert.quorum", "from 1 to");
+        refused(base + "{\"consecutive\": 11}}", "alert.consecutive", "from 1 to 10");
+        refused(base + "{\"retries\": 3}}", "alert.retries", "unknown field");
         given().contentType(ContentType.JSON)
                 .body("{\"target\": \"127.0.0.1\", \"ports\": [443], \"every\": \"1m\", \"color\": \"red\"}")
                 .when().post("/api/v1/schedules")

@@ -1,0 +1,50 @@
+package dev.parallax.coordinator.api;
+
+import dev.parallax.coordinator.alert.ScheduleEvents;
+import dev.parallax.coordinator.schedule.Schedule;
+import dev.parallax.coordinator.schedule.ScheduleNotFoundException;
+import dev.parallax.coordinator.schedule.ScheduleService;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * {@code GET /api/v1/schedules/{id}/events}: what changed (a port down or up again from a region, an alert firing
+ * or resolved, regions starting or stopping to disagree), newest first, each with its webhook delivery and the
+ * log of every attempt.
+ */
+@Path(ScheduleResource.PATH + "/{id}/events")
+@Produces(MediaType.APPLICATION_JSON)
+public class ScheduleEventResource {
+
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 500;
+
+    private final ScheduleService schedules;
+    private final ScheduleEvents events;
+
+    public ScheduleEventResource(ScheduleService schedules, ScheduleEvents events) {
+        this.schedules = schedules;
+        this.events = events;
+    }
+
+    @GET
+    public List<ScheduleEvents.Event> list(@PathParam("id") String rawId, @QueryParam("limit") String rawLimit) {
+        UUID id;
+        try {
+            id = UUID.fromString(rawId.strip());
+        } catch (IllegalArgumentException e) {
+            throw new ScheduleNotFoundException(rawId);
+        }
+        Schedule schedule = schedules.find(ScheduleResource.ANONYMOUS_OWNER, id)
+                .orElseThrow(() -> new ScheduleNotFoundException(rawId));
+        return events.recent(schedule.id, QueryParams.limit(rawLimit, DEFAULT_LIMIT, MAX_LIMIT));
+    }
+
+}
