@@ -150,7 +150,7 @@ public class ScheduleResource {
                 .map(region -> new UptimeResponse.Region(region.region(), region.runs(), region.answered(),
                         region.ports().stream().map(port -> new UptimeResponse.Port(port.port(), port.samples(),
                                 port.up(), port.samples() == 0 ? null : (double) port.up() / port.samples(),
-                                new UptimeResponse.Latency(port.p50Micros(), port.p95Micros(), port.p99Micros())))
+                                UptimeResponse.Latency.of(port.p50Micros(), port.p95Micros(), port.p99Micros())))
                                 .toList()))
                 .toList();
         return new UptimeResponse(schedule.id, window, from, to, schedule.expectedState, regions);

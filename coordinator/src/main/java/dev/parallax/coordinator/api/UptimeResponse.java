@@ -25,6 +25,15 @@ public record UptimeResponse(UUID scheduleId, String window, Instant from, Insta
     public record Port(int port, long samples, long up, Double availability, Latency latencyMicros) {
     }
 
-    public record Latency(Double p50, Double p95, Double p99) {
+    /** Estimates, so rounded to whole microseconds; null without probes answered OPEN or CLOSED. */
+    public record Latency(Long p50, Long p95, Long p99) {
+
+        static Latency of(Double p50, Double p95, Double p99) {
+            return new Latency(round(p50), round(p95), round(p99));
+        }
+
+        private static Long round(Double micros) {
+            return micros == null ? null : Math.round(micros);
+        }
     }
 }
