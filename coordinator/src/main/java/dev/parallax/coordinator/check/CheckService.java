@@ -110,7 +110,13 @@ public class CheckService {
             check.status = CheckStatus.COMPLETE;
             check.completedAt = now;
         }
-        LOG.infof("Check %s accepted: %s ports %s from %s", check.id, check.target, check.ports, spec.regions());
+        if (scheduleId == null) {
+            LOG.infof("Check %s accepted: %s ports %s from %s", check.id, check.target, check.ports, spec.regions());
+        } else {
+            // A schedule's runs are in its history; at hundreds a second they would drown the log.
+            LOG.debugf("Check %s accepted for schedule %s: %s ports %s from %s", check.id, scheduleId, check.target,
+                    check.ports, spec.regions());
+        }
         return new CheckRecord(check, regions, List.of());
     }
 
