@@ -164,10 +164,13 @@ public class RunEvaluator {
         }
     }
 
+    /** Keeps the new state; marks it for saving only if it differs, as most runs change nothing. */
     private static void remember(Map<String, WatchState> states, Map<String, WatchState> changed, String subject,
                                  WatchState.Step step) {
-        states.put(subject, step.next());
-        changed.put(subject, step.next());
+        WatchState previous = states.put(subject, step.next());
+        if (!step.next().equals(previous)) {
+            changed.put(subject, step.next());
+        }
     }
 
     /** An event before it is stored: what the webhook body says besides the envelope. */
