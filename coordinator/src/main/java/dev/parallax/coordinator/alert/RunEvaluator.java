@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parallax.common.contract.PortState;
 import dev.parallax.common.contract.RegionStatus;
-import dev.parallax.coordinator.check.Check;
 import dev.parallax.coordinator.result.PortResult;
 import dev.parallax.coordinator.result.RegionComparison;
 import dev.parallax.coordinator.result.RegionResult;
@@ -67,8 +66,8 @@ public class RunEvaluator {
     @Transactional
     public int evaluateBatch(int batchSize) {
         @SuppressWarnings("unchecked")
-        List<UUID> due = em.createNativeQuery("""
-                        SELECT c.id FROM checks c JOIN schedules s ON s.id = c.schedule_id
+        List<Object[]> due = em.createNativeQuery("""
+                        SELECT c.id, c.schedule_id FROM checks c JOIN schedules s ON s.id = c.schedule_id
                          WHERE c.evaluated_at IS NULL AND c.status = 'COMPLETE'
                            AND NOT EXISTS (SELECT 1 FROM checks e
                                             WHERE e.schedule_id = c.schedule_id AND e.evaluated_at IS NULL
@@ -76,12 +75,12 @@ public class RunEvaluator {
                          ORDER BY c.created_at
                          LIMIT :batch
                            FOR NO KEY UPDATE OF c SKIP LOCKED
-                           FOR KEY SHARE OF s SKIP LOCKED""", UUID.class)
+                           FOR KEY SHARE OF s SKIP LOCKED""")
                 .setParameter("batch", batchSize)
                 .getResultList();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        for (UUID checkId : due) {
-            evaluate(Check.findById(checkId), now);
+        for (Object[] row : due) {
+            evaluate((UUID) row[0], (UUID) row[1], now);
             // One run's entities at a time, as in ScheduleFirer: Hibernate dirty-checks all it manages at each
             // flush, which the queries of the next run would otherwise trigger over a growing set.
             em.flush();
@@ -90,14 +89,15 @@ public class RunEvaluator {
         return due.size();
     }
 
-    private void evaluate(Check check, Instant now) {
-        check.evaluatedAt = now;
-        Schedule schedule = check.scheduleId == null ? null : Schedule.findById(check.scheduleId);
+    private void evaluate(UUID checkId, UUID scheduleId, Instant now) {
+        em.createNativeQuery("UPDATE checks SET evaluated_at = :now WHERE id = :id")
+                .setParameter("now", now).setParameter("id", checkId).executeUpdate();
+        Schedule schedule = Schedule.findById(scheduleId);
         if (schedule == null) {
             return;
         }
-        List<RegionResult> regions = RegionResult.forCheck(check.id);
-        List<PortResult> ports = PortResult.forCheck(check.id);
+        List<RegionResult> regions = regions(checkId);
+        List<PortResult> ports = ports(checkId);
         Map<String, WatchState> states = loadStates(schedule.id);
         Map<String, WatchState> changedStates = new LinkedHashMap<>();
         List<Event> events = new ArrayList<>();
@@ -123,7 +123,7 @@ public class RunEvaluator {
                         .observe(up ? UP : DOWN, schedule.alertConsecutive);
                 remember(states, changedStates, subject, step);
                 if (step.changed() && (DOWN.equals(step.next().confirmed()) || DOWN.equals(step.from()))) {
-                    events.add(portEvent(schedule, check, region.region, port, up, entry.getValue()));
+                    events.add(portEvent(schedule, checkId, region.region, port, up, entry.getValue()));
                 }
             }
         }
@@ -142,7 +142,7 @@ public class RunEvaluator {
                     .observe(down.size() >= schedule.alertQuorum ? FIRING : OK, 1);
             remember(states, changedStates, subject, step);
             if (step.changed() && (FIRING.equals(step.next().confirmed()) || FIRING.equals(step.from()))) {
-                events.add(quorumEvent(schedule, check, port, down, FIRING.equals(step.next().confirmed())));
+                events.add(quorumEvent(schedule, checkId, port, down, FIRING.equals(step.next().confirmed())));
             }
         }
 
@@ -154,7 +154,7 @@ public class RunEvaluator {
             remember(states, changedStates, subject, step);
             boolean divergent = RegionComparison.DIVERGENT.equals(step.next().confirmed());
             if (step.changed() && (divergent || RegionComparison.DIVERGENT.equals(step.from()))) {
-                events.add(divergenceEvent(schedule, check, compared, divergent));
+                events.add(divergenceEvent(schedule, checkId, compared, divergent));
             }
         }
 
@@ -165,6 +165,51 @@ public class RunEvaluator {
     }
 
     /** Keeps the new state; marks it for saving only if it differs, as most runs change nothing. */
+    /**
+     * The run's region results as plain objects, not managed entities: evaluating reads them only, and at hundreds
+     * of runs a second loading them as entities (hydration, then dirty checks at every flush) cost more than the
+     * evaluation itself.
+     */
+    private List<RegionResult> regions(UUID checkId) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery(
+                        "SELECT region, status FROM region_results WHERE check_id = :id ORDER BY region")
+                .setParameter("id", checkId)
+                .getResultList();
+        List<RegionResult> regions = new ArrayList<>(rows.size());
+        for (Object[] row : rows) {
+            RegionResult region = new RegionResult();
+            region.checkId = checkId;
+            region.region = (String) row[0];
+            region.status = RegionStatus.valueOf((String) row[1]);
+            regions.add(region);
+        }
+        return regions;
+    }
+
+    /** The run's port results as plain objects; see {@link #regions}. */
+    private List<PortResult> ports(UUID checkId) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("""
+                        SELECT region, address, port, state, reason, rtt_micros FROM port_results
+                         WHERE check_id = :id ORDER BY port, region, address""")
+                .setParameter("id", checkId)
+                .getResultList();
+        List<PortResult> ports = new ArrayList<>(rows.size());
+        for (Object[] row : rows) {
+            PortResult port = new PortResult();
+            port.checkId = checkId;
+            port.region = (String) row[0];
+            port.address = (String) row[1];
+            port.port = ((Number) row[2]).intValue();
+            port.state = PortState.valueOf((String) row[3]);
+            port.reason = (String) row[4];
+            port.rttMicros = ((Number) row[5]).longValue();
+            ports.add(port);
+        }
+        return ports;
+    }
+
     private static void remember(Map<String, WatchState> states, Map<String, WatchState> changed, String subject,
                                  WatchState.Step step) {
         WatchState previous = states.put(subject, step.next());
@@ -178,7 +223,7 @@ public class RunEvaluator {
                          Map<String, Object> detail) {
     }
 
-    private static Event portEvent(Schedule schedule, Check check, String region, int port, boolean up,
+    private static Event portEvent(Schedule schedule, UUID checkId, String region, int port, boolean up,
                                    List<PortResult> seen) {
         String states = seen.stream().map(p -> p.state.name() + "/" + p.reason + (seen.size() > 1 ? " on "
                 + p.address : "")).distinct().collect(Collectors.joining(", "));
@@ -189,10 +234,10 @@ public class RunEvaluator {
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("seen", seen.stream().map(p -> Map.of("address", p.address, "state", p.state.name(),
                 "reason", p.reason, "rttMicros", p.rttMicros)).toList());
-        return new Event(up ? "port-up" : "port-down", port, region, check.id, summary, detail);
+        return new Event(up ? "port-up" : "port-down", port, region, checkId, summary, detail);
     }
 
-    private static Event quorumEvent(Schedule schedule, Check check, int port, SortedSet<String> down,
+    private static Event quorumEvent(Schedule schedule, UUID checkId, int port, SortedSet<String> down,
                                      boolean firing) {
         String summary = firing
                 ? port + " down from " + down.size() + " region(s) (" + String.join(", ", down) + "): alert, quorum "
@@ -202,10 +247,10 @@ public class RunEvaluator {
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("downFrom", List.copyOf(down));
         detail.put("quorum", schedule.alertQuorum);
-        return new Event(firing ? "alert-firing" : "alert-resolved", port, null, check.id, summary, detail);
+        return new Event(firing ? "alert-firing" : "alert-resolved", port, null, checkId, summary, detail);
     }
 
-    private static Event divergenceEvent(Schedule schedule, Check check, RegionComparison.PortComparison compared,
+    private static Event divergenceEvent(Schedule schedule, UUID checkId, RegionComparison.PortComparison compared,
                                          boolean divergent) {
         String states = compared.states().entrySet().stream()
                 .map(e -> e.getKey().name().toLowerCase(Locale.ROOT) + " from " + String.join(", ", e.getValue()))
@@ -215,7 +260,7 @@ public class RunEvaluator {
         Map<String, Object> byState = new LinkedHashMap<>();
         compared.states().forEach((state, names) -> byState.put(state.name(), List.copyOf(names)));
         detail.put("states", byState);
-        return new Event(divergent ? "divergence-started" : "divergence-ended", compared.port(), null, check.id,
+        return new Event(divergent ? "divergence-started" : "divergence-ended", compared.port(), null, checkId,
                 summary, detail);
     }
 
