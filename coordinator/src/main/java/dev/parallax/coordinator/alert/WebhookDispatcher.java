@@ -48,10 +48,10 @@ public class WebhookDispatcher {
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
     private final PollingWorker worker;
 
-    public WebhookDispatcher(WebhookDeliveries deliveries, ParallaxConfig config) {
+    public WebhookDispatcher(WebhookDeliveries deliveries, ParallaxConfig config, TargetPolicy policy) {
         this.deliveries = deliveries;
         this.timeout = config.alerts().webhookTimeout();
-        this.policy = TargetPolicy.fromConfig(config.targets().allow().orElse(""));
+        this.policy = policy;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
                 .executor(calls).build();
         this.worker = new PollingWorker("webhook-dispatcher", config.alerts().pollInterval(), Duration.ofSeconds(1),

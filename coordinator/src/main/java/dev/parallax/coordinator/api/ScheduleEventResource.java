@@ -2,7 +2,6 @@ package dev.parallax.coordinator.api;
 
 import dev.parallax.coordinator.alert.ScheduleEvents;
 import dev.parallax.coordinator.schedule.Schedule;
-import dev.parallax.coordinator.schedule.ScheduleNotFoundException;
 import dev.parallax.coordinator.schedule.ScheduleService;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -12,7 +11,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import java.util.List;
-import java.util.UUID;
 
 /**
  * {@code GET /api/v1/schedules/{id}/events}: what changed (a port down or up again from a region, an alert firing
@@ -36,15 +34,7 @@ public class ScheduleEventResource {
 
     @GET
     public List<ScheduleEvents.Event> list(@PathParam("id") String rawId, @QueryParam("limit") String rawLimit) {
-        UUID id;
-        try {
-            id = UUID.fromString(rawId.strip());
-        } catch (IllegalArgumentException e) {
-            throw new ScheduleNotFoundException(rawId);
-        }
-        Schedule schedule = schedules.find(ScheduleResource.ANONYMOUS_OWNER, id)
-                .orElseThrow(() -> new ScheduleNotFoundException(rawId));
+        Schedule schedule = schedules.require(ScheduleResource.ANONYMOUS_OWNER, rawId);
         return events.recent(schedule.id, QueryParams.limit(rawLimit, DEFAULT_LIMIT, MAX_LIMIT));
     }
-
 }

@@ -5,7 +5,6 @@ import dev.parallax.coordinator.result.PortResult;
 import dev.parallax.coordinator.result.RegionResult;
 import dev.parallax.coordinator.schedule.Schedule;
 import dev.parallax.coordinator.schedule.ScheduleHistory;
-import dev.parallax.coordinator.schedule.ScheduleNotFoundException;
 import dev.parallax.coordinator.schedule.ScheduleService;
 import dev.parallax.coordinator.schedule.ScheduleSpec;
 import dev.parallax.coordinator.schedule.ScheduleValidator;
@@ -80,7 +79,7 @@ public class ScheduleResource {
     @GET
     @Path("{id}")
     public ScheduleResponse get(@PathParam("id") String rawId, @Context UriInfo uri) {
-        return toResponse(find(rawId), uri);
+        return toResponse(schedules.require(ANONYMOUS_OWNER, rawId), uri);
     }
 
     @PATCH
@@ -88,7 +87,7 @@ public class ScheduleResource {
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
     public ScheduleResponse update(@PathParam("id") String rawId, UpdateScheduleRequest request,
                                    @Context UriInfo uri) {
-        UUID id = parseId(rawId);
+        UUID id = ScheduleService.parseId(rawId);
         if (request == null) {
             throw new InvalidCheckException("body", "send the fields to change, e.g. {\"paused\": true}");
         }
@@ -102,7 +101,7 @@ public class ScheduleResource {
     @DELETE
     @Path("{id}")
     public Response delete(@PathParam("id") String rawId) {
-        schedules.delete(ANONYMOUS_OWNER, parseId(rawId));
+        schedules.delete(ANONYMOUS_OWNER, ScheduleService.parseId(rawId));
         return Response.noContent().build();
     }
 
@@ -111,7 +110,7 @@ public class ScheduleResource {
     public ScheduleRunsResponse history(@PathParam("id") String rawId, @QueryParam("from") String rawFrom,
                                         @QueryParam("to") String rawTo, @QueryParam("limit") String rawLimit,
                                         @Context UriInfo uri) {
-        Schedule schedule = find(rawId);
+        Schedule schedule = schedules.require(ANONYMOUS_OWNER, rawId);
         Instant to = rawTo == null || rawTo.isBlank() ? Instant.now() : parseInstant("to", rawTo);
         Instant from = rawFrom == null || rawFrom.isBlank() ? to.minus(Duration.ofHours(24))
                 : parseInstant("from", rawFrom);
@@ -138,7 +137,7 @@ public class ScheduleResource {
     @GET
     @Path("{id}/uptime")
     public UptimeResponse uptime(@PathParam("id") String rawId, @QueryParam("window") String rawWindow) {
-        Schedule schedule = find(rawId);
+        Schedule schedule = schedules.require(ANONYMOUS_OWNER, rawId);
         String window = rawWindow == null || rawWindow.isBlank() ? "24h" : rawWindow.strip();
         Duration length = WINDOWS.get(window);
         if (length == null) {
@@ -154,19 +153,6 @@ public class ScheduleResource {
                                 .toList()))
                 .toList();
         return new UptimeResponse(schedule.id, window, from, to, schedule.expectedState, regions);
-    }
-
-    private Schedule find(String rawId) {
-        return schedules.find(ANONYMOUS_OWNER, parseId(rawId))
-                .orElseThrow(() -> new ScheduleNotFoundException(rawId));
-    }
-
-    private static UUID parseId(String rawId) {
-        try {
-            return UUID.fromString(rawId.strip());
-        } catch (IllegalArgumentException e) {
-            throw new ScheduleNotFoundException(rawId);
-        }
     }
 
     private static Instant parseInstant(String field, String raw) {

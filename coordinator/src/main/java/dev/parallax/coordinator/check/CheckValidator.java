@@ -34,7 +34,7 @@ public class CheckValidator {
     private final TargetPolicy policy;
     private final AgentRegistry registry;
 
-    public CheckValidator(ParallaxConfig config, AgentRegistry registry) {
+    public CheckValidator(ParallaxConfig config, AgentRegistry registry, TargetPolicy policy) {
         this.registry = registry;
         this.limits = config.checks();
         this.knownRegions = config.regions().known().stream()
@@ -42,7 +42,7 @@ public class CheckValidator {
         if (knownRegions.isEmpty()) {
             throw new IllegalStateException("parallax.regions.known names no region: list the regions agents run in");
         }
-        this.policy = TargetPolicy.fromConfig(config.targets().allow().orElse(""));
+        this.policy = policy;
     }
 
     /**

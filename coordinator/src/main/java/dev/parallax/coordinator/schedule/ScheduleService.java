@@ -69,6 +69,24 @@ public class ScheduleService {
         return Schedule.<Schedule>find("id = ?1 and owner = ?2", id, owner).firstResultOptional();
     }
 
+    /**
+     * The owner's schedule with this id as a caller wrote it.
+     *
+     * @throws ScheduleNotFoundException when it is not an id, or no schedule of the owner has it
+     */
+    public Schedule require(String owner, String rawId) {
+        return find(owner, parseId(rawId)).orElseThrow(() -> new ScheduleNotFoundException(rawId));
+    }
+
+    /** @throws ScheduleNotFoundException when {@code rawId} cannot be a schedule's id */
+    public static UUID parseId(String rawId) {
+        try {
+            return UUID.fromString(rawId.strip());
+        } catch (IllegalArgumentException e) {
+            throw new ScheduleNotFoundException(rawId);
+        }
+    }
+
     /** The owner's schedules, newest first (at most {@code parallax.schedules.max-per-owner} exist). */
     public List<Schedule> list(String owner) {
         return Schedule.<Schedule>find("owner = ?1 order by createdAt desc, id desc", owner).list();

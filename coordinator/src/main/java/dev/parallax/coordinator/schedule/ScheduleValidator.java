@@ -37,11 +37,11 @@ public class ScheduleValidator {
     private final int maxRegions;
     private final TargetPolicy policy;
 
-    public ScheduleValidator(CheckValidator checks, ParallaxConfig config) {
+    public ScheduleValidator(CheckValidator checks, ParallaxConfig config, TargetPolicy policy) {
         this.checks = checks;
         this.minInterval = config.schedules().minInterval();
         this.maxRegions = config.checks().maxRegions();
-        this.policy = TargetPolicy.fromConfig(config.targets().allow().orElse(""));
+        this.policy = policy;
     }
 
     /** The raw fields of a schedule; null means absent. */

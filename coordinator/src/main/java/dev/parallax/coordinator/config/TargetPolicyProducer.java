@@ -1,0 +1,18 @@
+package dev.parallax.coordinator.config;
+
+import dev.parallax.common.target.TargetPolicy;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/**
+ * The one target policy of the coordinator: the default blocked ranges opened by {@code parallax.targets.allow}.
+ * Check targets and webhook receivers are judged by the same policy.
+ */
+public class TargetPolicyProducer {
+
+    @Produces
+    @Singleton
+    TargetPolicy targetPolicy(ParallaxConfig config) {
+        return TargetPolicy.fromConfig(config.targets().allow().orElse(""));
+    }
+}
