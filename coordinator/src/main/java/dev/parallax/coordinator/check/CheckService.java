@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,15 +44,22 @@ public class CheckService {
     public static final String NO_LIVE_AGENT = "no-live-agent";
 
     private final Outbox outbox;
+    private final CheckRows rows;
     private final AgentRegistry registry;
     private final EntityManager em;
     private final ParallaxConfig.Checks config;
 
-    public CheckService(Outbox outbox, AgentRegistry registry, EntityManager em, ParallaxConfig config) {
+    public CheckService(Outbox outbox, CheckRows rows, AgentRegistry registry, EntityManager em,
+                        ParallaxConfig config) {
         this.outbox = outbox;
+        this.rows = rows;
         this.registry = registry;
         this.em = em;
         this.config = config.checks();
+    }
+
+    /** A check to store: its spec, and the schedule it is a run of (null: submitted by a caller). */
+    public record Submission(CheckSpec spec, UUID scheduleId) {
     }
 
     /**
@@ -59,65 +67,79 @@ public class CheckService {
      * this returns, the check is durable and its jobs will be published even if this process dies now.
      */
     public CheckRecord submit(CheckSpec spec) {
-        return submit(spec, null);
+        return submitAll(List.of(new Submission(spec, null))).getFirst();
     }
 
-    /** As {@link #submit(CheckSpec)}, for a run of the schedule {@code scheduleId} (null: not scheduled). */
-    public CheckRecord submit(CheckSpec spec, UUID scheduleId) {
+    /**
+     * As {@link #submit(CheckSpec)} for several checks at once, written as JDBC batches (see {@link CheckRows});
+     * the records come back in the order of {@code submissions}.
+     */
+    public List<CheckRecord> submitAll(List<Submission> submissions) {
         // Microseconds: what PostgreSQL keeps, so the instant we return equals the one we read back later.
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        Check check = new Check();
-        check.id = UUID.randomUUID();
-        check.target = spec.target().name();
-        check.ports = spec.ports().toString();
-        check.portCount = spec.ports().size();
-        check.timeoutMs = Math.toIntExact(spec.timeout().toMillis());
-        check.ipFamily = spec.ipFamily();
-        check.status = CheckStatus.PENDING;
-        check.createdAt = now;
-        check.deadline = now.plus(probingTime(spec)).plus(config.deadlineGrace());
-        check.scheduleId = scheduleId;
-        check.persist();
+        Map<String, AgentRegistry.Liveness> liveness = new HashMap<>();
+        List<Check> checks = new ArrayList<>(submissions.size());
+        List<RegionResult> allRegions = new ArrayList<>();
+        List<Outbox.OutgoingMessage> jobs = new ArrayList<>();
+        List<CheckRecord> records = new ArrayList<>(submissions.size());
+        for (Submission submission : submissions) {
+            CheckSpec spec = submission.spec();
+            Check check = new Check();
+            check.id = UUID.randomUUID();
+            check.target = spec.target().name();
+            check.ports = spec.ports().toString();
+            check.portCount = spec.ports().size();
+            check.timeoutMs = Math.toIntExact(spec.timeout().toMillis());
+            check.ipFamily = spec.ipFamily();
+            check.status = CheckStatus.PENDING;
+            check.createdAt = now;
+            check.deadline = now.plus(probingTime(spec)).plus(config.deadlineGrace());
+            check.scheduleId = submission.scheduleId();
 
-        List<RegionResult> regions = new ArrayList<>();
-        for (String region : spec.regions()) {
-            RegionResult result = new RegionResult();
-            result.checkId = check.id;
-            result.region = region;
-            result.resolvedAddresses = List.of();
-            result.updatedAt = now;
-            if (registry.liveness(region) == AgentRegistry.Liveness.OFFLINE) {
-                // The registry is sure: this region's agents have all gone quiet. Say so now rather than
-                // make the caller wait for the deadline, and queue no job that nobody would take.
-                result.status = RegionStatus.UNAVAILABLE;
-                result.message = NO_LIVE_AGENT + ": no agent of " + region + " has been heard from in the last "
-                        + registry.offlineAfter().toSeconds() + " s";
-                result.finishedAt = now;
-                result.persist();
+            List<RegionResult> regions = new ArrayList<>();
+            for (String region : spec.regions()) {
+                RegionResult result = new RegionResult();
+                result.checkId = check.id;
+                result.region = region;
+                result.resolvedAddresses = List.of();
+                result.updatedAt = now;
                 regions.add(result);
-                continue;
+                if (liveness.computeIfAbsent(region, registry::liveness) == AgentRegistry.Liveness.OFFLINE) {
+                    // The registry is sure: this region's agents have all gone quiet. Say so now rather than
+                    // make the caller wait for the deadline, and queue no job that nobody would take.
+                    result.status = RegionStatus.UNAVAILABLE;
+                    result.message = NO_LIVE_AGENT + ": no agent of " + region + " has been heard from in the last "
+                            + registry.offlineAfter().toSeconds() + " s";
+                    result.finishedAt = now;
+                    continue;
+                }
+                result.status = RegionStatus.PENDING;
+                ProbeJob job = new ProbeJob(check.id, region, check.target, spec.ports(), check.timeoutMs,
+                        spec.ipFamily(), now, check.deadline);
+                jobs.add(new Outbox.OutgoingMessage(check.id, Topics.jobs(region), check.id.toString(),
+                        WireJson.write(job), check.deadline));
             }
-            result.status = RegionStatus.PENDING;
-            result.persist();
-            regions.add(result);
-
-            ProbeJob job = new ProbeJob(check.id, region, check.target, spec.ports(), check.timeoutMs,
-                    spec.ipFamily(), now, check.deadline);
-            outbox.append(check.id, Topics.jobs(region), check.id.toString(), WireJson.write(job), now,
-                    check.deadline);
+            if (regions.stream().noneMatch(r -> r.status == RegionStatus.PENDING)) {
+                check.status = CheckStatus.COMPLETE;
+                check.completedAt = now;
+            }
+            checks.add(check);
+            allRegions.addAll(regions);
+            records.add(new CheckRecord(check, regions, List.of()));
+            if (submission.scheduleId() == null) {
+                LOG.infof("Check %s accepted: %s ports %s from %s", check.id, check.target, check.ports,
+                        spec.regions());
+            } else {
+                // A schedule's runs are in its history; at hundreds a second they would drown the log.
+                LOG.debugf("Check %s accepted for schedule %s: %s ports %s from %s", check.id,
+                        submission.scheduleId(), check.target, check.ports, spec.regions());
+            }
         }
-        if (regions.stream().noneMatch(r -> r.status == RegionStatus.PENDING)) {
-            check.status = CheckStatus.COMPLETE;
-            check.completedAt = now;
+        if (!checks.isEmpty()) {
+            rows.insert(checks, allRegions);
+            outbox.append(jobs, now);
         }
-        if (scheduleId == null) {
-            LOG.infof("Check %s accepted: %s ports %s from %s", check.id, check.target, check.ports, spec.regions());
-        } else {
-            // A schedule's runs are in its history; at hundreds a second they would drown the log.
-            LOG.debugf("Check %s accepted for schedule %s: %s ports %s from %s", check.id, scheduleId, check.target,
-                    check.ports, spec.regions());
-        }
-        return new CheckRecord(check, regions, List.of());
+        return records;
     }
 
     /**

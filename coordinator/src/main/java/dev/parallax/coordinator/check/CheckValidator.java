@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * Turns the fields of a check request into a {@link CheckSpec}, or says everything that is wrong with them.
@@ -62,7 +63,7 @@ public class CheckValidator {
         List<FieldError> errors = new ArrayList<>();
         CheckTemplate template = template(rawTarget, rawPorts, rawRegions, limit, timeoutMs, rawIpFamily, errors);
         List<String> regions = errors.stream().anyMatch(e -> e.field().equals("regions") || e.field().equals("limit"))
-                ? List.of() : resolve(template.regions(), errors);
+                ? List.of() : resolve(template.regions(), errors, this::liveRegions);
         if (!errors.isEmpty()) {
             throw new InvalidCheckException(errors);
         }
@@ -107,8 +108,16 @@ public class CheckValidator {
      * @throws InvalidCheckException when no region has a live agent, or too many regions remain
      */
     public List<String> resolve(RegionChoice choice) {
+        return resolve(choice, this::liveRegions);
+    }
+
+    /**
+     * As {@link #resolve(RegionChoice)}, with the regions that have a live agent from {@code liveRegions}: a
+     * caller resolving many runs at once asks the registry once.
+     */
+    public List<String> resolve(RegionChoice choice, Supplier<List<String>> liveRegions) {
         List<FieldError> errors = new ArrayList<>();
-        List<String> regions = resolve(choice, errors);
+        List<String> regions = resolve(choice, errors, liveRegions);
         if (!errors.isEmpty()) {
             throw new InvalidCheckException(errors);
         }
@@ -156,11 +165,15 @@ public class CheckValidator {
         return new RegionChoice(named, limit);
     }
 
-    private List<String> resolve(RegionChoice choice, List<FieldError> errors) {
+    /** The regions that have a live agent now. */
+    public List<String> liveRegions() {
+        return registry.regions().stream().filter(r -> r.liveAgents() > 0).map(AgentRegistry.Region::name).toList();
+    }
+
+    private List<String> resolve(RegionChoice choice, List<FieldError> errors, Supplier<List<String>> liveRegions) {
         List<String> chosen = choice.named();
         if (chosen == null) {
-            chosen = registry.regions().stream().filter(r -> r.liveAgents() > 0).map(AgentRegistry.Region::name)
-                    .toList();
+            chosen = liveRegions.get();
             if (chosen.isEmpty()) {
                 errors.add(new FieldError("regions", "no region has a live agent right now; name the regions to"
                         + " probe from, e.g. [\"eu-west\"], or retry shortly"));

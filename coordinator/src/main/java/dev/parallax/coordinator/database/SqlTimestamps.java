@@ -3,6 +3,7 @@ package dev.parallax.coordinator.database;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 
 /** Timestamps as native queries return them, whichever type the driver and Hibernate chose. */
 public final class SqlTimestamps {
@@ -19,5 +20,10 @@ public final class SqlTimestamps {
             case Timestamp timestamp -> timestamp.toInstant();
             default -> throw new IllegalStateException("unexpected timestamp type " + value.getClass());
         };
+    }
+
+    /** An Instant as pgjdbc binds a {@code timestamptz} parameter ({@code setObject}); null stays null. */
+    public static OffsetDateTime bind(Instant value) {
+        return value == null ? null : value.atOffset(ZoneOffset.UTC);
     }
 }

@@ -12,8 +12,11 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 
-/** Consumes {@code parallax.verdicts} and hands each verdict to the {@link VerdictStore}. */
+/** Consumes {@code parallax.verdicts} and hands the verdicts of each poll to the {@link VerdictStore}. */
 @ApplicationScoped
 public class VerdictIngester {
 
@@ -35,43 +38,71 @@ public class VerdictIngester {
     }
 
     /**
-     * Blocking because storing is JDBC work; it MUST NOT run on the Kafka polling thread. The offset is
-     * committed only after this returns, i.e. after the transaction committed, so a crash in between
-     * redelivers the verdict and the store's idempotence absorbs the repeat.
+     * Blocking because storing is JDBC work; it MUST NOT run on the Kafka polling thread. The channel is
+     * consumed in batches ({@code batch=true}): a poll's verdicts are stored in one transaction, and their
+     * offsets are committed only after this returns, i.e. after that transaction committed, so a crash in
+     * between redelivers them and the store's idempotence absorbs the repeats.
      *
-     * <p>This method never throws: a nacked record would stop the channel for good. While the database is
-     * unreachable it retries the same verdict (holding back the partition, which is what keeps later verdicts
-     * from being committed unstored); a verdict that can never be stored is logged and dropped, and the
-     * deadline sweeper ends its region.
+     * <p>This method never throws: a nacked batch would stop the channel for good. While the database is
+     * unreachable it retries the same batch (holding back the partitions, which is what keeps later verdicts
+     * from being committed unstored). If the batch fails for another reason, its verdicts are stored one by one,
+     * so that one verdict that can never be stored (logged and dropped; the deadline sweeper ends its region)
+     * does not take the others with it.
      */
     @Incoming(CHANNEL)
     @Blocking
-    public void onVerdict(String payload) {
-        ProbeVerdict verdict;
-        try {
-            verdict = WireJson.read(payload, ProbeVerdict.class);
-        } catch (ContractViolationException e) {
-            // A malformed verdict can never become valid: skip it so the channel keeps flowing.
-            LOG.warnf("Skipping a verdict that breaks the contract: %s", e.getMessage());
+    public void onVerdicts(List<String> payloads) {
+        List<ProbeVerdict> verdicts = new ArrayList<>(payloads.size());
+        for (String payload : payloads) {
+            try {
+                verdicts.add(WireJson.read(payload, ProbeVerdict.class));
+            } catch (ContractViolationException e) {
+                // A malformed verdict can never become valid: skip it so the channel keeps flowing.
+                LOG.warnf("Skipping a verdict that breaks the contract: %s", e.getMessage());
+            }
+        }
+        if (verdicts.isEmpty()) {
             return;
         }
+        try {
+            withRetries(() -> store.storeAll(verdicts), "a batch of " + verdicts.size() + " verdicts")
+                    .forEach(VerdictIngester::log);
+        } catch (PermanentFailure batchFailed) {
+            for (ProbeVerdict verdict : verdicts) {
+                try {
+                    VerdictStore.Outcome outcome = withRetries(() -> store.store(verdict),
+                            "the verdict of check " + verdict.checkId() + " from " + verdict.region());
+                    log(new VerdictStore.Stored(verdict, outcome, false));
+                } catch (PermanentFailure e) {
+                    LOG.errorf(e.getCause(), "Check %s: verdict %s of region %s cannot be stored and is dropped",
+                            verdict.checkId(), verdict.verdictId(), verdict.region());
+                }
+            }
+        }
+    }
+
+    /** A failure that retrying will not cure. */
+    private static final class PermanentFailure extends Exception {
+        PermanentFailure(RuntimeException cause) {
+            super(cause);
+        }
+    }
+
+    private <T> T withRetries(Supplier<T> storing, String what) throws PermanentFailure {
         Duration retryIn = FIRST_RETRY;
         while (true) {
             try {
-                log(verdict, store.store(verdict));
-                return;
+                return storing.get();
             } catch (RuntimeException e) {
                 if (stopping) {
-                    // Not committed: the verdict is redelivered to whichever coordinator consumes next.
+                    // Not committed: the verdicts are redelivered to whichever coordinator consumes next.
                     throw e;
                 }
                 if (!DatabaseErrors.isTransient(e)) {
-                    LOG.errorf(e, "Check %s: verdict %s of region %s cannot be stored and is dropped",
-                            verdict.checkId(), verdict.verdictId(), verdict.region());
-                    return;
+                    throw new PermanentFailure(e);
                 }
-                LOG.warnf("Check %s: database unavailable while storing the verdict of %s, retrying in %d ms: %s",
-                        verdict.checkId(), verdict.region(), retryIn.toMillis(), e.getMessage());
+                LOG.warnf("Database unavailable while storing %s, retrying in %d ms: %s", what, retryIn.toMillis(),
+                        e.getMessage());
                 try {
                     Thread.sleep(retryIn);
                 } catch (InterruptedException interrupted) {
@@ -83,10 +114,13 @@ public class VerdictIngester {
         }
     }
 
-    private static void log(ProbeVerdict verdict, VerdictStore.Outcome outcome) {
-        switch (outcome) {
-            case STORED -> LOG.infof("Check %s: region %s answered %s (%d port verdicts, agent %s)",
-                    verdict.checkId(), verdict.region(), verdict.status(), verdict.ports().size(), verdict.agentId());
+    private static void log(VerdictStore.Stored stored) {
+        ProbeVerdict verdict = stored.verdict();
+        switch (stored.outcome()) {
+            // A schedule's runs are in its history; at hundreds a second they would drown the log.
+            case STORED -> LOG.logf(stored.scheduled() ? Logger.Level.DEBUG : Logger.Level.INFO,
+                    "Check %s: region %s answered %s (%d port verdicts, agent %s)", verdict.checkId(),
+                    verdict.region(), verdict.status(), verdict.ports().size(), verdict.agentId());
             case IGNORED_TERMINAL -> LOG.infof("Check %s: region %s was already terminal; verdict %s ignored",
                     verdict.checkId(), verdict.region(), verdict.verdictId());
             case IGNORED_UNKNOWN -> LOG.warnf("Check %s: no such check or region %s not requested; verdict %s ignored",

@@ -9,6 +9,8 @@ import jakarta.transaction.Transactional;
 import org.hibernate.Session;
 
 import java.sql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
@@ -38,15 +40,39 @@ public class VerdictStore {
         this.em = em;
     }
 
+    /** What happened to one verdict of a batch, and whether its check is a schedule's run. */
+    public record Stored(ProbeVerdict verdict, Outcome outcome, boolean scheduled) {
+    }
+
     public Outcome store(ProbeVerdict verdict) {
+        return storeOne(verdict).outcome();
+    }
+
+    /**
+     * Stores a batch of verdicts in ONE transaction: one commit for a poll's worth of verdicts instead of one
+     * each. Verdicts are taken in check order, so two batches locking the same checks lock them in the same
+     * order. If any verdict fails, nothing of the batch is stored.
+     */
+    public List<Stored> storeAll(List<ProbeVerdict> verdicts) {
+        List<ProbeVerdict> ordered = new ArrayList<>(verdicts);
+        ordered.sort(Comparator.comparing(ProbeVerdict::checkId));
+        List<Stored> stored = new ArrayList<>(ordered.size());
+        for (ProbeVerdict verdict : ordered) {
+            stored.add(storeOne(verdict));
+        }
+        return stored;
+    }
+
+    private Stored storeOne(ProbeVerdict verdict) {
         // Lock the check row first: concurrent verdicts for one check (from any coordinator replica) then
         // decide the check's status one after the other, and none can leave it RUNNING forever.
-        List<?> locked = em.createNativeQuery("SELECT id FROM checks WHERE id = :id FOR UPDATE")
+        List<?> locked = em.createNativeQuery("SELECT schedule_id IS NOT NULL FROM checks WHERE id = :id FOR UPDATE")
                 .setParameter("id", verdict.checkId())
                 .getResultList();
         if (locked.isEmpty()) {
-            return Outcome.IGNORED_UNKNOWN;
+            return new Stored(verdict, Outcome.IGNORED_UNKNOWN, false);
         }
+        boolean scheduled = Boolean.TRUE.equals(locked.getFirst());
         int updated = em.createNativeQuery("""
                         UPDATE region_results
                            SET status = :status, agent_id = :agentId, message = :message,
@@ -72,11 +98,11 @@ public class VerdictStore {
                     .setParameter("checkId", verdict.checkId())
                     .setParameter("region", verdict.region())
                     .getResultList().isEmpty();
-            return asked ? Outcome.IGNORED_TERMINAL : Outcome.IGNORED_UNKNOWN;
+            return new Stored(verdict, asked ? Outcome.IGNORED_TERMINAL : Outcome.IGNORED_UNKNOWN, scheduled);
         }
         insertPorts(verdict.checkId(), verdict.region(), verdict.ports());
         refreshCheckStatus(verdict.checkId());
-        return Outcome.STORED;
+        return new Stored(verdict, Outcome.STORED, scheduled);
     }
 
     private void insertPorts(UUID checkId, String region, List<PortVerdict> ports) {

@@ -1,5 +1,6 @@
 package dev.parallax.coordinator.schedule;
 
+import dev.parallax.common.contract.IpFamily;
 import dev.parallax.common.target.PortSet;
 import dev.parallax.common.target.TargetHost;
 import dev.parallax.coordinator.check.CheckService;
@@ -9,14 +10,30 @@ import dev.parallax.coordinator.check.InvalidCheckException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
 import java.lang.management.ManagementFactory;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import static dev.parallax.coordinator.database.SqlTimestamps.bind;
 
 /**
  * Fires due schedules, exactly once per due time however many coordinators run this at once.
@@ -27,6 +44,9 @@ import java.util.UUID;
  * the firing is recorded under {@code PRIMARY KEY (schedule_id, fire_time)} (a second firing of the same due
  * time inserts nothing), and the check, its outbox rows and the schedule's next due time commit together with
  * it, or not at all.
+ *
+ * <p>A batch is read and written as plain rows, a handful of statements whatever its size: at hundreds of runs
+ * a second, entities (hydration, flush, dirty checks) cost more than the firing itself.
  */
 @ApplicationScoped
 public class ScheduleFirer {
@@ -34,6 +54,9 @@ public class ScheduleFirer {
     private static final Logger LOG = Logger.getLogger(ScheduleFirer.class);
     /** This coordinator, as {@code pid@host}: recorded with each firing, so an operator sees who fired what. */
     private static final String INSTANCE = ManagementFactory.getRuntimeMXBean().getName();
+    /** Parsed cron expressions by their text: parsing one costs more than computing its next time. */
+    private static final Map<String, Cadence> CRON_CADENCES = new ConcurrentHashMap<>();
+    private static final int CRON_CACHE_LIMIT = 10_000;
 
     private final EntityManager em;
     private final CheckService checks;
@@ -45,84 +68,218 @@ public class ScheduleFirer {
         this.validator = validator;
     }
 
+    /** What a due schedule's row says about its next run. */
+    private record DueSchedule(UUID id, String target, String ports, List<String> regions, Integer regionLimit,
+                               int timeoutMs, IpFamily ipFamily, Long everyMs, String cron, Instant fireTime) {
+
+        Cadence cadence() {
+            if (everyMs != null) {
+                return new Cadence.Every(Duration.ofMillis(everyMs));
+            }
+            Cadence cached = CRON_CADENCES.get(cron);
+            if (cached == null) {
+                cached = Cadence.CronExpression.parse(cron);
+                if (CRON_CADENCES.size() < CRON_CACHE_LIMIT) {
+                    CRON_CADENCES.put(cron, cached);
+                }
+            }
+            return cached;
+        }
+    }
+
+    /** One run: the firing row, and the check to submit for it (null when it cannot be submitted). */
+    private record Run(DueSchedule schedule, CheckService.Submission submission, String outcome) {
+    }
+
     /** Fires at most {@code batchSize} due schedules; returns how many it claimed. */
     @Transactional
     public int fireDue(int batchSize) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        @SuppressWarnings("unchecked")
-        List<UUID> due = em.createNativeQuery("""
-                        SELECT id FROM schedules
-                         WHERE NOT paused AND next_fire_at <= :now
-                         ORDER BY next_fire_at
-                         LIMIT :batch
-                           FOR NO KEY UPDATE SKIP LOCKED
-                        """, UUID.class)
-                .setParameter("now", now)
-                .setParameter("batch", batchSize)
-                .getResultList();
-        for (UUID id : due) {
-            fire(em.find(Schedule.class, id), now);
-            // One schedule's entities at a time: before each query Hibernate flushes, dirty-checking everything
-            // it manages, which over a batch of 200 made firing quadratic (the rows stay locked until commit).
-            em.flush();
-            em.clear();
-        }
-        return due.size();
+        return em.unwrap(Session.class).doReturningWork(connection -> {
+            List<DueSchedule> due = claim(connection, now, batchSize);
+            if (due.isEmpty()) {
+                return 0;
+            }
+            Supplier<List<String>> liveRegions = memoized(validator::liveRegions);
+            List<Run> runs = new ArrayList<>(due.size());
+            for (DueSchedule schedule : due) {
+                runs.add(prepare(schedule, liveRegions));
+            }
+            Set<UUID> recorded = recordFirings(connection, runs, now);
+            List<Run> submitted = new ArrayList<>();
+            for (Run run : runs) {
+                if (!recorded.contains(run.schedule().id())) {
+                    LOG.warnf("Schedule %s already fired for %s; moving on", run.schedule().id(),
+                            run.schedule().fireTime());
+                } else if (run.submission() != null) {
+                    submitted.add(run);
+                }
+            }
+            List<CheckService.CheckRecord> stored = checks.submitAll(
+                    submitted.stream().map(Run::submission).toList());
+            linkChecks(connection, submitted, stored);
+            advance(connection, due, now);
+            return due.size();
+        });
     }
 
-    private void fire(Schedule schedule, Instant now) {
-        Instant fireTime = schedule.nextFireAt;
-        int recorded = em.createNativeQuery("""
-                        INSERT INTO schedule_firings (schedule_id, fire_time, fired_at, fired_by)
-                        VALUES (:id, :fireTime, :now, :instance)
-                        ON CONFLICT DO NOTHING""")
-                .setParameter("id", schedule.id)
-                .setParameter("fireTime", fireTime)
-                .setParameter("now", now)
-                .setParameter("instance", INSTANCE)
-                .executeUpdate();
-        if (recorded == 1) {
-            submit(schedule, fireTime);
-        } else {
-            LOG.warnf("Schedule %s already fired for %s; moving on", schedule.id, fireTime);
+    private static List<DueSchedule> claim(Connection connection, Instant now, int batchSize) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT id, target, ports, regions, region_limit, timeout_ms, ip_family, every_ms, cron, next_fire_at
+                  FROM schedules
+                 WHERE NOT paused AND next_fire_at <= ?
+                 ORDER BY next_fire_at
+                 LIMIT ?
+                   FOR NO KEY UPDATE SKIP LOCKED
+                """)) {
+            select.setObject(1, bind(now));
+            select.setInt(2, batchSize);
+            List<DueSchedule> due = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    Array regions = rows.getArray("regions");
+                    long everyMs = rows.getLong("every_ms");
+                    Long every = rows.wasNull() ? null : everyMs;
+                    int regionLimit = rows.getInt("region_limit");
+                    Integer limit = rows.wasNull() ? null : regionLimit;
+                    due.add(new DueSchedule(rows.getObject("id", UUID.class), rows.getString("target"),
+                            rows.getString("ports"),
+                            regions == null ? null : Arrays.asList((String[]) regions.getArray()), limit,
+                            rows.getInt("timeout_ms"), IpFamily.valueOf(rows.getString("ip_family")), every,
+                            rows.getString("cron"), rows.getObject("next_fire_at", OffsetDateTime.class)
+                                    .toInstant()));
+                }
+            }
+            return due;
         }
-        Instant next = schedule.cadence().nextDue(fireTime, now);
-        schedule.lastFiredAt = fireTime;
-        if (next == Instant.MAX) {
-            schedule.paused = true;
-            LOG.infof("Schedule %s has no further time to run at (cron '%s'); paused", schedule.id, schedule.cron);
-            return;
-        }
-        long skipped = schedule.everyMs == null ? 0
-                : Duration.between(fireTime, next).toMillis() / schedule.everyMs - 1;
-        if (skipped > 0) {
-            LOG.infof("Schedule %s fired %s late; %d missed run(s) skipped", schedule.id,
-                    Duration.between(fireTime, now), skipped);
-        }
-        schedule.nextFireAt = next.truncatedTo(ChronoUnit.MICROS);
     }
 
-    private void submit(Schedule schedule, Instant fireTime) {
-        String outcome = null;
-        UUID checkId = null;
+    private Run prepare(DueSchedule schedule, Supplier<List<String>> liveRegions) {
         try {
             List<String> regions = validator.resolve(
-                    new CheckValidator.RegionChoice(schedule.regions, schedule.regionLimit));
-            CheckSpec spec = new CheckSpec(TargetHost.parse(schedule.target), PortSet.parse(schedule.ports),
-                    regions, Duration.ofMillis(schedule.timeoutMs), schedule.ipFamily);
-            checkId = checks.submit(spec, schedule.id).check().id;
+                    new CheckValidator.RegionChoice(schedule.regions(), schedule.regionLimit()), liveRegions);
+            CheckSpec spec = new CheckSpec(TargetHost.parse(schedule.target()), PortSet.parse(schedule.ports()),
+                    regions, Duration.ofMillis(schedule.timeoutMs()), schedule.ipFamily());
+            return new Run(schedule, new CheckService.Submission(spec, schedule.id()), null);
         } catch (InvalidCheckException e) {
             // Nothing to probe from right now (no live region): the run is recorded with the reason.
-            outcome = e.getMessage();
-            LOG.infof("Schedule %s run for %s not submitted: %s", schedule.id, fireTime, outcome);
+            LOG.infof("Schedule %s run for %s not submitted: %s", schedule.id(), schedule.fireTime(), e.getMessage());
+            return new Run(schedule, null, e.getMessage());
         }
-        em.createNativeQuery("""
-                        UPDATE schedule_firings SET check_id = :checkId, outcome = :outcome
-                         WHERE schedule_id = :id AND fire_time = :fireTime""")
-                .setParameter("checkId", checkId)
-                .setParameter("outcome", outcome)
-                .setParameter("id", schedule.id)
-                .setParameter("fireTime", fireTime)
-                .executeUpdate();
+    }
+
+    // Timestamps travel in arrays as ISO-8601 text (Instant.toString), which PostgreSQL casts to timestamptz.
+
+    /** Inserts the firing rows; returns the schedules whose firing was new (all of them, unless raced). */
+    private static Set<UUID> recordFirings(Connection connection, List<Run> runs, Instant now) throws SQLException {
+        UUID[] ids = new UUID[runs.size()];
+        String[] fireTimes = new String[runs.size()];
+        String[] outcomes = new String[runs.size()];
+        for (int i = 0; i < runs.size(); i++) {
+            ids[i] = runs.get(i).schedule().id();
+            fireTimes[i] = runs.get(i).schedule().fireTime().toString();
+            outcomes[i] = runs.get(i).outcome();
+        }
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO schedule_firings (schedule_id, fire_time, fired_at, fired_by, outcome)
+                SELECT run.id, run.fire_time, ?, ?, run.outcome
+                  FROM unnest(?::uuid[], ?::timestamptz[], ?::text[]) AS run (id, fire_time, outcome)
+                ON CONFLICT DO NOTHING
+                RETURNING schedule_id
+                """)) {
+            insert.setObject(1, bind(now));
+            insert.setString(2, INSTANCE);
+            insert.setArray(3, connection.createArrayOf("uuid", ids));
+            insert.setArray(4, connection.createArrayOf("timestamptz", fireTimes));
+            insert.setArray(5, connection.createArrayOf("text", outcomes));
+            Set<UUID> recorded = new HashSet<>();
+            try (ResultSet rows = insert.executeQuery()) {
+                while (rows.next()) {
+                    recorded.add(rows.getObject(1, UUID.class));
+                }
+            }
+            return recorded;
+        }
+    }
+
+    private static void linkChecks(Connection connection, List<Run> submitted, List<CheckService.CheckRecord> stored)
+            throws SQLException {
+        if (submitted.isEmpty()) {
+            return;
+        }
+        UUID[] ids = new UUID[submitted.size()];
+        String[] fireTimes = new String[submitted.size()];
+        UUID[] checkIds = new UUID[submitted.size()];
+        for (int i = 0; i < submitted.size(); i++) {
+            ids[i] = submitted.get(i).schedule().id();
+            fireTimes[i] = submitted.get(i).schedule().fireTime().toString();
+            checkIds[i] = stored.get(i).check().id;
+        }
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE schedule_firings f SET check_id = run.check_id
+                  FROM unnest(?::uuid[], ?::timestamptz[], ?::uuid[]) AS run (id, fire_time, check_id)
+                 WHERE f.schedule_id = run.id AND f.fire_time = run.fire_time
+                """)) {
+            update.setArray(1, connection.createArrayOf("uuid", ids));
+            update.setArray(2, connection.createArrayOf("timestamptz", fireTimes));
+            update.setArray(3, connection.createArrayOf("uuid", checkIds));
+            update.executeUpdate();
+        }
+    }
+
+    /** Moves every claimed schedule to its next due time, computed from the due time it fired for (no drift). */
+    private static void advance(Connection connection, List<DueSchedule> due, Instant now) throws SQLException {
+        UUID[] ids = new UUID[due.size()];
+        String[] fired = new String[due.size()];
+        String[] next = new String[due.size()];
+        Boolean[] finished = new Boolean[due.size()];
+        for (int i = 0; i < due.size(); i++) {
+            DueSchedule schedule = due.get(i);
+            Instant fireTime = schedule.fireTime();
+            Instant nextDue = schedule.cadence().nextDue(fireTime, now);
+            ids[i] = schedule.id();
+            fired[i] = fireTime.toString();
+            finished[i] = nextDue == Instant.MAX;
+            if (finished[i]) {
+                next[i] = fireTime.toString();
+                LOG.infof("Schedule %s has no further time to run at (cron '%s'); paused", schedule.id(),
+                        schedule.cron());
+                continue;
+            }
+            next[i] = nextDue.truncatedTo(ChronoUnit.MICROS).toString();
+            long skipped = schedule.everyMs() == null ? 0
+                    : Duration.between(fireTime, nextDue).toMillis() / schedule.everyMs() - 1;
+            if (skipped > 0) {
+                LOG.infof("Schedule %s fired %s late; %d missed run(s) skipped", schedule.id(),
+                        Duration.between(fireTime, now), skipped);
+            }
+        }
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE schedules s
+                   SET next_fire_at = run.next_fire_at, last_fired_at = run.fired, paused = s.paused OR run.finished
+                  FROM unnest(?::uuid[], ?::timestamptz[], ?::timestamptz[], ?::boolean[])
+                       AS run (id, fired, next_fire_at, finished)
+                 WHERE s.id = run.id
+                """)) {
+            update.setArray(1, connection.createArrayOf("uuid", ids));
+            update.setArray(2, connection.createArrayOf("timestamptz", fired));
+            update.setArray(3, connection.createArrayOf("timestamptz", next));
+            update.setArray(4, connection.createArrayOf("boolean", finished));
+            update.executeUpdate();
+        }
+    }
+
+    private static <T> Supplier<T> memoized(Supplier<T> supplier) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public T get() {
+                if (value == null) {
+                    value = supplier.get();
+                }
+                return value;
+            }
+        };
     }
 }
