@@ -1,6 +1,6 @@
 package dev.parallax.agent.job;
 
-import dev.parallax.agent.probe.ConnectProber;
+import dev.parallax.agent.probe.Prober;
 import dev.parallax.agent.probe.ProberClosedException;
 import dev.parallax.agent.probe.Resolver;
 import dev.parallax.common.contract.PortVerdict;
@@ -39,11 +39,11 @@ public class JobHandler {
     private final Duration maxTimeout;
     private final TargetPolicy policy;
     private final Resolver resolver;
-    private final ConnectProber prober;
+    private final Prober prober;
     private final Clock clock;
 
     public JobHandler(String region, String agentId, Duration maxTimeout, TargetPolicy policy, Resolver resolver,
-                      ConnectProber prober, Clock clock) {
+                      Prober prober, Clock clock) {
         this.region = region;
         this.agentId = agentId;
         this.maxTimeout = maxTimeout;
@@ -81,8 +81,10 @@ public class JobHandler {
         try {
             target = TargetHost.parse(job.target());
         } catch (InvalidTargetException e) {
-            return Optional.of(verdict(job, RegionStatus.FAILED, "invalid target in job: " + e.getMessage(), null,
-                    started));
+            // The coordinator never sends such a target, so the job did not come from it. Forms like 127.1,
+            // 2130706433 or 0177.0.0.1 are what a lenient resolver turns into a blocked address: refuse, never look up.
+            return Optional.of(verdict(job, RegionStatus.BLOCKED, "target refused: not a host name or a strict IP"
+                    + " address: " + e.getMessage(), null, started));
         }
         Resolver.Resolution resolution = resolver.resolve(target, job.ipFamily());
         if (!resolution.resolved()) {

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * probe ends in a {@link PortVerdict}; nothing is thrown to the caller for what the network or the local
  * host did. {@link #probe} may be called from any thread.
  */
-public final class ConnectProber implements AutoCloseable {
+public final class ConnectProber implements Prober, AutoCloseable {
 
     private static final Duration NO_BUDGET = Duration.ofDays(1);
     /** Linux sends a SYN again 1 s, 3 s, 7 s, 15 s and 31 s after the first (initial RTO 1 s, doubling). */
@@ -56,6 +56,7 @@ public final class ConnectProber implements AutoCloseable {
      * it was our capacity, not the target, that ran out. The future fails with {@link ProberClosedException}
      * if the prober closes first.
      */
+    @Override
     public CompletableFuture<List<PortVerdict>> probe(List<InetSocketAddress> targets, Duration timeout,
                                                       Duration budget) {
         ProbeBatch batch = new ProbeBatch(targets, effectiveTimeout(timeout).toNanos(),

@@ -9,43 +9,65 @@ import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A tiny authoritative DNS responder on a loopback UDP port of its own, for tests that must not touch real
  * DNS. Each name maps to a behaviour: records, a response code, or silence.
  */
-final class FakeDnsServer implements AutoCloseable {
+public final class FakeDnsServer implements AutoCloseable {
 
-    static final int TYPE_A = 1;
-    static final int TYPE_AAAA = 28;
+    public static final int TYPE_A = 1;
+    public static final int TYPE_AAAA = 28;
 
     /** What the server does for one name. */
-    sealed interface Behaviour permits Records, Rcode, Silence {
+    public sealed interface Behaviour permits Records, Rcode, Silence, Sequence {
     }
 
     /** Answers NOERROR with these addresses (those of the queried type). */
-    record Records(List<InetAddress> addresses) implements Behaviour {
+    public record Records(List<InetAddress> addresses) implements Behaviour {
     }
 
     /** Answers with this response code and no records, e.g. 3 = NXDOMAIN, 2 = SERVFAIL. */
-    record Rcode(int code) implements Behaviour {
+    public record Rcode(int code) implements Behaviour {
     }
 
     /** Never answers. */
-    record Silence() implements Behaviour {
+    public record Silence() implements Behaviour {
+    }
+
+    /**
+     * Answers the n-th query of each record type for the name with the n-th behaviour (the last one from then on):
+     * a name that changes its answer between lookups, as in DNS rebinding.
+     */
+    public record Sequence(List<Behaviour> answers) implements Behaviour {
+        public Sequence {
+            if (answers.isEmpty() || answers.stream().anyMatch(a -> a instanceof Sequence)) {
+                throw new IllegalArgumentException("a sequence needs at least one answer, none a sequence itself");
+            }
+            answers = List.copyOf(answers);
+        }
     }
 
     private final DatagramSocket socket;
     private final Map<String, Behaviour> names;
+    private final Map<String, AtomicInteger> queries = new ConcurrentHashMap<>();
     private final Thread thread;
 
-    FakeDnsServer(Map<String, Behaviour> names) throws SocketException {
+    public FakeDnsServer(Map<String, Behaviour> names) throws SocketException {
         this.names = Map.copyOf(names);
         this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         this.thread = Thread.ofPlatform().name("fake-dns").daemon().start(this::serve);
     }
 
-    InetSocketAddress address() {
+    /** How many queries of this type the server has received for the name. */
+    public int queries(String name, int type) {
+        AtomicInteger count = queries.get(name.toLowerCase() + "/" + type);
+        return count == null ? 0 : count.get();
+    }
+
+    public InetSocketAddress address() {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), socket.getLocalPort());
     }
 
@@ -84,7 +106,12 @@ final class FakeDnsServer implements AutoCloseable {
         position++;
         int type = ((data[offset + position] & 0xff) << 8) | (data[offset + position + 1] & 0xff);
         int questionEnd = position + 4;
-        Behaviour behaviour = names.getOrDefault(name.toString().toLowerCase(), new Rcode(3));
+        String key = name.toString().toLowerCase();
+        int seen = queries.computeIfAbsent(key + "/" + type, k -> new AtomicInteger()).getAndIncrement();
+        Behaviour behaviour = names.getOrDefault(key, new Rcode(3));
+        if (behaviour instanceof Sequence sequence) {
+            behaviour = sequence.answers().get(Math.min(seen, sequence.answers().size() - 1));
+        }
         if (behaviour instanceof Silence) {
             return null;
         }
