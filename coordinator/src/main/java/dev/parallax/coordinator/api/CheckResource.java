@@ -1,11 +1,15 @@
 package dev.parallax.coordinator.api;
 
+import dev.parallax.coordinator.auth.Caller;
+import dev.parallax.coordinator.auth.CurrentCaller;
+import dev.parallax.coordinator.auth.Scope;
 import dev.parallax.coordinator.check.Check;
 import dev.parallax.coordinator.check.CheckNotFoundException;
 import dev.parallax.coordinator.check.CheckService;
 import dev.parallax.coordinator.check.CheckSpec;
 import dev.parallax.coordinator.check.CheckValidator;
 import dev.parallax.coordinator.check.InvalidCheckException;
+import dev.parallax.coordinator.quota.Quotas;
 import dev.parallax.coordinator.result.PortResult;
 import dev.parallax.coordinator.result.RegionComparison;
 import dev.parallax.coordinator.result.RegionResult;
@@ -43,40 +47,56 @@ public class CheckResource {
 
     private final CheckService checks;
     private final CheckValidator validator;
+    private final CurrentCaller current;
+    private final Quotas quotas;
 
-    public CheckResource(CheckService checks, CheckValidator validator) {
+    public CheckResource(CheckService checks, CheckValidator validator, CurrentCaller current, Quotas quotas) {
         this.checks = checks;
         this.validator = validator;
+        this.current = current;
+        this.quotas = quotas;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response submit(SubmitCheckRequest request, @Context UriInfo uri) {
+        Caller caller = current.require(Scope.CHECKS_WRITE);
         if (request == null) {
             throw new InvalidCheckException("body", "send a JSON object such as {\"target\": \"example.com\","
                     + " \"ports\": [443], \"regions\": [\"eu-west\"]}");
         }
         CheckSpec spec = validator.validate(request.target(), request.ports(), request.regions(), request.limit(),
                 request.timeoutMs(), request.ipFamily());
-        CheckService.CheckRecord accepted = checks.submit(spec);
+        long cost = (long) spec.ports().size() * spec.regions().size();
+        if (cost > caller.costPerHour()) {
+            throw new InvalidCheckException("ports", "this check costs " + cost + " (" + spec.ports().size()
+                    + " ports x " + spec.regions().size() + " regions), more than the " + caller.costPerHour()
+                    + " your key may spend in an hour; probe fewer ports or regions");
+        }
+        // Charged only once the request is valid: a 400 costs nothing.
+        Quotas.Usage usage = quotas.chargeCost(caller, cost);
+        CheckService.CheckRecord accepted = checks.submit(spec, caller.owner());
         Check check = accepted.check();
         URI self = uri.getBaseUriBuilder().path(PATH).path(check.id.toString()).build();
         CheckAcceptedResponse body = new CheckAcceptedResponse(check.id, check.status, check.target, check.ports,
                 spec.regions(), check.timeoutMs, check.ipFamily, check.createdAt, check.deadline, self.toString());
-        return Response.accepted(body).location(self).build();
+        return usage.addHeaders(Response.accepted(body).location(self)).build();
     }
 
     @GET
     @Path("{id}")
     public CheckResponse get(@PathParam("id") String rawId) {
+        Caller caller = current.require(Scope.CHECKS_READ);
         UUID id = parseId(rawId);
-        CheckService.CheckRecord found = checks.find(id).orElseThrow(() -> new CheckNotFoundException(rawId));
+        // Another owner's check is reported exactly like a missing one: its existence is nobody else's business.
+        CheckService.CheckRecord found = checks.find(id, caller.owner()).orElseThrow(() -> new CheckNotFoundException(rawId));
         return toResponse(found);
     }
 
     @GET
     public CheckPageResponse list(@QueryParam("limit") String rawLimit, @QueryParam("before") String rawBefore,
                                   @QueryParam("divergent") String rawDivergent, @Context UriInfo uri) {
+        Caller caller = current.require(Scope.CHECKS_READ);
         int limit = QueryParams.limit(rawLimit, DEFAULT_LIMIT, MAX_LIMIT);
         boolean divergentOnly = parseDivergent(rawDivergent);
         Instant beforeTime = null;
@@ -86,12 +106,12 @@ public class CheckResource {
             if (beforeId == null) {
                 beforeTime = parseInstant(rawBefore);
             } else {
-                beforeTime = checks.createdAt(beforeId)
+                beforeTime = checks.createdAt(beforeId, caller.owner())
                         .orElseThrow(() -> new InvalidCheckException("before", "no check with id '" + rawBefore
                                 + "'; use the 'next' link of the previous page"));
             }
         }
-        CheckService.CheckPage page = checks.recent(limit, beforeTime, beforeId, divergentOnly);
+        CheckService.CheckPage page = checks.recent(caller.owner(), limit, beforeTime, beforeId, divergentOnly);
         List<CheckPageResponse.Summary> summaries = new ArrayList<>();
         for (Check check : page.checks()) {
             Map<String, String> regions = new LinkedHashMap<>();

@@ -1,6 +1,8 @@
 package dev.parallax.coordinator.api;
 
 import dev.parallax.coordinator.alert.ScheduleEvents;
+import dev.parallax.coordinator.auth.CurrentCaller;
+import dev.parallax.coordinator.auth.Scope;
 import dev.parallax.coordinator.schedule.Schedule;
 import dev.parallax.coordinator.schedule.ScheduleService;
 import jakarta.ws.rs.GET;
@@ -26,15 +28,17 @@ public class ScheduleEventResource {
 
     private final ScheduleService schedules;
     private final ScheduleEvents events;
+    private final CurrentCaller current;
 
-    public ScheduleEventResource(ScheduleService schedules, ScheduleEvents events) {
+    public ScheduleEventResource(ScheduleService schedules, ScheduleEvents events, CurrentCaller current) {
+        this.current = current;
         this.schedules = schedules;
         this.events = events;
     }
 
     @GET
     public List<ScheduleEvents.Event> list(@PathParam("id") String rawId, @QueryParam("limit") String rawLimit) {
-        Schedule schedule = schedules.require(ScheduleResource.ANONYMOUS_OWNER, rawId);
+        Schedule schedule = schedules.require(current.require(Scope.CHECKS_READ, Scope.SCHEDULES_WRITE).owner(), rawId);
         return events.recent(schedule.id, QueryParams.limit(rawLimit, DEFAULT_LIMIT, MAX_LIMIT));
     }
 }

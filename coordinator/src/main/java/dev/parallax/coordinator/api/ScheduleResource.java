@@ -1,5 +1,7 @@
 package dev.parallax.coordinator.api;
 
+import dev.parallax.coordinator.auth.CurrentCaller;
+import dev.parallax.coordinator.auth.Scope;
 import dev.parallax.coordinator.check.InvalidCheckException;
 import dev.parallax.coordinator.result.PortResult;
 import dev.parallax.coordinator.result.RegionResult;
@@ -39,8 +41,6 @@ import java.util.UUID;
 public class ScheduleResource {
 
     public static final String PATH = "/api/v1/schedules";
-    /** Until API keys exist (issue 6) every caller is this one owner. */
-    static final String ANONYMOUS_OWNER = "anonymous";
     static final int DEFAULT_RUNS = 50;
     static final int MAX_RUNS = 500;
     private static final Map<String, Duration> WINDOWS = Map.of(
@@ -49,8 +49,11 @@ public class ScheduleResource {
     private final ScheduleService schedules;
     private final ScheduleValidator validator;
     private final ScheduleHistory history;
+    private final CurrentCaller current;
 
-    public ScheduleResource(ScheduleService schedules, ScheduleValidator validator, ScheduleHistory history) {
+    public ScheduleResource(ScheduleService schedules, ScheduleValidator validator, ScheduleHistory history,
+                            CurrentCaller current) {
+        this.current = current;
         this.schedules = schedules;
         this.validator = validator;
         this.history = history;
@@ -59,6 +62,7 @@ public class ScheduleResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(CreateScheduleRequest request, @Context UriInfo uri) {
+        String owner = current.require(Scope.SCHEDULES_WRITE).owner();
         if (request == null) {
             throw new InvalidCheckException("body", "send a JSON object such as {\"target\": \"example.com\","
                     + " \"ports\": [443], \"every\": \"1m\"}");
@@ -66,20 +70,20 @@ public class ScheduleResource {
         ScheduleSpec spec = validator.validate(new ScheduleValidator.Fields(request.target(), request.ports(),
                 request.regions(), request.limit(), request.timeoutMs(), request.ipFamily(), request.every(),
                 request.cron(), request.expect(), request.alert()));
-        Schedule created = schedules.create(ANONYMOUS_OWNER, spec);
+        Schedule created = schedules.create(owner, spec);
         ScheduleResponse body = toResponse(created, uri, true);
         return Response.created(URI.create(body.self())).entity(body).build();
     }
 
     @GET
     public List<ScheduleResponse> list(@Context UriInfo uri) {
-        return schedules.list(ANONYMOUS_OWNER).stream().map(s -> toResponse(s, uri)).toList();
+        return schedules.list(readingOwner()).stream().map(s -> toResponse(s, uri)).toList();
     }
 
     @GET
     @Path("{id}")
     public ScheduleResponse get(@PathParam("id") String rawId, @Context UriInfo uri) {
-        return toResponse(schedules.require(ANONYMOUS_OWNER, rawId), uri);
+        return toResponse(schedules.require(readingOwner(), rawId), uri);
     }
 
     @PATCH
@@ -95,13 +99,13 @@ public class ScheduleResource {
                 request.target(), request.ports(), request.regions(), request.limit(), request.timeoutMs(),
                 request.ipFamily(), request.every(), request.cron(), request.expect(), request.alert()),
                 request.paused());
-        return toResponse(schedules.update(ANONYMOUS_OWNER, id, changes), uri);
+        return toResponse(schedules.update(current.require(Scope.SCHEDULES_WRITE).owner(), id, changes), uri);
     }
 
     @DELETE
     @Path("{id}")
     public Response delete(@PathParam("id") String rawId) {
-        schedules.delete(ANONYMOUS_OWNER, ScheduleService.parseId(rawId));
+        schedules.delete(current.require(Scope.SCHEDULES_WRITE).owner(), ScheduleService.parseId(rawId));
         return Response.noContent().build();
     }
 
@@ -110,7 +114,7 @@ public class ScheduleResource {
     public ScheduleRunsResponse history(@PathParam("id") String rawId, @QueryParam("from") String rawFrom,
                                         @QueryParam("to") String rawTo, @QueryParam("limit") String rawLimit,
                                         @Context UriInfo uri) {
-        Schedule schedule = schedules.require(ANONYMOUS_OWNER, rawId);
+        Schedule schedule = schedules.require(readingOwner(), rawId);
         Instant to = rawTo == null || rawTo.isBlank() ? Instant.now() : parseInstant("to", rawTo);
         Instant from = rawFrom == null || rawFrom.isBlank() ? to.minus(Duration.ofHours(24))
                 : parseInstant("from", rawFrom);
@@ -137,7 +141,7 @@ public class ScheduleResource {
     @GET
     @Path("{id}/uptime")
     public UptimeResponse uptime(@PathParam("id") String rawId, @QueryParam("window") String rawWindow) {
-        Schedule schedule = schedules.require(ANONYMOUS_OWNER, rawId);
+        Schedule schedule = schedules.require(readingOwner(), rawId);
         String window = rawWindow == null || rawWindow.isBlank() ? "24h" : rawWindow.strip();
         Duration length = WINDOWS.get(window);
         if (length == null) {
@@ -194,5 +198,10 @@ public class ScheduleResource {
                         schedule.alertConsecutive, withSecret ? schedule.webhookSecret : null),
                 schedule.paused ? null : schedule.nextFireAt, schedule.lastFiredAt, schedule.createdAt,
                 schedule.updatedAt, self, self + "/history", self + "/uptime", self + "/events");
+    }
+
+    /** Reading a schedule, its runs or its uptime takes either scope: whoever may change it may look at it. */
+    private String readingOwner() {
+        return current.require(Scope.CHECKS_READ, Scope.SCHEDULES_WRITE).owner();
     }
 }

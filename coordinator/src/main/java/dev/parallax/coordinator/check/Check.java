@@ -59,6 +59,10 @@ public class Check extends PanacheEntityBase {
     public Instant evaluatedAt;
 
     /** Ports the regions disagree on so far; maintained by the verdict store. */
+    /** Whoever submitted the check, or whose schedule fired it: nobody else sees it. */
+    @Column(nullable = false)
+    public String owner;
+
     @Column(name = "divergent_ports", nullable = false)
     public int divergentPorts;
 }

@@ -31,8 +31,8 @@ public class CheckRows {
         em.unwrap(Session.class).doWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("""
                     INSERT INTO checks (id, target, ports, port_count, timeout_ms, ip_family, status, created_at,
-                                        deadline, completed_at, schedule_id, divergent_ports)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+                                        deadline, completed_at, schedule_id, owner, divergent_ports)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
                     """)) {
                 for (Check check : checks) {
                     insert.setObject(1, check.id);
@@ -46,6 +46,7 @@ public class CheckRows {
                     insert.setObject(9, bind(check.deadline));
                     insert.setObject(10, bind(check.completedAt));
                     insert.setObject(11, check.scheduleId);
+                    insert.setString(12, check.owner);
                     insert.addBatch();
                 }
                 insert.executeBatch();

@@ -58,16 +58,16 @@ public class CheckService {
         this.config = config.checks();
     }
 
-    /** A check to store: its spec, and the schedule it is a run of (null: submitted by a caller). */
-    public record Submission(CheckSpec spec, UUID scheduleId) {
+    /** A check to store: its spec, its owner, and the schedule it is a run of (null: submitted by a caller). */
+    public record Submission(CheckSpec spec, String owner, UUID scheduleId) {
     }
 
     /**
      * Stores the check, one PENDING row per region and one outbox row per region in ONE transaction: when
      * this returns, the check is durable and its jobs will be published even if this process dies now.
      */
-    public CheckRecord submit(CheckSpec spec) {
-        return submitAll(List.of(new Submission(spec, null))).getFirst();
+    public CheckRecord submit(CheckSpec spec, String owner) {
+        return submitAll(List.of(new Submission(spec, owner, null))).getFirst();
     }
 
     /**
@@ -95,6 +95,7 @@ public class CheckService {
             check.createdAt = now;
             check.deadline = now.plus(probingTime(spec)).plus(config.deadlineGrace());
             check.scheduleId = submission.scheduleId();
+            check.owner = submission.owner();
 
             List<RegionResult> regions = new ArrayList<>();
             for (String region : spec.regions()) {
@@ -146,10 +147,10 @@ public class CheckService {
      * One consistent snapshot: without REPEATABLE READ a verdict committing between the three reads could
      * show a PENDING region that already has port rows.
      */
-    public Optional<CheckRecord> find(UUID id) {
+    public Optional<CheckRecord> find(UUID id, String owner) {
         em.createNativeQuery("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").executeUpdate();
         Check check = Check.findById(id);
-        if (check == null) {
+        if (check == null || !check.owner.equals(owner)) {
             return Optional.empty();
         }
         return Optional.of(new CheckRecord(check, RegionResult.forCheck(id), PortResult.forCheck(id)));
@@ -162,8 +163,9 @@ public class CheckService {
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
-    public Optional<Instant> createdAt(UUID id) {
-        return Check.<Check>find("id", id).project(CreatedAt.class).firstResultOptional().map(CreatedAt::createdAt);
+    public Optional<Instant> createdAt(UUID id, String owner) {
+        return Check.<Check>find("id = ?1 and owner = ?2", id, owner).project(CreatedAt.class).firstResultOptional()
+                .map(CreatedAt::createdAt);
     }
 
     /** Projection for {@link #createdAt(UUID)}. */
@@ -175,9 +177,11 @@ public class CheckService {
      * before that check) are listed, so pages stay stable while new checks arrive.
      */
     @Transactional(Transactional.TxType.SUPPORTS)
-    public CheckPage recent(int limit, Instant beforeTime, UUID beforeId, boolean divergentOnly) {
-        StringBuilder where = new StringBuilder(divergentOnly ? "divergentPorts > 0" : "1 = 1");
+    public CheckPage recent(String owner, int limit, Instant beforeTime, UUID beforeId, boolean divergentOnly) {
+        StringBuilder where = new StringBuilder(divergentOnly ? "owner = :owner and divergentPorts > 0"
+                : "owner = :owner");
         Map<String, Object> params = new LinkedHashMap<>();
+        params.put("owner", owner);
         if (beforeTime != null && beforeId == null) {
             where.append(" and createdAt < :before");
             params.put("before", beforeTime);

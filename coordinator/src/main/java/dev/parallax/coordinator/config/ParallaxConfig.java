@@ -29,6 +29,12 @@ public interface ParallaxConfig {
 
     Alerts alerts();
 
+    Auth auth();
+
+    Quotas quotas();
+
+    Api api();
+
     interface Regions {
         /**
          * The regions a check may name, and the ones it gets when it names none. Required: accepting any
@@ -178,5 +184,49 @@ public interface ParallaxConfig {
 
         @WithDefault("PT30S")
         Duration maxBackoff();
+    }
+
+    interface Auth {
+        /**
+         * A key with the admin scope that exists from startup (stored hashed, like any key): the way to create the
+         * first keys. At least 32 characters; give it through the environment (PARALLAX_AUTH_ADMIN_KEY), never in a
+         * file under version control.
+         */
+        Optional<String> adminKey();
+
+        Anonymous anonymous();
+
+        interface Anonymous {
+            /**
+             * Callers without a key are served as owner "anonymous" (all of them one owner, rate-limited per client
+             * address) instead of getting 401. Off by default; the local stack turns it on.
+             */
+            @WithDefault("false")
+            boolean enabled();
+
+            /** Check cost (ports x regions) one client address may spend per hour. */
+            @WithDefault("100")
+            int costPerHour();
+
+            /** Requests one client address may make per second (with a burst of twice that). */
+            @WithDefault("2")
+            int requestsPerSecond();
+        }
+    }
+
+    interface Quotas {
+        /** Check cost (ports x regions) a key may spend per hour, unless the key has its own figure. */
+        @WithDefault("10000")
+        int costPerHour();
+
+        /** Requests a key may make per second (with a burst of twice that), unless the key has its own figure. */
+        @WithDefault("20")
+        int requestsPerSecond();
+    }
+
+    interface Api {
+        /** The largest request body accepted; a larger one gets 413 before it is read. */
+        @WithDefault("8192")
+        int maxBodyBytes();
     }
 }

@@ -69,7 +69,7 @@ public class ScheduleFirer {
     }
 
     /** What a due schedule's row says about its next run. */
-    private record DueSchedule(UUID id, String target, String ports, List<String> regions, Integer regionLimit,
+    private record DueSchedule(UUID id, String owner, String target, String ports, List<String> regions, Integer regionLimit,
                                int timeoutMs, IpFamily ipFamily, Long everyMs, String cron, Instant fireTime) {
 
         Cadence cadence() {
@@ -125,7 +125,7 @@ public class ScheduleFirer {
 
     private static List<DueSchedule> claim(Connection connection, Instant now, int batchSize) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("""
-                SELECT id, target, ports, regions, region_limit, timeout_ms, ip_family, every_ms, cron, next_fire_at
+                SELECT id, owner, target, ports, regions, region_limit, timeout_ms, ip_family, every_ms, cron, next_fire_at
                   FROM schedules
                  WHERE NOT paused AND next_fire_at <= ?
                  ORDER BY next_fire_at
@@ -142,7 +142,7 @@ public class ScheduleFirer {
                     Long every = rows.wasNull() ? null : everyMs;
                     int regionLimit = rows.getInt("region_limit");
                     Integer limit = rows.wasNull() ? null : regionLimit;
-                    due.add(new DueSchedule(rows.getObject("id", UUID.class), rows.getString("target"),
+                    due.add(new DueSchedule(rows.getObject("id", UUID.class), rows.getString("owner"), rows.getString("target"),
                             rows.getString("ports"),
                             regions == null ? null : Arrays.asList((String[]) regions.getArray()), limit,
                             rows.getInt("timeout_ms"), IpFamily.valueOf(rows.getString("ip_family")), every,
@@ -160,7 +160,7 @@ public class ScheduleFirer {
                     new CheckValidator.RegionChoice(schedule.regions(), schedule.regionLimit()), liveRegions);
             CheckSpec spec = new CheckSpec(TargetHost.parse(schedule.target()), PortSet.parse(schedule.ports()),
                     regions, Duration.ofMillis(schedule.timeoutMs()), schedule.ipFamily());
-            return new Run(schedule, new CheckService.Submission(spec, schedule.id()), null);
+            return new Run(schedule, new CheckService.Submission(spec, schedule.owner(), schedule.id()), null);
         } catch (InvalidCheckException e) {
             // Nothing to probe from right now (no live region): the run is recorded with the reason.
             LOG.infof("Schedule %s run for %s not submitted: %s", schedule.id(), schedule.fireTime(), e.getMessage());

@@ -57,4 +57,31 @@ public final class KafkaTestClient {
         }
         return found;
     }
+
+    /**
+     * Every record of the topic, read from the beginning until one with {@code key} shows up: a marker published
+     * after something that must not be there, so that "not there" is not just "not there yet".
+     */
+    public static List<ConsumerRecord<String, String>> readUntilKey(String bootstrap, String topic, String key,
+                                                                    Duration timeout) {
+        List<ConsumerRecord<String, String>> read = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long until = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < until) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    read.add(record);
+                }
+                if (read.stream().anyMatch(record -> key.equals(record.key()))) {
+                    return read;
+                }
+            }
+        }
+        throw new AssertionError("no record with key " + key + " on " + topic + " within " + timeout + " ("
+                + read.size() + " others read)");
+    }
 }

@@ -742,6 +742,11 @@ public final class LocalStack implements AutoCloseable {
         p.put("kafka.bootstrap.servers", kafkaBootstrap);
         p.put("parallax.regions.known", String.join(",", regions));
         p.put("parallax.targets.allow", effectiveAllowTargets());
+        // One user on loopback: callers without a key are served, with limits a single user never reaches. For
+        // key management, start the stack with PARALLAX_AUTH_ADMIN_KEY set (the processes inherit it).
+        p.put("parallax.auth.anonymous.enabled", "true");
+        p.put("parallax.auth.anonymous.cost-per-hour", "100000000");
+        p.put("parallax.auth.anonymous.requests-per-second", "100000");
         p.putAll(coordinatorOverrides);
         return p;
     }

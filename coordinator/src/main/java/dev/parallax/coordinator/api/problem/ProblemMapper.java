@@ -6,13 +6,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.parallax.common.target.InvalidTargetException;
+import dev.parallax.coordinator.api.ApiKeyNotFoundException;
+import dev.parallax.coordinator.api.RequestTooLargeException;
 import dev.parallax.coordinator.api.SubmitCheckRequest;
+import dev.parallax.coordinator.auth.AuthenticationFailedException;
+import dev.parallax.coordinator.auth.ScopeMissingException;
 import dev.parallax.coordinator.check.CheckNotFoundException;
 import dev.parallax.coordinator.check.FieldError;
 import dev.parallax.coordinator.check.InvalidCheckException;
+import dev.parallax.coordinator.database.DatabaseErrors;
+import dev.parallax.coordinator.quota.QuotaExceededException;
+import dev.parallax.coordinator.quota.Quotas;
 import dev.parallax.coordinator.schedule.ScheduleLimitException;
 import dev.parallax.coordinator.schedule.ScheduleNotFoundException;
-import dev.parallax.coordinator.database.DatabaseErrors;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -64,6 +70,35 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response scheduleLimit(ScheduleLimitException e, UriInfo uri) {
         return problem(409, "schedule-limit", "Too many schedules", e.getMessage(), uri, null);
+    }
+
+    @ServerExceptionMapper
+    public Response unauthenticated(AuthenticationFailedException e, UriInfo uri) {
+        return Response.fromResponse(problem(401, "unauthenticated", "Unauthenticated", e.getMessage(), uri, null))
+                .header("WWW-Authenticate", "Bearer realm=\"parallax\"").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ScopeMissingException e, UriInfo uri) {
+        return problem(403, "scope-missing", "Forbidden", e.getMessage(), uri, null);
+    }
+
+    @ServerExceptionMapper
+    public Response tooLarge(RequestTooLargeException e, UriInfo uri) {
+        return problem(413, "request-too-large", "Request body too large", e.getMessage(), uri, null);
+    }
+
+    @ServerExceptionMapper
+    public Response overQuota(QuotaExceededException e, UriInfo uri) {
+        Quotas.Usage usage = e.usage();
+        return usage.addHeaders(Response.fromResponse(
+                        problem(429, "quota-exceeded", "Too many requests", e.getMessage(), uri, null)))
+                .header("Retry-After", usage.retryAfterSeconds()).build();
+    }
+
+    @ServerExceptionMapper
+    public Response apiKeyNotFound(ApiKeyNotFoundException e, UriInfo uri) {
+        return problem(404, "api-key-not-found", "API key not found", e.getMessage(), uri, null);
     }
 
     @ServerExceptionMapper
