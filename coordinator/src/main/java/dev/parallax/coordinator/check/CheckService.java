@@ -71,7 +71,7 @@ public class CheckService {
     }
 
     /**
-     * As {@link #submit(CheckSpec)} for several checks at once, written as JDBC batches (see {@link CheckRows});
+     * As {@link #submit(CheckSpec, String)} for several checks at once, written as JDBC batches (see {@link CheckRows});
      * the records come back in the order of {@code submissions}.
      */
     public List<CheckRecord> submitAll(List<Submission> submissions) {
