@@ -35,7 +35,7 @@ public record Caller(String owner, Set<Scope> scopes, UUID keyId, String quotaSu
         if (scopes.contains(Scope.ADMIN) || Arrays.stream(anyOf).anyMatch(scopes::contains)) {
             return;
         }
-        throw new ScopeMissingException(Arrays.stream(anyOf).map(Scope::wireName)
+        throw new ScopeMissingException(anonymous(), Arrays.stream(anyOf).map(Scope::wireName)
                 .collect(Collectors.joining(" or ")));
     }
 }
