@@ -86,6 +86,19 @@ public final class KafkaBroker implements AutoCloseable {
      */
     static KafkaBroker launch(Path libsDirectory, Path directory, int port, int controllerPort,
                               InetAddress extraListenerAddress, Path logFile) {
+        return launch(libsDirectory, directory, port, controllerPort, extraListenerAddress, 0, logFile);
+    }
+
+    /**
+     * As {@link #launch(Path, Path, int, int, InetAddress, Path)}, with the extra listener on
+     * {@code extraListenerPort} (0 = a free one): a broker started again must keep the address its clients were
+     * configured with.
+     */
+    static KafkaBroker launch(Path libsDirectory, Path directory, int port, int controllerPort,
+                              InetAddress extraListenerAddress, int extraListenerPort, Path logFile) {
+        if (extraListenerPort < 0 || extraListenerPort > 65535) {
+            throw new IllegalArgumentException("port out of range: " + extraListenerPort);
+        }
         Path libs = libsDirectory.toAbsolutePath();
         Path dir = directory.toAbsolutePath();
         Path log = logFile.toAbsolutePath();
@@ -101,7 +114,8 @@ public final class KafkaBroker implements AutoCloseable {
                 chosenControllerPort = Processes.freePort();
             }
             InetSocketAddress extraListener = extraListenerAddress == null ? null
-                    : new InetSocketAddress(extraListenerAddress, freePortOn(extraListenerAddress));
+                    : new InetSocketAddress(extraListenerAddress,
+                            extraListenerPort == 0 ? freePortOn(extraListenerAddress) : extraListenerPort);
             Path serverProperties = dir.resolve("server.properties");
             Files.writeString(serverProperties,
                     serverProperties(dir.resolve("data"), chosenPort, chosenControllerPort, extraListener));
@@ -177,6 +191,11 @@ public final class KafkaBroker implements AutoCloseable {
 
     public int controllerPort() {
         return controllerPort;
+    }
+
+    /** The port of the extra listener asked for at launch; 0 without one. */
+    int extraListenerPort() {
+        return extraListener == null ? 0 : extraListener.getPort();
     }
 
     public String clusterId() {

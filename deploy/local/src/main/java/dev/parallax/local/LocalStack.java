@@ -52,6 +52,10 @@ import java.util.regex.Pattern;
  * {@code kafka/}, {@code logs/} and {@code run/}: the launcher's lock, held while the stack runs so that a second
  * launcher on the same directory is refused, and pid files that let the next run end the processes a launcher
  * killed with SIGKILL left behind.
+ *
+ * <p>For failure tests, {@link #killCoordinator}/{@link #startCoordinator}, {@link #stopBroker}/{@link #startBroker},
+ * {@link #stopPostgres}/{@link #startPostgres} and {@link #killAgent}/{@link #stopAgent}/{@link #startAgent} take
+ * one component down and bring it back, with its data, on the ports the others were configured with.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -91,8 +95,8 @@ public final class LocalStack implements AutoCloseable {
     private final CompletableFuture<ComponentExit> unexpectedExit = new CompletableFuture<>();
     private final Thread shutdownHook = new Thread(this::close, "parallax-local-shutdown");
 
-    // Guarded by this: what is running now. close() takes each out before stopping it, so that the exit
-    // watchers can tell a stop that was asked for from a crash.
+    // Guarded by this: what is running now. close() and the stop/kill methods take each out before stopping it,
+    // so that the exit watchers can tell a stop that was asked for from a crash.
     private DirectoryLock workDirLock;
     private PostgresServer postgres;
     private KafkaBroker broker;
@@ -112,6 +116,12 @@ public final class LocalStack implements AutoCloseable {
     private volatile String username;
     private volatile String password;
     private volatile String kafkaBootstrap;
+    // What startPostgres/startBroker need to come back where the apps expect them: the ports at first start.
+    // postgresPort is -1 for an external server (and 0 until PostgreSQL is known).
+    private volatile int postgresPort;
+    private volatile int kafkaPort;
+    private volatile int kafkaControllerPort;
+    private volatile int kafkaExtraListenerPort;
 
     private LocalStack(Builder b) {
         this.repoRoot = b.repoRoot;
@@ -164,7 +174,7 @@ public final class LocalStack implements AutoCloseable {
 
     private void startAll() {
         long begin = System.nanoTime();
-        Path brokerLibs = repoRoot.resolve("deploy/kafka-broker/target/libs");
+        Path brokerLibs = brokerLibs();
         Path coordinatorJar = runJar("coordinator");
         Path agentJar = runJar("agent");
         requireBuilt(brokerLibs, coordinatorJar, agentJar);
@@ -193,6 +203,7 @@ public final class LocalStack implements AutoCloseable {
             pg = PostgresServer.start(workDir.resolve("pgdata"), requestedPostgresPort, logFile("postgres"));
         }
         adoptPostgres(pg);
+        postgresPort = pg.isEmbedded() ? pg.port() : -1;
         jdbcUrl = pg.jdbcUrl();
         username = pg.username();
         password = pg.password();
@@ -204,6 +215,9 @@ public final class LocalStack implements AutoCloseable {
                 vantageNetwork == null ? null : vantageNetwork.hostAddress(), logFile("kafka"));
         adoptBroker(kafka);
         kafka.awaitReady(KafkaBroker.DEFAULT_READY_TIMEOUT);
+        kafkaPort = kafka.port();
+        kafkaControllerPort = kafka.controllerPort();
+        kafkaExtraListenerPort = kafka.extraListenerPort();
         kafkaBootstrap = kafka.bootstrapServers();
         agentKafkaBootstrap = kafka.extraBootstrapServers().orElse(kafkaBootstrap);
         progress.accept("Kafka broker ready on " + kafkaBootstrap
@@ -330,23 +344,168 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Kills coordinator {@code n} (2 or more) with SIGKILL, as a crash would: whatever transaction it had open is
-     * rolled back by PostgreSQL when its connections drop. Returns once the process is gone.
+     * Kills coordinator {@code n} (1 = the first, 2.. the replicas) with SIGKILL, as a crash would: whatever
+     * transaction it had open is rolled back by PostgreSQL when its connections drop. Returns once the process is
+     * gone; a no-op if it is not running. Not reported by {@link #unexpectedExit()};
+     * {@link #startCoordinator(int)} starts it again on the same port.
      */
     public void killCoordinator(int n) {
-        if (n < 2 || n > coordinatorCount) {
-            throw new IllegalArgumentException("only replicas 2.." + coordinatorCount + " can be killed, not " + n);
-        }
-        AppProcess replica;
+        requireCoordinator(n);
+        AppProcess app;
         synchronized (this) {
-            replica = replicas.remove("coordinator-" + n);
+            if (n == 1) {
+                app = coordinator;
+                coordinator = null;
+            } else {
+                app = replicas.remove(coordinatorComponent(n));
+            }
         }
-        if (replica != null) {
-            replica.process().destroyForcibly();
-            Processes.awaitExit(replica.process(), Duration.ofSeconds(10));
-            Processes.deletePidFile(pidFile(replica.name()));
-            progress.accept(replica.name() + " killed (SIGKILL)");
+        if (app != null) {
+            app.process().destroyForcibly();
+            Processes.awaitExit(app.process(), Duration.ofSeconds(10));
+            Processes.deletePidFile(pidFile(app.name()));
+            progress.accept(app.name() + " killed (SIGKILL)");
         }
+    }
+
+    /**
+     * Starts coordinator {@code n} (1 = the first, 2.. the replicas) again after {@link #killCoordinator(int)} or
+     * a crash, with the configuration and the HTTP port it had, so that {@link #apiBaseUri(int)} stays valid, and
+     * waits until it is ready. A no-op if it runs. Its previous log is kept as {@code <component>.log.1}.
+     *
+     * @throws StartupException if the port is taken or it does not become ready (it then counts as a crash for
+     *                          {@link #unexpectedExit()}, as a failed {@link #startAgent} does)
+     */
+    public void startCoordinator(int n) {
+        requireOpen();
+        requireCoordinator(n);
+        String name = coordinatorComponent(n);
+        synchronized (this) {
+            AppProcess running = n == 1 ? coordinator : replicas.get(name);
+            if (running != null && running.isAlive()) {
+                return;
+            }
+        }
+        long t = System.nanoTime();
+        int port = n == 1 ? coordinatorPort : replicaPorts.get(n);
+        requirePortFree(name, port);
+        AppProcess app = AppProcess.launch(name, runJar("coordinator"), port, coordinatorProperties(port),
+                logFile(name));
+        if (n == 1) {
+            adoptCoordinator(app);
+        } else {
+            adoptReplica(name, app);
+        }
+        app.awaitReady(AppProcess.DEFAULT_READY_TIMEOUT);
+        progress.accept(name + " ready again on " + app.baseUri() + since(t));
+    }
+
+    /**
+     * Stops the Kafka broker (SIGTERM: a controlled shutdown that flushes its logs), as an outage would look to the
+     * coordinator and agents, whose clients keep retrying the same address. Returns once the process is gone; a
+     * no-op if it is not running. Not reported by {@link #unexpectedExit()}; {@link #startBroker()} starts it again
+     * with its topics and offsets.
+     */
+    public void stopBroker() {
+        KafkaBroker kafka;
+        synchronized (this) {
+            kafka = broker;
+            broker = null;
+        }
+        if (kafka != null) {
+            kafka.close();
+            progress.accept("Kafka broker stopped");
+        }
+    }
+
+    /**
+     * Starts the broker again after {@link #stopBroker()} or a crash, on the same directory (same cluster id,
+     * topics, committed offsets) and the same ports: the running coordinator and agents keep the bootstrap
+     * address they were configured with ({@link #kafkaBootstrap()}, {@link #agentKafkaBootstrap()}). Waits until
+     * it answers requests; a no-op if it runs. The controller port is the previous one too when it is still free
+     * (with the static KRaft quorum used here another one would do as well).
+     *
+     * @throws StartupException if the client port is taken or the broker does not become ready
+     */
+    public void startBroker() {
+        requireOpen();
+        KafkaBroker stale;
+        synchronized (this) {
+            if (broker != null && broker.isAlive()) {
+                return;
+            }
+            stale = broker;
+        }
+        if (stale != null) {
+            // Crashed: its object still holds the directory's owner.lock, which the new broker takes.
+            stale.close();
+        }
+        long t = System.nanoTime();
+        requirePortFree("kafka", kafkaPort);
+        int controllerPort = Processes.portIsFree(kafkaControllerPort) ? kafkaControllerPort : 0;
+        VantageNetwork vantages = vantageNetwork;
+        KafkaBroker kafka = KafkaBroker.launch(brokerLibs(), workDir.resolve("kafka"), kafkaPort, controllerPort,
+                vantages == null ? null : vantages.hostAddress(), kafkaExtraListenerPort, logFile("kafka"));
+        adoptBroker(kafka);
+        kafka.awaitReady(KafkaBroker.DEFAULT_READY_TIMEOUT);
+        if (kafka.controllerPort() != kafkaControllerPort) {
+            progress.accept("Kafka controller port " + kafkaControllerPort + " was taken; now "
+                    + kafka.controllerPort());
+            kafkaControllerPort = kafka.controllerPort();
+        }
+        progress.accept("Kafka broker ready again on " + kafkaBootstrap
+                + (agentKafkaBootstrap.equals(kafkaBootstrap) ? "" : " and, for the agents, " + agentKafkaBootstrap)
+                + since(t));
+    }
+
+    /**
+     * Stops the embedded PostgreSQL (fast shutdown: open transactions are rolled back, clients disconnected), as a
+     * database outage would look to the coordinators. Returns once the postmaster is gone; a no-op if it is not
+     * running. Not reported by {@link #unexpectedExit()}; {@link #startPostgres()} starts it again with its data.
+     *
+     * @throws IllegalStateException if the stack uses an external server ({@code PARALLAX_JDBC_URL})
+     */
+    public void stopPostgres() {
+        requireEmbeddedPostgres();
+        PostgresServer pg;
+        synchronized (this) {
+            pg = postgres;
+            postgres = null;
+        }
+        if (pg != null) {
+            pg.close();
+            progress.accept("PostgreSQL stopped");
+        }
+    }
+
+    /**
+     * Starts the embedded PostgreSQL again after {@link #stopPostgres()} or a crash, on the same data directory
+     * (nothing is initialised or dropped) and the same port, so that {@link #jdbcUrl()} and the coordinators'
+     * configuration stay valid; as root, in a user namespace as at the first start. Waits until it accepts
+     * connections; a no-op if it runs.
+     *
+     * @throws IllegalStateException if the stack uses an external server ({@code PARALLAX_JDBC_URL})
+     * @throws StartupException      if the port is taken or the server does not start
+     */
+    public void startPostgres() {
+        requireOpen();
+        requireEmbeddedPostgres();
+        PostgresServer stale;
+        synchronized (this) {
+            if (postgres != null && postgres.process().map(p -> !Processes.isGone(p)).orElse(true)) {
+                return;
+            }
+            stale = postgres;
+        }
+        if (stale != null) {
+            // Crashed: its object still holds zonky's lock on the data directory.
+            stale.close();
+        }
+        long t = System.nanoTime();
+        requirePortFree("postgres", postgresPort);
+        PostgresServer pg = PostgresServer.start(workDir.resolve("pgdata"), postgresPort, logFile("postgres"));
+        adoptPostgres(pg);
+        progress.accept("PostgreSQL ready again on " + pg.jdbcUrl() + since(t));
     }
 
     /** The coordinator's HTTP port (the one asked for, or the free one picked by {@link #start()}). */
@@ -521,8 +680,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Completes when a component exits that nobody asked to stop (not through {@link #close()} or
-     * {@link #stopAgent}); the launcher uses it to shut down and report which one died.
+     * Completes when a component exits that nobody asked to stop (not through {@link #close()}, {@link #stopAgent},
+     * {@link #killAgent}, {@link #killCoordinator}, {@link #stopBroker} or {@link #stopPostgres}); the launcher
+     * uses it to shut down and report which one died.
      */
     public CompletableFuture<ComponentExit> unexpectedExit() {
         return unexpectedExit;
@@ -801,6 +961,36 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** Started and not closed: for the methods that start a component again. */
+    private void requireOpen() {
+        requireStarted();
+        if (closing.get()) {
+            throw new IllegalStateException("the stack is closed");
+        }
+    }
+
+    private void requireCoordinator(int n) {
+        if (n < 1 || n > coordinatorCount) {
+            throw new IllegalArgumentException("no coordinator " + n + "; this stack runs 1.." + coordinatorCount);
+        }
+    }
+
+    private void requireEmbeddedPostgres() {
+        requireStarted();
+        if (postgresPort < 0) {
+            throw new IllegalStateException("PostgreSQL is external (" + PostgresServer.ENV_JDBC_URL + "="
+                    + jdbcUrl + "): the stack did not start it, so it cannot stop or start it");
+        }
+    }
+
+    /** A component started again must get its old port back, since the others were configured with it. */
+    private static void requirePortFree(String component, int port) {
+        if (!Processes.portIsFree(port)) {
+            throw new StartupException(component, "port " + port + " on 127.0.0.1 is in use; " + component
+                    + " cannot start again where the other components expect it");
+        }
+    }
+
     private void requireRegion(String region) {
         if (!regions.contains(region)) {
             throw new IllegalArgumentException("unknown region " + region + "; this stack runs " + regions);
@@ -816,6 +1006,10 @@ public final class LocalStack implements AutoCloseable {
                     + regions.stream().flatMap(r -> agentIds(r).stream()).toList());
         }
         return region;
+    }
+
+    private Path brokerLibs() {
+        return repoRoot.resolve("deploy/kafka-broker/target/libs");
     }
 
     private Path runJar(String module) {
@@ -843,6 +1037,10 @@ public final class LocalStack implements AutoCloseable {
 
     private static String agentComponent(String agentId) {
         return "agent-" + agentId;
+    }
+
+    private static String coordinatorComponent(int n) {
+        return n == 1 ? "coordinator" : "coordinator-" + n;
     }
 
     private static String since(long startNanos) {

@@ -1,5 +1,8 @@
 package dev.parallax.local;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -12,6 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,6 +83,56 @@ class KafkaBrokerTest {
     }
 
     @Test
+    void restartOnTheSamePortsKeepsClusterIdTopicsAndRecords() throws Exception {
+        Path brokerDir = dir.resolve("kafka");
+        // A second loopback address stands in for the vantage bridge, whose clients keep its port too.
+        InetAddress extraAddress = InetAddress.getByName("127.0.0.2");
+        String clusterId;
+        int port;
+        int controllerPort;
+        int extraPort;
+        String extraBootstrap;
+        KafkaBroker broker = KafkaBroker.launch(TestRepo.brokerLibs(), brokerDir, 0, 0, extraAddress,
+                dir.resolve("kafka.log"));
+        try (broker) {
+            broker.awaitReady(KafkaBroker.DEFAULT_READY_TIMEOUT);
+            clusterId = broker.clusterId();
+            port = broker.port();
+            controllerPort = broker.controllerPort();
+            extraPort = broker.extraListenerPort();
+            extraBootstrap = broker.extraBootstrapServers().orElseThrow();
+            try (Admin admin = admin(broker.bootstrapServers())) {
+                admin.createTopics(List.of(new NewTopic("parallax.restarted", 2, (short) 1)))
+                        .all().get(30, TimeUnit.SECONDS);
+            }
+            produce(broker.bootstrapServers(), "parallax.restarted", "k", "before the stop");
+        }
+        String metaProperties = Files.readString(brokerDir.resolve("data/meta.properties"));
+        assertThat(accepts(port)).as("nothing listens on " + port + " while stopped").isFalse();
+
+        KafkaBroker again = KafkaBroker.launch(TestRepo.brokerLibs(), brokerDir, port, controllerPort, extraAddress,
+                extraPort, dir.resolve("kafka.log"));
+        try (again) {
+            again.awaitReady(KafkaBroker.DEFAULT_READY_TIMEOUT);
+            assertThat(again.port()).isEqualTo(port);
+            assertThat(again.controllerPort()).isEqualTo(controllerPort);
+            assertThat(again.extraBootstrapServers()).contains(extraBootstrap);
+            assertThat(again.clusterId()).isEqualTo(clusterId);
+            assertThat(Files.readString(brokerDir.resolve("data/meta.properties")))
+                    .as("storage not formatted again").isEqualTo(metaProperties);
+            try (Admin admin = admin(again.bootstrapServers())) {
+                assertThat(admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS)).isEqualTo(clusterId);
+                assertThat(admin.describeTopics(List.of("parallax.restarted")).allTopicNames()
+                        .get(30, TimeUnit.SECONDS).get("parallax.restarted").partitions()).hasSize(2);
+            }
+            assertThat(consumeAll(again.bootstrapServers(), "parallax.restarted", 1))
+                    .containsExactly("k=before the stop");
+            assertThat(consumeAll(extraBootstrap, "parallax.restarted", 1))
+                    .as("through the extra listener on its old port").containsExactly("k=before the stop");
+        }
+    }
+
+    @Test
     void clusterIdsNeverLookLikeAnOption() {
         for (int i = 0; i < 5_000; i++) {
             assertThat(KafkaBroker.newClusterId()).hasSize(22).matches("[A-Za-z0-9_][A-Za-z0-9_-]{21}");
@@ -89,6 +146,22 @@ class KafkaBrokerTest {
         Files.writeString(brokerDir.resolve("cluster.id"), "-AAAAAAAAAAAAAAAAAAAAA\n");
         try (KafkaBroker broker = KafkaBroker.start(TestRepo.brokerLibs(), brokerDir, 0, 0, dir.resolve("kafka.log"))) {
             assertThat(broker.clusterId()).doesNotStartWith("-");
+        }
+    }
+
+    private static Admin admin(String bootstrap) {
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.parallax.local;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -7,6 +9,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -14,6 +19,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -137,6 +146,105 @@ class LocalStackTest {
     }
 
     @Test
+    void componentsTakenDownOnPurposeComeBackOnTheirPortsWithTheirData() throws Exception {
+        Path repo = fakeRepo();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        try (LocalStack stack = LocalStack.builder().repoRoot(repo).workDir(tmp.resolve("work"))
+                .regions(List.of("eu-west")).coordinators(2).environment(Map.of()).progress(lines::add)
+                .build().start()) {
+            Map<String, ProcessHandle> before = stack.processes();
+
+            stack.killCoordinator(1);
+            assertThat(Processes.isGone(before.get("coordinator"))).as("killed with SIGKILL").isTrue();
+            assertThat(stack.processes()).doesNotContainKey("coordinator").containsKey("coordinator-2");
+            assertThat(accepts(stack.coordinatorPort())).isFalse();
+            assertThat(tmp.resolve("work/run/coordinator.pid")).doesNotExist();
+            stack.startCoordinator(1);
+            assertThat(get(stack.apiBaseUri().resolve("/q/health/ready"))).isEqualTo(200);
+            ProcessHandle restarted = stack.processes().get("coordinator");
+            assertThat(restarted).isNotEqualTo(before.get("coordinator"));
+            stack.startCoordinator(1);
+            assertThat(stack.processes().get("coordinator")).as("already running: left alone").isEqualTo(restarted);
+            assertThat(Files.readString(stack.logFile("coordinator"))).contains(
+                    "property quarkus.http.port=" + stack.coordinatorPort(),
+                    "property quarkus.datasource.jdbc.url=" + stack.jdbcUrl(),
+                    "property kafka.bootstrap.servers=" + stack.kafkaBootstrap());
+            URI replica = stack.apiBaseUri(2);
+            stack.killCoordinator(2);
+            assertThat(Processes.isGone(before.get("coordinator-2"))).isTrue();
+            stack.startCoordinator(2);
+            assertThat(stack.apiBaseUri(2)).isEqualTo(replica);
+            assertThat(get(replica.resolve("/q/health/ready"))).isEqualTo(200);
+            assertThatThrownBy(() -> stack.killCoordinator(3)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> stack.startCoordinator(0)).isInstanceOf(IllegalArgumentException.class);
+
+            String jdbcUrl = stack.jdbcUrl();
+            int postgresPort = URI.create(jdbcUrl.substring("jdbc:".length())).getPort();
+            try (Connection c = DriverManager.getConnection(jdbcUrl, stack.username(), stack.password());
+                 Statement s = c.createStatement()) {
+                s.execute("create table kept (v text)");
+                s.execute("insert into kept values ('before the outage')");
+            }
+            stack.stopPostgres();
+            assertThat(Processes.isGone(before.get("postgres"))).isTrue();
+            assertThat(stack.processes()).doesNotContainKey("postgres");
+            assertThat(accepts(postgresPort)).isFalse();
+            stack.startPostgres();
+            assertThat(stack.jdbcUrl()).isEqualTo(jdbcUrl);
+            try (Connection c = DriverManager.getConnection(jdbcUrl, stack.username(), stack.password());
+                 Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select v from kept")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("before the outage");
+            }
+
+            String bootstrap = stack.kafkaBootstrap();
+            String clusterId = clusterId(bootstrap);
+            stack.stopBroker();
+            assertThat(Processes.isGone(before.get("kafka"))).isTrue();
+            assertThat(stack.processes()).doesNotContainKey("kafka");
+            assertThat(accepts(Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1)))).isFalse();
+            stack.startBroker();
+            assertThat(stack.kafkaBootstrap()).isEqualTo(bootstrap);
+            assertThat(clusterId(bootstrap)).isEqualTo(clusterId);
+
+            assertThat(stack.processes())
+                    .containsOnlyKeys("postgres", "kafka", "coordinator", "coordinator-2", "agent-eu-west-1");
+            assertThat(stack.processes().values()).allMatch(ProcessHandle::isAlive);
+            assertThat(stack.unexpectedExit()).as("asked-for stops are not crashes").isNotDone();
+        }
+        assertThat(lines).contains("coordinator killed (SIGKILL)", "coordinator-2 killed (SIGKILL)",
+                "PostgreSQL stopped", "Kafka broker stopped");
+        assertThat(lines).anyMatch(l -> l.startsWith("coordinator ready again on"))
+                .anyMatch(l -> l.startsWith("PostgreSQL ready again on"))
+                .anyMatch(l -> l.startsWith("Kafka broker ready again on"));
+    }
+
+    @Test
+    void externalPostgresCannotBeStoppedOrStarted() throws Exception {
+        Path repo = fakeRepo();
+        // Nothing connects to it: the fake apps ignore the datasource.
+        String url = "jdbc:postgresql://127.0.0.1:" + Processes.freePort() + "/parallax";
+        try (LocalStack stack = LocalStack.builder().repoRoot(repo).workDir(tmp.resolve("work"))
+                .regions(List.of("eu-west")).environment(Map.of(PostgresServer.ENV_JDBC_URL, url))
+                .progress(line -> { }).build().start()) {
+            assertThatThrownBy(stack::stopPostgres).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("external").hasMessageContaining(url);
+            assertThatThrownBy(stack::startPostgres).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("external");
+        }
+    }
+
+    @Test
+    void restartsNeedAStartedStack() {
+        LocalStack stack = LocalStack.builder().repoRoot(tmp).workDir(tmp.resolve("work")).environment(Map.of())
+                .progress(line -> { }).build();
+        assertThatThrownBy(stack::startBroker).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not been started");
+        assertThatThrownBy(() -> stack.startCoordinator(1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(stack::startPostgres).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void failedStartStopsWhatAlreadyRuns() throws Exception {
         Path repo = fakeRepo();
         Path work = tmp.resolve("work");
@@ -181,6 +289,24 @@ class LocalStackTest {
             }
         }
         return repo;
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String clusterId(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+            return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+        }
     }
 
     private static int get(URI uri) throws IOException, InterruptedException {

@@ -4,12 +4,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -61,6 +67,38 @@ class PostgresServerTest {
     }
 
     @Test
+    void restartOnTheSamePortKeepsTablesAndRowsAndRefusesConnectionsWhileStopped() throws Exception {
+        Path data = dir.resolve("pgdata");
+        int port;
+        String url;
+        try (PostgresServer pg = PostgresServer.start(data, 0, dir.resolve("postgres.log"));
+             Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
+             Statement s = c.createStatement()) {
+            port = pg.port();
+            url = pg.jdbcUrl();
+            s.execute("create table kept (id int primary key, v text not null)");
+            s.execute("insert into kept values (1, 'one'), (2, 'two')");
+        }
+        assertThat(accepts(port)).as("nothing listens on " + port + " while stopped").isFalse();
+        assertThatThrownBy(() -> DriverManager.getConnection(url, "postgres", "postgres").close())
+                .isInstanceOf(SQLException.class);
+
+        try (PostgresServer again = PostgresServer.start(data, port, dir.resolve("postgres.log"));
+             Connection c = DriverManager.getConnection(url, again.username(), again.password());
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select id, v from kept order by id")) {
+            assertThat(again.port()).isEqualTo(port);
+            assertThat(again.jdbcUrl()).isEqualTo(url);
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(rs.getInt(1) + "=" + rs.getString(2));
+            }
+            assertThat(rows).containsExactly("1=one", "2=two");
+        }
+        assertThat(dir.resolve("postgres.log.1")).as("the first run's log is kept").exists();
+    }
+
+    @Test
     void environmentNamesAnExternalServer() {
         assertThat(PostgresServer.fromEnvironment(Map.of())).isEmpty();
         PostgresServer external = PostgresServer.fromEnvironment(Map.of(
@@ -72,5 +110,14 @@ class PostgresServerTest {
         assertThat(external.password()).isEqualTo("secret");
         assertThat(external.process()).isEmpty();
         external.close();
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 }
