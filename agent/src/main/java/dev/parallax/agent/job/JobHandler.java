@@ -126,6 +126,16 @@ public class JobHandler {
     }
 
     /** A FAILED verdict for a job whose handling broke unexpectedly, so its region still gets an answer. */
+    /**
+     * FAILED for a job of this region that breaks the contract but still names its check: the coordinator then
+     * ends the region at once with the reason, instead of at the deadline.
+     */
+    public ProbeVerdict brokenJob(UUID checkId, String reason) {
+        Instant now = clock.instant();
+        return new ProbeVerdict(UUID.randomUUID(), checkId, region, agentId, RegionStatus.FAILED,
+                "job breaks the contract: " + reason, List.of(), 0, List.of(), now, now);
+    }
+
     public ProbeVerdict failed(ProbeJob job, Throwable failure) {
         return verdict(job, RegionStatus.FAILED, "agent error: " + describe(failure), null, clock.instant());
     }

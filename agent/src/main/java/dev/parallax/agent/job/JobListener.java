@@ -1,5 +1,7 @@
 package dev.parallax.agent.job;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parallax.agent.probe.ProberClosedException;
 import dev.parallax.common.contract.ContractViolationException;
 import dev.parallax.common.contract.ProbeJob;
@@ -9,14 +11,17 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 
 /** Consumes this region's jobs and publishes one verdict per job. */
 @ApplicationScoped
@@ -28,12 +33,19 @@ public class JobListener {
     private static final Logger LOG = Logger.getLogger(JobListener.class);
     private static final Duration PUBLISH_RETRY = Duration.ofSeconds(1);
 
+    /** How long a FAILED verdict for a broken job is retried: such a job has no deadline we could trust. */
+    private static final Duration PUBLISH_WINDOW = Duration.ofMinutes(1);
+    private static final ObjectMapper TREE_READER = new ObjectMapper();
+
     private final JobHandler handler;
     private final MutinyEmitter<String> verdicts;
+    private final DeadLetters deadLetters;
 
-    public JobListener(JobHandler handler, @Channel(VERDICTS) MutinyEmitter<String> verdicts) {
+    public JobListener(JobHandler handler, @Channel(VERDICTS) MutinyEmitter<String> verdicts,
+                       DeadLetters deadLetters) {
         this.handler = handler;
         this.verdicts = verdicts;
+        this.deadLetters = deadLetters;
     }
 
     /**
@@ -44,17 +56,20 @@ public class JobListener {
      *
      * <p>It throws only while the agent stops, so that the job is not committed and goes to the next agent
      * of the region; any other failure becomes a FAILED verdict, because a nacked record would stop the
-     * channel.
+     * channel. A job that breaks the contract is parked on the dead-letter topic ({@link DeadLetters}) and, if
+     * it still names a check of this region, answered FAILED.
      */
     @Incoming(JOBS)
     @Blocking(value = "probe-jobs", ordered = false)
-    public void onJob(String payload) {
+    public void onJob(ConsumerRecord<String, String> record) {
         ProbeJob job;
         try {
-            job = WireJson.read(payload, ProbeJob.class);
+            job = WireJson.read(record.value(), ProbeJob.class);
         } catch (ContractViolationException e) {
-            // Without a valid check id there is nobody to answer; the coordinator's deadline ends the region.
-            LOG.warnf("Skipping a job that breaks the contract: %s", e.getMessage());
+            deadLetters.park(record, e.getMessage());
+            // If it still names a check of this region, say so now; otherwise the coordinator's deadline ends it.
+            namedCheck(record.value()).ifPresent(checkId -> publish(checkId, Instant.now().plus(PUBLISH_WINDOW),
+                    handler.brokenJob(checkId, e.getMessage())));
             return;
         }
         Optional<ProbeVerdict> verdict;
@@ -71,27 +86,39 @@ public class JobListener {
                     job.region(), handler.agentId(), handler.region());
             return;
         }
-        publish(job, verdict.get());
+        publish(job.checkId(), job.deadline(), verdict.get());
     }
 
-    private void publish(ProbeJob job, ProbeVerdict verdict) {
+    /** The check id of a broken job of this agent's region, if its JSON still says which one. */
+    private Optional<UUID> namedCheck(String payload) {
+        try {
+            JsonNode tree = TREE_READER.readTree(payload == null ? "" : payload);
+            if (tree == null || !tree.path("region").asText("").equals(handler.region())) {
+                return Optional.empty();
+            }
+            return Optional.of(UUID.fromString(tree.path("checkId").asText("")));
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void publish(UUID checkId, Instant deadline, ProbeVerdict verdict) {
         String json = WireJson.write(verdict);
         while (true) {
             try {
                 verdicts.sendMessageAndAwait(Message.of(json).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                        .withKey(job.checkId().toString())
+                        .withKey(checkId.toString())
                         .build()));
-                LOG.infof("Check %s: %s %s, %d port verdicts, in %d ms", job.checkId(), job.target(),
-                        verdict.status(), verdict.ports().size(),
-                        Duration.between(verdict.startedAt(), verdict.finishedAt()).toMillis());
+                LOG.infof("Check %s: %s, %d port verdicts, in %d ms", checkId, verdict.status(),
+                        verdict.ports().size(), Duration.between(verdict.startedAt(), verdict.finishedAt()).toMillis());
                 return;
             } catch (RuntimeException e) {
-                if (job.isExpiredAt(Instant.now())) {
+                if (!Instant.now().isBefore(deadline)) {
                     LOG.errorf("Check %s: verdict not published before the job's deadline, given up: %s",
-                            job.checkId(), e.getMessage());
+                            checkId, e.getMessage());
                     return;
                 }
-                LOG.warnf("Check %s: publishing the verdict failed, retrying: %s", job.checkId(), e.getMessage());
+                LOG.warnf("Check %s: publishing the verdict failed, retrying: %s", checkId, e.getMessage());
                 try {
                     Thread.sleep(PUBLISH_RETRY);
                 } catch (InterruptedException interrupted) {

@@ -11,6 +11,12 @@ public final class Topics {
     public static final String HEARTBEATS = "parallax.heartbeats";
     /** Prefix of the per-region job topics: {@code parallax.jobs.<region>}. */
     public static final String JOBS_PREFIX = "parallax.jobs.";
+    /** Verdicts that break the contract, parked by the coordinator with {@link #DEAD_LETTER_REASON}. */
+    public static final String VERDICTS_DEAD_LETTERS = "parallax.verdicts.dlq";
+    /** Suffix of a region's dead-letter topic for jobs that break the contract: {@code parallax.jobs.<region>.dlq}. */
+    public static final String DEAD_LETTERS_SUFFIX = ".dlq";
+    /** Header of a parked record saying why it was parked (as SmallRye's dead-letter queue names it). */
+    public static final String DEAD_LETTER_REASON = "dead-letter-reason";
 
     /** Region names double as topic-name suffixes, so they keep to what every Kafka and DNS tool accepts. */
     public static final Pattern REGION_NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");

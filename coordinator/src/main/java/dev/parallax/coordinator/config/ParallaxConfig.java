@@ -184,6 +184,13 @@ public interface ParallaxConfig {
 
         @WithDefault("PT30S")
         Duration maxBackoff();
+
+        /**
+         * Fault-test hook, never for production: after a commit wakes the relay, it waits this long before
+         * publishing, which widens the window in which a crash leaves committed rows unpublished. Sweeps (at
+         * startup and every sweep-interval) are not delayed.
+         */
+        Optional<Duration> publishDelayAfterCommit();
     }
 
     interface Auth {

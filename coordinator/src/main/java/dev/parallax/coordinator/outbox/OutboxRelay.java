@@ -67,8 +67,11 @@ public class OutboxRelay {
         Duration pause = Duration.ZERO;
         while (running) {
             try {
-                wakeUps.tryAcquire(pause.toMillis(), TimeUnit.MILLISECONDS);
+                boolean woken = wakeUps.tryAcquire(pause.toMillis(), TimeUnit.MILLISECONDS);
                 wakeUps.drainPermits();
+                if (woken && config.publishDelayAfterCommit().isPresent()) {
+                    Thread.sleep(config.publishDelayAfterCommit().get());
+                }
                 drain();
                 pause = untilNextDue();
             } catch (InterruptedException e) {

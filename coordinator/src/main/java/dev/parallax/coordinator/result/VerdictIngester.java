@@ -8,6 +8,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -27,10 +29,12 @@ public class VerdictIngester {
     private static final Duration MAX_RETRY = Duration.ofSeconds(5);
 
     private final VerdictStore store;
+    private final VerdictDeadLetters deadLetters;
     private volatile boolean stopping;
 
-    public VerdictIngester(VerdictStore store) {
+    public VerdictIngester(VerdictStore store, VerdictDeadLetters deadLetters) {
         this.store = store;
+        this.deadLetters = deadLetters;
     }
 
     void onShutdown(@Observes ShutdownEvent shutdown) {
@@ -47,18 +51,19 @@ public class VerdictIngester {
      * unreachable it retries the same batch (holding back the partitions, which is what keeps later verdicts
      * from being committed unstored). If the batch fails for another reason, its verdicts are stored one by one,
      * so that one verdict that can never be stored (logged and dropped; the deadline sweeper ends its region)
-     * does not take the others with it.
+     * does not take the others with it. A verdict that breaks the contract is parked on the dead-letter topic
+     * ({@link VerdictDeadLetters}) before the batch is stored.
      */
     @Incoming(CHANNEL)
     @Blocking
-    public void onVerdicts(List<String> payloads) {
-        List<ProbeVerdict> verdicts = new ArrayList<>(payloads.size());
-        for (String payload : payloads) {
+    public void onVerdicts(ConsumerRecords<String, String> records) {
+        List<ProbeVerdict> verdicts = new ArrayList<>(records.count());
+        for (ConsumerRecord<String, String> record : records) {
             try {
-                verdicts.add(WireJson.read(payload, ProbeVerdict.class));
+                verdicts.add(WireJson.read(record.value(), ProbeVerdict.class));
             } catch (ContractViolationException e) {
-                // A malformed verdict can never become valid: skip it so the channel keeps flowing.
-                LOG.warnf("Skipping a verdict that breaks the contract: %s", e.getMessage());
+                // A malformed verdict can never become valid: park it so the channel keeps flowing.
+                deadLetters.park(record, e.getMessage());
             }
         }
         if (verdicts.isEmpty()) {

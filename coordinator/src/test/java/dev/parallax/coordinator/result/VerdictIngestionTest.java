@@ -15,8 +15,10 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -157,7 +159,7 @@ class VerdictIngestionTest {
     }
 
     @Test
-    void malformedVerdictsAreSkippedAndTheNextOneIsStored() {
+    void malformedVerdictsAreParkedWithTheirReasonAndTheNextOneIsStored() {
         UUID id = Api.submit("""
                 {"target": "127.0.0.1", "ports": [22], "regions": ["eu-west"]}
                 """);
@@ -173,5 +175,14 @@ class VerdictIngestionTest {
                         .containsExactly(Map.of("status", "DONE")));
         List<Map<String, Object>> ports = Sql.rows(db, "SELECT port, state FROM port_results WHERE check_id = ?", id);
         assertThat(ports).containsExactly(Map.of("port", 22, "state", "OPEN"));
+        List<ConsumerRecord<String, String>> parked = KafkaTestClient.awaitRecords(bootstrap,
+                Topics.VERDICTS_DEAD_LETTERS, id.toString(), 3, Duration.ofSeconds(30));
+        assertThat(parked).extracting(ConsumerRecord::value).as("parked verdicts")
+                .containsExactlyInAnyOrder("{not json", "null", "{\"checkId\": \"" + id + "\"}");
+        assertThat(parked).allSatisfy(record -> {
+            assertThat(record.headers().lastHeader(Topics.DEAD_LETTER_REASON)).as("reason header").isNotNull();
+            assertThat(new String(record.headers().lastHeader("dead-letter-topic").value(), StandardCharsets.UTF_8))
+                    .isEqualTo(Topics.VERDICTS);
+        });
     }
 }
