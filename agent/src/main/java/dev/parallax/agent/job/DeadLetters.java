@@ -40,10 +40,8 @@ public class DeadLetters {
      */
     public void park(ConsumerRecord<String, String> record, String reason) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(Topics.DEAD_LETTER_REASON, reason.getBytes(StandardCharsets.UTF_8));
-        headers.add("dead-letter-topic", record.topic().getBytes(StandardCharsets.UTF_8));
-        headers.add("dead-letter-partition", Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8));
-        headers.add("dead-letter-offset", Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
+        Topics.deadLetterHeaders(reason, record.topic(), record.partition(), record.offset())
+                .forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
         try {
             dlq.sendMessage(Message.of(record.value() == null ? "" : record.value())
                             .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()

@@ -59,12 +59,7 @@ class CoordinatorFaultsIT {
 
     @AfterAll
     static void stopStack() throws Exception {
-        if (stack != null) {
-            stack.close();
-        }
-        if (target != null) {
-            target.close();
-        }
+        FaultStacks.stop(stack, target);
     }
 
     @Test
@@ -128,8 +123,7 @@ class CoordinatorFaultsIT {
     }
 
     private String checkBody() {
-        return "{\"target\": \"127.0.0.1\", \"ports\": [" + target.port() + "], \"regions\": [\"eu-west\", \"us-east\"],"
-                + " \"timeoutMs\": 1000}";
+        return FaultStacks.checkBody(target.port(), List.of("eu-west", "us-east"), 1000);
     }
 
     /** Resets the coordinators' verdict group to offset 0 once it has no member left; returns the partitions. */

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
@@ -36,6 +37,22 @@ final class FaultStacks {
                         .progress(line -> System.out.println("[stack " + name + "] " + line)))
                 .build()
                 .start();
+    }
+
+    /** Stops what a test class started; either may be null when its start failed. */
+    static void stop(LocalStack stack, AcceptingListener target) throws IOException, InterruptedException {
+        if (stack != null) {
+            stack.close();
+        }
+        if (target != null) {
+            target.close();
+        }
+    }
+
+    /** The JSON of a check of one loopback port from these regions. */
+    static String checkBody(int port, List<String> regions, int timeoutMs) {
+        return "{\"target\": \"127.0.0.1\", \"ports\": [" + port + "], \"regions\": [\""
+                + String.join("\", \"", regions) + "\"], \"timeoutMs\": " + timeoutMs + "}";
     }
 
     /**

@@ -43,12 +43,7 @@ class InfrastructureFaultsIT {
 
     @AfterAll
     static void stopStack() throws Exception {
-        if (stack != null) {
-            stack.close();
-        }
-        if (target != null) {
-            target.close();
-        }
+        FaultStacks.stop(stack, target);
     }
 
     @Test
@@ -107,8 +102,7 @@ class InfrastructureFaultsIT {
     }
 
     private String checkBody() {
-        return "{\"target\": \"127.0.0.1\", \"ports\": [" + target.port() + "], \"regions\": [\"eu-west\", \"us-east\"],"
-                + " \"timeoutMs\": 1000}";
+        return FaultStacks.checkBody(target.port(), List.of("eu-west", "us-east"), 1000);
     }
 
     private static int readiness() throws Exception {

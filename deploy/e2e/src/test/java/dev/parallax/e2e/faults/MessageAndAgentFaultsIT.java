@@ -55,12 +55,7 @@ class MessageAndAgentFaultsIT {
 
     @AfterAll
     static void stopStack() throws Exception {
-        if (stack != null) {
-            stack.close();
-        }
-        if (target != null) {
-            target.close();
-        }
+        FaultStacks.stop(stack, target);
     }
 
     @Test
@@ -114,9 +109,9 @@ class MessageAndAgentFaultsIT {
             // A full accept queue: SYNs to it are dropped, so each probe takes its whole 1.5 s timeout.
             List<SocketChannel> fillers = fill(silent);
             try {
-                CheckLoad load = new CheckLoad(List.of(stack.apiBaseUri()), () -> "{\"target\": \"127.0.0.1\","
-                        + " \"ports\": [" + silent.getLocalPort() + "], \"regions\": [\"eu-west\", \"us-east\"],"
-                        + " \"timeoutMs\": 1500}", 200, 20, Duration.ofSeconds(20)).start();
+                CheckLoad load = new CheckLoad(List.of(stack.apiBaseUri()),
+                        () -> FaultStacks.checkBody(silent.getLocalPort(), List.of("eu-west", "us-east"), 1500), 200,
+                        20, Duration.ofSeconds(20)).start();
                 Thread.sleep(4_000);
                 Map<String, Long> beforeKill = answeredBy("eu-west");
                 stack.killAgent("eu-west-2");
@@ -144,8 +139,7 @@ class MessageAndAgentFaultsIT {
     }
 
     private String checkBody() {
-        return "{\"target\": \"127.0.0.1\", \"ports\": [" + target.port() + "], \"regions\": [\"eu-west\"],"
-                + " \"timeoutMs\": 1000}";
+        return FaultStacks.checkBody(target.port(), List.of("eu-west"), 1000);
     }
 
     /** A check as the coordinator stores it, PENDING in one region, with no job queued: only a broken one will be. */
