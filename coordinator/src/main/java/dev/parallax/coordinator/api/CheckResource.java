@@ -24,6 +24,8 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 
 import java.net.URI;
 import java.time.Instant;
@@ -49,8 +51,11 @@ public class CheckResource {
     private final CheckValidator validator;
     private final CurrentCaller current;
     private final Quotas quotas;
+    private final CheckEventStreams streams;
 
-    public CheckResource(CheckService checks, CheckValidator validator, CurrentCaller current, Quotas quotas) {
+    public CheckResource(CheckService checks, CheckValidator validator, CurrentCaller current, Quotas quotas,
+                         CheckEventStreams streams) {
+        this.streams = streams;
         this.checks = checks;
         this.validator = validator;
         this.current = current;
@@ -91,6 +96,24 @@ public class CheckResource {
         // Another owner's check is reported exactly like a missing one: its existence is nobody else's business.
         CheckService.CheckRecord found = checks.find(id, caller.owner()).orElseThrow(() -> new CheckNotFoundException(rawId));
         return toResponse(found);
+    }
+
+    /**
+     * The check's verdicts as Server-Sent Events: {@code region} events as regions end (those already ended
+     * first), then {@code complete} with the whole check; see {@link CheckEventStreams}.
+     */
+    @GET
+    @Path("{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void events(@PathParam("id") String rawId, @Context SseEventSink sink, @Context Sse sse) {
+        Caller caller = current.require(Scope.CHECKS_READ);
+        UUID id = parseId(rawId);
+        CheckService.CheckRecord first = checks.find(id, caller.owner())
+                .orElseThrow(() -> new CheckNotFoundException(rawId));
+        if (!streams.tryReserve()) {
+            throw new TooManyStreamsException(CheckEventStreams.MAX_STREAMS);
+        }
+        streams.stream(first, caller.owner(), sink, sse);
     }
 
     @GET

@@ -9,6 +9,7 @@ import dev.parallax.common.target.InvalidTargetException;
 import dev.parallax.coordinator.api.ApiKeyNotFoundException;
 import dev.parallax.coordinator.api.RequestTooLargeException;
 import dev.parallax.coordinator.api.SubmitCheckRequest;
+import dev.parallax.coordinator.api.TooManyStreamsException;
 import dev.parallax.coordinator.auth.AuthenticationFailedException;
 import dev.parallax.coordinator.auth.ScopeMissingException;
 import dev.parallax.coordinator.check.CheckNotFoundException;
@@ -94,6 +95,12 @@ public class ProblemMapper {
         return usage.addHeaders(Response.fromResponse(
                         problem(429, "quota-exceeded", "Too many requests", e.getMessage(), uri, null)))
                 .header("Retry-After", usage.retryAfterSeconds()).build();
+    }
+
+    @ServerExceptionMapper
+    public Response tooManyStreams(TooManyStreamsException e, UriInfo uri) {
+        return Response.fromResponse(problem(503, "too-many-streams", "Service unavailable", e.getMessage(), uri,
+                null)).header("Retry-After", "5").build();
     }
 
     @ServerExceptionMapper

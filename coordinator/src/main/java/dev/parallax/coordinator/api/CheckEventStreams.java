@@ -1,0 +1,126 @@
+package dev.parallax.coordinator.api;
+
+import dev.parallax.common.contract.RegionStatus;
+import dev.parallax.coordinator.check.CheckService;
+import dev.parallax.coordinator.check.CheckStatus;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Streams a check's verdicts as Server-Sent Events: a {@code region} event for each region as it ends, then one
+ * {@code complete} event with the whole check and its comparison, then the stream closes. A client that connects
+ * late gets the regions that have already ended first.
+ *
+ * <p>Verdicts may be stored by any coordinator replica, so each stream reads the check from PostgreSQL (every
+ * {@link #POLL}) rather than listening to this replica's ingester. Each stream is a virtual thread; at most
+ * {@link #MAX_STREAMS} run at once, and none outlives its check's deadline by more than {@link #AFTER_DEADLINE}.
+ */
+@ApplicationScoped
+public class CheckEventStreams {
+
+    static final Duration POLL = Duration.ofMillis(200);
+    static final Duration AFTER_DEADLINE = Duration.ofSeconds(60);
+    static final int MAX_STREAMS = 1_000;
+
+    private static final Logger LOG = Logger.getLogger(CheckEventStreams.class);
+
+    private final CheckService checks;
+    private final Semaphore slots = new Semaphore(MAX_STREAMS);
+    private final ExecutorService streams = Executors.newVirtualThreadPerTaskExecutor();
+
+    public CheckEventStreams(CheckService checks) {
+        this.checks = checks;
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        streams.shutdownNow();
+    }
+
+    /** Whether a stream slot is free; the caller answers 503 when not. */
+    boolean tryReserve() {
+        return slots.tryAcquire();
+    }
+
+    /**
+     * Streams the check from {@code first} (already read, so that a missing check was a 404 before any event)
+     * until it is COMPLETE or the client goes away. MUST be called after {@link #tryReserve()} returned true.
+     */
+    void stream(CheckService.CheckRecord first, String owner, SseEventSink sink, Sse sse) {
+        streams.execute(() -> {
+            try (sink) {
+                run(first, owner, sink, sse);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.warnf("Event stream of check %s ended: %s", first.check().id, e.toString());
+            } finally {
+                slots.release();
+            }
+        });
+    }
+
+    private void run(CheckService.CheckRecord first, String owner, SseEventSink sink, Sse sse)
+            throws InterruptedException {
+        UUID id = first.check().id;
+        Instant giveUp = first.check().deadline.plus(AFTER_DEADLINE);
+        Set<String> sent = new HashSet<>();
+        CheckService.CheckRecord record = first;
+        while (!sink.isClosed()) {
+            CheckResponse response = CheckResource.toResponse(record);
+            for (CheckResponse.Region region : response.regions()) {
+                if (region.status() != RegionStatus.PENDING && sent.add(region.region())) {
+                    send(sink, sse.newEventBuilder().name("region").id(region.region())
+                            .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                            .data(CheckResponse.Region.class, region).build());
+                }
+            }
+            if (record.check().status == CheckStatus.COMPLETE) {
+                send(sink, sse.newEventBuilder().name("complete").id("complete")
+                        .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                        .data(CheckResponse.class, response).build());
+                return;
+            }
+            if (Instant.now().isAfter(giveUp)) {
+                send(sink, sse.newEventBuilder().name("timeout")
+                        .data("the check did not complete within its deadline plus " + AFTER_DEADLINE.toSeconds()
+                                + " s; read it at /api/v1/checks/" + id).build());
+                return;
+            }
+            Thread.sleep(POLL);
+            Optional<CheckService.CheckRecord> next = checks.find(id, owner);
+            if (next.isEmpty()) {
+                // Deleted meanwhile (retention): nothing more will come.
+                return;
+            }
+            record = next.get();
+        }
+    }
+
+    private static void send(SseEventSink sink, OutboundSseEvent event) throws InterruptedException {
+        try {
+            sink.send(event).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // The client went away or stopped reading: end the stream.
+            sink.close();
+        }
+    }
+}
