@@ -33,11 +33,23 @@ public final class StackApi {
 
     /** POST /api/v1/checks with this JSON body. */
     public HttpResponse<String> submit(String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(base.resolve("/api/v1/checks"))
+        return post("/api/v1/checks", body);
+    }
+
+    /** POST of a JSON body to a path under the API root; the answer as it is. */
+    public HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(base.resolve(path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .timeout(Duration.ofSeconds(10))
                 .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** DELETE of a path under the API root, expecting a 2xx. */
+    public void delete(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve(path)).DELETE()
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode() / 100).as("DELETE %s: %s", path, response.body()).isEqualTo(2);
     }
 
     /** Submits and expects 202; returns the check's URI (its Location). */

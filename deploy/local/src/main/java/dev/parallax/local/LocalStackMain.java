@@ -209,6 +209,7 @@ public final class LocalStackMain {
         out.println();
         out.println("Parallax is running.");
         out.println("  API          " + api + "/api/v1   (regions: " + String.join(", ", options.regions()) + ")");
+        out.println("  Web page     " + api + "/");
         out.println("  Kafka        " + stack.kafkaBootstrap());
         out.println("  PostgreSQL   " + stack.jdbcUrl() + "   (user " + stack.username() + ")");
         out.println("  Logs         " + stack.workDir().resolve("logs"));
