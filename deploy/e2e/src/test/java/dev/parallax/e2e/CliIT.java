@@ -77,7 +77,7 @@ class CliIT {
     void checkPrintsEachRegionsPortsAndTheComparisonAndExits0() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 50, LOOPBACK)) {
             int open = listener.getLocalPort();
-            int closed = releasedPort();
+            int closed = LoopbackPorts.released();
 
             Run run = cli("check", "127.0.0.1:" + open + "," + closed, "--regions", "eu-west,us-east",
                     "--timeout", "1s");
@@ -179,11 +179,5 @@ class CliIT {
         }
         return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
                 new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-    }
-
-    private static int releasedPort() throws IOException {
-        try (ServerSocket released = new ServerSocket(0, 1, LOOPBACK)) {
-            return released.getLocalPort();
-        }
     }
 }

@@ -66,7 +66,7 @@ class WalkingSkeletonIT {
     void checkFromTwoRegionsSeesTheOpenAndTheClosedPort() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 50, LOOPBACK)) {
             int open = listener.getLocalPort();
-            int closed = releasedPort();
+            int closed = LoopbackPorts.released();
 
             URI location = api.submitAccepted("""
                     {"target": "127.0.0.1", "ports": [%d, %d], "regions": ["eu-west", "us-east"], "timeoutMs": 1000}
@@ -124,11 +124,5 @@ class WalkingSkeletonIT {
         assertThat(StackApi.parse(accepted.body()).path("regions"))
                 .as("regions omitted: every live one")
                 .extracting(JsonNode::asText).containsExactly("eu-west", "us-east");
-    }
-
-    private static int releasedPort() throws IOException {
-        try (ServerSocket released = new ServerSocket(0, 1, LOOPBACK)) {
-            return released.getLocalPort();
-        }
     }
 }

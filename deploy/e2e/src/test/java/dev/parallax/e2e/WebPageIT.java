@@ -20,9 +20,7 @@ import java.io.File;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -95,54 +93,46 @@ class WebPageIT {
     @Test
     void aCheckSubmittedThroughTheFormFillsTheMatrixWithEachRegionsStates() throws Exception {
         try (ServerSocket open = new ServerSocket(0, 50, LOOPBACK);
-             ServerSocket silent = new ServerSocket(0, 1, LOOPBACK)) {
-            int closed = releasedPort();
-            // A full accept queue: SYNs to it are dropped, so the port is FILTERED.
-            List<SocketChannel> fillers = fill(silent);
-            try {
-                browser.manage().window().setSize(new Dimension(1280, 900));
-                browser.get(stack.apiBaseUri().resolve("/").toString());
-                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-                wait.until(page -> page.findElements(By.cssSelector("input[name=region]:checked")).size()
-                        == REGIONS.size());
+             LoopbackPorts.Silent silent = new LoopbackPorts.Silent()) {
+            int closed = LoopbackPorts.released();
+            browser.manage().window().setSize(new Dimension(1280, 900));
+            browser.get(stack.apiBaseUri().resolve("/").toString());
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            wait.until(page -> page.findElements(By.cssSelector("input[name=region]:checked")).size()
+                    == REGIONS.size());
 
-                WebElement form = browser.findElement(By.id("check-form"));
-                form.findElement(By.name("target")).sendKeys("127.0.0.1");
-                form.findElement(By.name("ports")).sendKeys(open.getLocalPort() + "," + closed + ","
-                        + silent.getLocalPort());
-                WebElement timeout = form.findElement(By.name("timeoutMs"));
-                timeout.clear();
-                timeout.sendKeys("1000");
-                form.findElement(By.cssSelector("button[type=submit]")).click();
+            WebElement form = browser.findElement(By.id("check-form"));
+            form.findElement(By.name("target")).sendKeys("127.0.0.1");
+            form.findElement(By.name("ports")).sendKeys(open.getLocalPort() + "," + closed + ","
+                    + silent.port());
+            WebElement timeout = form.findElement(By.name("timeoutMs"));
+            timeout.clear();
+            timeout.sendKeys("1000");
+            form.findElement(By.cssSelector("button[type=submit]")).click();
 
-                wait.until(page -> page.getCurrentUrl().contains("#/checks/"));
-                wait.until(page -> !page.findElement(By.id("summary")).getText().isEmpty()
-                        && !page.findElement(By.id("summary")).getText().startsWith("Waiting"));
+            wait.until(page -> page.getCurrentUrl().contains("#/checks/"));
+            wait.until(page -> !page.findElement(By.id("summary")).getText().isEmpty()
+                    && !page.findElement(By.id("summary")).getText().startsWith("Waiting"));
 
-                for (String region : REGIONS) {
-                    assertThat(stateOf(region, open.getLocalPort())).as("%s, the listening port", region)
-                            .isEqualTo("OPEN");
-                    assertThat(stateOf(region, closed)).as("%s, the released port", region).isEqualTo("CLOSED");
-                    assertThat(stateOf(region, silent.getLocalPort())).as("%s, the port that drops SYNs", region)
-                            .isEqualTo("FILTERED");
-                }
-                WebElement cell = browser.findElement(By.cssSelector(
-                        "tr[data-region='eu-west'] td[data-port='" + open.getLocalPort() + "']"));
-                assertThat(cell.getAttribute("title")).as("hover text of an open cell").startsWith("OPEN (syn-ack), ")
-                        .endsWith(" ms");
-                assertThat(browser.findElement(By.id("summary")).getText()).as("summary")
-                        .contains(open.getLocalPort() + " open from ap-south, eu-west, us-east.");
-                assertThat(browser.findElements(By.cssSelector("#recent li"))).as("recent checks").isNotEmpty();
-                screenshot("check-matrix.png");
-
-                browser.manage().window().setSize(new Dimension(390, 844));
-                Thread.sleep(300);
-                screenshot("check-matrix-phone.png");
-            } finally {
-                for (SocketChannel filler : fillers) {
-                    filler.close();
-                }
+            for (String region : REGIONS) {
+                assertThat(stateOf(region, open.getLocalPort())).as("%s, the listening port", region)
+                        .isEqualTo("OPEN");
+                assertThat(stateOf(region, closed)).as("%s, the released port", region).isEqualTo("CLOSED");
+                assertThat(stateOf(region, silent.port())).as("%s, the port that drops SYNs", region)
+                        .isEqualTo("FILTERED");
             }
+            WebElement cell = browser.findElement(By.cssSelector(
+                    "tr[data-region='eu-west'] td[data-port='" + open.getLocalPort() + "']"));
+            assertThat(cell.getAttribute("title")).as("hover text of an open cell").startsWith("OPEN (syn-ack), ")
+                    .endsWith(" ms");
+            assertThat(browser.findElement(By.id("summary")).getText()).as("summary")
+                    .contains(open.getLocalPort() + " open from ap-south, eu-west, us-east.");
+            assertThat(browser.findElements(By.cssSelector("#recent li"))).as("recent checks").isNotEmpty();
+            screenshot("check-matrix.png");
+
+            browser.manage().window().setSize(new Dimension(390, 844));
+            Thread.sleep(300);
+            screenshot("check-matrix-phone.png");
         }
     }
 
@@ -215,22 +205,5 @@ class WebPageIT {
     private static void screenshot(String name) throws IOException {
         File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), screenshots.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static int releasedPort() throws IOException {
-        try (ServerSocket released = new ServerSocket(0, 1, LOOPBACK)) {
-            return released.getLocalPort();
-        }
-    }
-
-    private static List<SocketChannel> fill(ServerSocket listener) throws IOException {
-        List<SocketChannel> fillers = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            SocketChannel filler = SocketChannel.open();
-            filler.configureBlocking(false);
-            filler.connect(new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort()));
-            fillers.add(filler);
-        }
-        return fillers;
     }
 }

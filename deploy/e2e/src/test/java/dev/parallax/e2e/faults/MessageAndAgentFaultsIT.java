@@ -1,5 +1,6 @@
 package dev.parallax.e2e.faults;
 
+import dev.parallax.e2e.LoopbackPorts;
 import dev.parallax.local.LocalStack;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -15,11 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -105,36 +101,30 @@ class MessageAndAgentFaultsIT {
 
     @Test
     void anAgentKilledInTheMiddleOfABatchLosesNoCheck() throws Exception {
-        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            // A full accept queue: SYNs to it are dropped, so each probe takes its whole 1.5 s timeout.
-            List<SocketChannel> fillers = fill(silent);
-            try {
-                CheckLoad load = new CheckLoad(List.of(stack.apiBaseUri()),
-                        () -> FaultStacks.checkBody(silent.getLocalPort(), List.of("eu-west", "us-east"), 1500), 200,
-                        20, Duration.ofSeconds(20)).start();
-                Thread.sleep(4_000);
-                Map<String, Long> beforeKill = answeredBy("eu-west");
-                stack.killAgent("eu-west-2");
-                load.await();
-                Set<UUID> accepted = load.accepted();
-                DeliveryAudit audit = FaultStacks.awaitEnded(stack, accepted, Duration.ofSeconds(120));
-                Map<String, Long> after = answeredBy("eu-west");
+        // Each probe of this port takes its whole 1.5 s timeout: the listener's accept queue is full.
+        try (LoopbackPorts.Silent silent = new LoopbackPorts.Silent()) {
+            CheckLoad load = new CheckLoad(List.of(stack.apiBaseUri()),
+                    () -> FaultStacks.checkBody(silent.port(), List.of("eu-west", "us-east"), 1500), 200,
+                    20, Duration.ofSeconds(20)).start();
+            Thread.sleep(4_000);
+            Map<String, Long> beforeKill = answeredBy("eu-west");
+            stack.killAgent("eu-west-2");
+            load.await();
+            Set<UUID> accepted = load.accepted();
+            DeliveryAudit audit = FaultStacks.awaitEnded(stack, accepted, Duration.ofSeconds(120));
+            Map<String, Long> after = answeredBy("eu-west");
 
-                FaultReport.record("6. kill -9 an agent mid-batch", "SIGKILL of eu-west-2 (of 2) 4 s into 200"
-                        + " checks of 1.5 s each at 20/s", audit, "eu-west results by agent before the kill "
-                        + beforeKill + ", at the end " + after);
-                assertThat(accepted).as(load.answers().toString()).hasSize(200);
-                assertThat(audit.lost()).as(audit.line()).isZero();
-                assertThat(audit.duplicated()).as(audit.line()).isZero();
-                assertThat(audit.completed()).as(audit.line()).isEqualTo(200);
-                assertThat(after.getOrDefault("eu-west-1", 0L)).as("the surviving agent took over: " + after)
-                        .isGreaterThan(beforeKill.getOrDefault("eu-west-1", 0L));
-            } finally {
-                for (SocketChannel filler : fillers) {
-                    filler.close();
-                }
-                stack.startAgent("eu-west");
-            }
+            FaultReport.record("6. kill -9 an agent mid-batch", "SIGKILL of eu-west-2 (of 2) 4 s into 200"
+                    + " checks of 1.5 s each at 20/s", audit, "eu-west results by agent before the kill "
+                    + beforeKill + ", at the end " + after);
+            assertThat(accepted).as(load.answers().toString()).hasSize(200);
+            assertThat(audit.lost()).as(audit.line()).isZero();
+            assertThat(audit.duplicated()).as(audit.line()).isZero();
+            assertThat(audit.completed()).as(audit.line()).isEqualTo(200);
+            assertThat(after.getOrDefault("eu-west-1", 0L)).as("the surviving agent took over: " + after)
+                    .isGreaterThan(beforeKill.getOrDefault("eu-west-1", 0L));
+        } finally {
+            stack.startAgent("eu-west");
         }
     }
 
@@ -191,17 +181,6 @@ class MessageAndAgentFaultsIT {
             }
         }
         return byAgent;
-    }
-
-    private static List<SocketChannel> fill(ServerSocket listener) throws IOException {
-        List<SocketChannel> fillers = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            SocketChannel filler = SocketChannel.open();
-            filler.configureBlocking(false);
-            filler.connect(new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort()));
-            fillers.add(filler);
-        }
-        return fillers;
     }
 
     private static KafkaProducer<String, String> producer() {
