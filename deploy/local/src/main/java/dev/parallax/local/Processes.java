@@ -17,6 +17,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
@@ -57,14 +58,46 @@ final class Processes {
         return detached;
     }
 
-    /** A loopback port that was free a moment ago; the caller binds it soon after, so the race is small. */
+    /**
+     * A loopback port that was free a moment ago; the caller binds it soon after, so the race is small. Taken below
+     * the kernel's ephemeral range when it can be: a component restarted on its port (the fault tests) would
+     * otherwise find it taken, now and then, as the local end of some outgoing connection made meanwhile.
+     */
     static int freePort() {
+        int ephemeralLow = ephemeralRangeStart();
+        int from = Math.max(10_000, ephemeralLow - 10_000);
+        for (int attempt = 0; attempt < 50 && from < ephemeralLow; attempt++) {
+            int candidate = ThreadLocalRandom.current().nextInt(from, ephemeralLow);
+            if (bindable(candidate)) {
+                return candidate;
+            }
+        }
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(false);
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The first port of net.ipv4.ip_local_port_range (32768 when it cannot be read). */
+    private static int ephemeralRangeStart() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 

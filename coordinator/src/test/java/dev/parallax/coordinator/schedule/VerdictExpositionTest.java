@@ -1,0 +1,132 @@
+package dev.parallax.coordinator.schedule;
+
+import dev.parallax.common.contract.PortState;
+import dev.parallax.coordinator.testinfra.RealInfrastructure;
+import dev.parallax.coordinator.testinfra.Sql;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static dev.parallax.coordinator.schedule.StoredRuns.probe;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * GET /api/v1/metrics/schedules: the latest run of each active schedule of the caller, per region, address and
+ * port, in the Prometheus text format, checked by promtool (the Prometheus project's own parser and linter).
+ */
+@QuarkusTest
+@QuarkusTestResource(RealInfrastructure.class)
+class VerdictExpositionTest {
+
+    /** promtool on the PATH (.ci/run puts it in /usr/local/bin). */
+    private static final Path PROMTOOL = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+            .filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, "promtool")).filter(Files::isExecutable)
+            .findFirst().orElse(Path.of("/usr/local/bin/promtool"));
+
+    @Inject
+    AgroalDataSource db;
+
+    private final String target = "metrics-" + UUID.randomUUID() + ".example";
+
+    @AfterEach
+    void removeRows() {
+        StoredRuns.remove(db, target);
+    }
+
+    @Test
+    void theLatestRunOfEachActiveScheduleIsExposedPerRegionAddressAndPort() throws Exception {
+        UUID active = schedule("anonymous", false);
+        UUID paused = schedule("anonymous", true);
+        UUID othersSchedule = schedule("someone-else", false);
+        StoredRuns.check(target, Instant.now().minusSeconds(120)).of(active)
+                .region("eu-west", "DONE", probe(443, PortState.CLOSED, 500)).insert(db);
+        StoredRuns.check(target, Instant.now().minusSeconds(10)).of(active)
+                .region("eu-west", "DONE", probe(443, PortState.OPEN, 1_200), probe(8443, PortState.CLOSED, 900))
+                .region("us-east", "DONE", probe(443, PortState.FILTERED, 1_000_000), probe(8443, PortState.CLOSED, 800))
+                .region("ap-south", "UNAVAILABLE").insert(db);
+        StoredRuns.check(target, Instant.now().minusSeconds(10)).of(paused)
+                .region("eu-west", "DONE", probe(443, PortState.OPEN, 1_000)).insert(db);
+        StoredRuns.check(target, Instant.now().minusSeconds(10)).of(othersSchedule)
+                .region("eu-west", "DONE", probe(443, PortState.OPEN, 1_000)).insert(db);
+
+        Response scrape = given().when().get("/api/v1/metrics/schedules");
+
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(scrape.contentType()).startsWith("text/plain").contains("version=0.0.4");
+        String text = scrape.asString();
+        assertThat(promtool(text)).as("promtool check metrics on:\n" + text).isEmpty();
+        String labels = "schedule=\"" + active + "\",target=\"" + target + "\"";
+        assertThat(text.lines().filter(line -> line.contains(active.toString())).toList()).contains(
+                "parallax_port_open{" + labels + ",region=\"eu-west\",address=\"127.0.0.1\",port=\"443\"} 1",
+                "parallax_port_open{" + labels + ",region=\"us-east\",address=\"127.0.0.1\",port=\"443\"} 0",
+                "parallax_port_state{" + labels + ",region=\"us-east\",address=\"127.0.0.1\",port=\"443\",state=\"filtered\"} 1",
+                "parallax_port_state{" + labels + ",region=\"us-east\",address=\"127.0.0.1\",port=\"443\",state=\"open\"} 0",
+                "parallax_connect_seconds{" + labels + ",region=\"eu-west\",address=\"127.0.0.1\",port=\"443\"} 0.0012",
+                "parallax_connect_seconds{" + labels + ",region=\"us-east\",address=\"127.0.0.1\",port=\"443\"} 1",
+                "parallax_region_up{" + labels + ",region=\"ap-south\",status=\"unavailable\"} 0",
+                "parallax_region_up{" + labels + ",region=\"eu-west\",status=\"done\"} 1");
+        assertThat(text.lines().filter(line -> line.startsWith("parallax_port_open{" + labels)))
+                .as("one series per region, address and port of the latest run only").hasSize(4);
+        assertThat(text).as("a paused schedule, and another owner's").doesNotContain(paused.toString())
+                .doesNotContain(othersSchedule.toString());
+    }
+
+    @Test
+    void theDocumentedAlertRulesAreValidAndFireOnSeriesOfThisShape() throws Exception {
+        Path rules = Path.of("..", "deploy", "prometheus").toAbsolutePath().normalize();
+
+        assertThat(promtool(null, "check", "rules", rules.resolve("parallax-alerts.yml").toString()))
+                .as("promtool check rules").startsWith("Checking").contains("SUCCESS: 3 rules found");
+        assertThat(promtool(null, "test", "rules", rules.resolve("parallax-alerts.test.yml").toString()))
+                .as("promtool test rules").contains("SUCCESS");
+    }
+
+    /** promtool's complaints about the exposition (empty when it parses and lints clean). */
+    private static String promtool(String exposition) throws IOException, InterruptedException {
+        return promtool(exposition, "check", "metrics");
+    }
+
+    /** Runs promtool with {@code input} (null: none) on stdin; its output, prefixed by its exit code if not 0. */
+    private static String promtool(String input, String... args) throws IOException, InterruptedException {
+        assertThat(PROMTOOL).as("promtool on the PATH (from the Debian package prometheus; .ci/run installs it)")
+                .isExecutable();
+        Path file = Files.createTempFile("promtool-input", ".txt");
+        try {
+            Files.writeString(file, input == null ? "" : input);
+            List<String> command = new ArrayList<>(List.of(PROMTOOL.toString()));
+            command.addAll(List.of(args));
+            Process run = new ProcessBuilder(command).redirectInput(file.toFile()).redirectErrorStream(true).start();
+            assertThat(run.waitFor(30, TimeUnit.SECONDS)).as("promtool ended").isTrue();
+            String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            return run.exitValue() == 0 ? output : "exit " + run.exitValue() + ": " + output;
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private UUID schedule(String owner, boolean paused) {
+        UUID id = UUID.randomUUID();
+        Sql.update(db, """
+                INSERT INTO schedules (id, owner, target, ports, port_count, timeout_ms, ip_family, every_ms,
+                                       expected_state, paused, next_fire_at, created_at, updated_at)
+                VALUES (?, ?, ?, '443,8443', 2, 500, 'ANY', 60000, 'OPEN', ?, now() + interval '1 day', now(), now())
+                """, id, owner, target, paused);
+        return id;
+    }
+}
