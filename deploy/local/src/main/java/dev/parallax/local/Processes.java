@@ -194,12 +194,24 @@ final class Processes {
         if (!process.isAlive()) {
             return true;
         }
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-            int end = stat.lastIndexOf(") ");
-            return end > 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'Z';
+        // A zombie is gone, but only once every thread is: a killed JVM's main thread can be a zombie while its
+        // other threads still exit, and until the last one has, its sockets (its ports) are still open.
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        try (Stream<Path> threads = Files.list(tasks)) {
+            return threads.allMatch(thread -> isZombie(thread.resolve("stat")));
         } catch (IOException | RuntimeException e) {
             return !process.isAlive();
+        }
+    }
+
+    private static boolean isZombie(Path stat) {
+        try {
+            String text = Files.readString(stat);
+            int end = text.lastIndexOf(") ");
+            return end > 0 && end + 2 < text.length() && (text.charAt(end + 2) == 'Z' || text.charAt(end + 2) == 'X');
+        } catch (IOException e) {
+            // The thread ended between the listing and the read.
+            return true;
         }
     }
 
