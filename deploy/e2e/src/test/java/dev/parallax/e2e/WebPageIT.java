@@ -158,12 +158,21 @@ class WebPageIT {
 
     @Test
     void theRegionsPageListsEveryRegionWithItsLiveAgent() throws Exception {
-        browser.get(stack.apiBaseUri().resolve("/#/regions").toString());
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-        wait.until(page -> page.findElements(By.cssSelector("#regions tbody tr")).size() == REGIONS.size());
-
+        // Right after the stack started, an agent may not have sent its first heartbeat: reload until it has.
         List<String> rows = new ArrayList<>();
-        browser.findElements(By.cssSelector("#regions tbody tr")).forEach(row -> rows.add(row.getText()));
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            browser.get(stack.apiBaseUri().resolve("/#/regions").toString());
+            new WebDriverWait(browser, Duration.ofSeconds(10)).until(page ->
+                    page.findElements(By.cssSelector("#regions tbody tr")).size() == REGIONS.size());
+            rows.clear();
+            browser.findElements(By.cssSelector("#regions tbody tr")).forEach(row -> rows.add(row.getText()));
+            if (rows.stream().allMatch(row -> row.matches("^[a-z-]+ 1 1 .*")) || System.nanoTime() > until) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+
         assertThat(rows).allSatisfy(row -> assertThat(row).containsPattern("^[a-z-]+ 1 1 "));
         assertThat(browser.findElements(By.cssSelector("#agents tbody tr"))).hasSize(REGIONS.size());
     }
