@@ -69,6 +69,12 @@ class WebPageIT {
                 .progress(line -> System.out.println("[stack] " + line))
                 .build()
                 .start();
+        // The form preselects the regions with a live agent: start once every agent has reported.
+        StackApi api = new StackApi(stack.apiBaseUri(), () -> "logs: " + stack.logFile("coordinator"));
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (REGIONS.stream().anyMatch(region -> liveAgents(api, region) < 1) && System.nanoTime() < until) {
+            sleep(500);
+        }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
@@ -203,6 +209,25 @@ class WebPageIT {
                     .contains("127.0.0.1 : " + open.getLocalPort());
             screenshot("schedule-uptime.png");
             api.delete("/api/v1/schedules/" + id);
+        }
+    }
+
+    private static int liveAgents(StackApi api, String region) {
+        try {
+            return api.liveAgents(region);
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
