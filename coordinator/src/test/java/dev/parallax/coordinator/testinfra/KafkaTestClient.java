@@ -36,11 +36,7 @@ public final class KafkaTestClient {
     public static List<ConsumerRecord<String, String>> awaitRecords(String bootstrap, String topic, String key,
                                                                     int count, Duration timeout) {
         List<ConsumerRecord<String, String>> found = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = readerFromTheStart(bootstrap)) {
             consumer.subscribe(List.of(topic));
             long until = System.nanoTime() + timeout.toNanos();
             while (found.size() < count && System.nanoTime() < until) {
@@ -65,11 +61,7 @@ public final class KafkaTestClient {
     public static List<ConsumerRecord<String, String>> readUntilKey(String bootstrap, String topic, String key,
                                                                     Duration timeout) {
         List<ConsumerRecord<String, String>> read = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = readerFromTheStart(bootstrap)) {
             consumer.subscribe(List.of(topic));
             long until = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < until) {
@@ -83,5 +75,14 @@ public final class KafkaTestClient {
         }
         throw new AssertionError("no record with key " + key + " on " + topic + " within " + timeout + " ("
                 + read.size() + " others read)");
+    }
+
+    /** A consumer of its own group that reads from the beginning and commits nothing. */
+    private static KafkaConsumer<String, String> readerFromTheStart(String bootstrap) {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer());
     }
 }

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,19 +40,12 @@ class CliIT {
 
     @BeforeAll
     static void startStack() throws IOException {
-        repoRoot = Path.of(System.getProperty("parallax.repo.root", "../..")).toAbsolutePath().normalize();
-        Path workDir = Files.createTempDirectory(repoRoot.resolve("deploy/e2e/target"), "cli-");
-        stack = LocalStack.builder()
-                .repoRoot(repoRoot)
-                .workDir(workDir)
+        repoRoot = E2eStacks.repoRoot();
+        stack = E2eStacks.builder("cli")
                 .regions(List.of("eu-west", "us-east"))
-                .coordinatorPort(0)
-                .kafkaPort(0)
-                .postgresPort(0)
                 .coordinatorProperties(Map.of("parallax.schedules.min-interval", "PT1S",
                         "parallax.agents.offline-after", "PT4S"))
                 .agentProperties(Map.of("parallax.agent.heartbeat-interval", "PT1S"))
-                .progress(line -> System.out.println("[stack] " + line))
                 .build()
                 .start();
     }

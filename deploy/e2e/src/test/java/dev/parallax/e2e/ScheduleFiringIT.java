@@ -14,8 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -46,13 +44,9 @@ class ScheduleFiringIT {
 
     @BeforeAll
     static void startStack() throws IOException {
-        Path repoRoot = Path.of(System.getProperty("parallax.repo.root", "../..")).toAbsolutePath().normalize();
-        stack = LocalStack.builder()
-                .repoRoot(repoRoot)
-                .workDir(Files.createTempDirectory(repoRoot.resolve("deploy/e2e/target"), "schedules-"))
+        stack = E2eStacks.builder("schedules")
                 .regions(List.of("eu-west"))
                 .coordinators(2)
-                .progress(line -> System.out.println("[stack] " + line))
                 .build()
                 .start();
     }

@@ -11,8 +11,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,18 +36,10 @@ class WalkingSkeletonIT {
 
     @BeforeAll
     static void startStack() throws IOException {
-        Path repoRoot = Path.of(System.getProperty("parallax.repo.root", "../..")).toAbsolutePath().normalize();
-        Path workDir = Files.createTempDirectory(repoRoot.resolve("deploy/e2e/target"), "stack-");
-        stack = LocalStack.builder()
-                .repoRoot(repoRoot)
-                .workDir(workDir)
+        stack = E2eStacks.builder("stack")
                 .regions(List.of("eu-west", "us-east"))
-                .coordinatorPort(0)
-                .kafkaPort(0)
-                .postgresPort(0)
                 // Short, so a region without an agent ends within this test's patience.
                 .coordinatorProperties(Map.of("parallax.checks.deadline-grace", "PT8S"))
-                .progress(line -> System.out.println("[stack] " + line))
                 .build()
                 .start();
         api = new StackApi(stack.apiBaseUri(), () -> "coordinator log: " + stack.logFile("coordinator"));

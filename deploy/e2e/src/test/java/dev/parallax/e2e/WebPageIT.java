@@ -54,19 +54,12 @@ class WebPageIT {
         assertThat(CHROMIUM).as("Debian's chromium (apt-get install chromium chromium-driver; .ci/run installs it)")
                 .isExecutable();
         assertThat(CHROMEDRIVER).as("Debian's chromedriver (apt-get install chromium-driver)").isExecutable();
-        Path repoRoot = Path.of(System.getProperty("parallax.repo.root", "../..")).toAbsolutePath().normalize();
-        screenshots = Files.createDirectories(repoRoot.resolve("deploy/e2e/target/screenshots"));
-        stack = LocalStack.builder()
-                .repoRoot(repoRoot)
-                .workDir(Files.createTempDirectory(repoRoot.resolve("deploy/e2e/target"), "web-"))
+        screenshots = Files.createDirectories(E2eStacks.repoRoot().resolve("deploy/e2e/target/screenshots"));
+        stack = E2eStacks.builder("web")
                 .regions(REGIONS)
-                .coordinatorPort(0)
-                .kafkaPort(0)
-                .postgresPort(0)
                 // A schedule with runs and uptime within the test's patience.
                 .coordinatorProperties(Map.of("parallax.schedules.min-interval", "PT1S",
                         "parallax.uptime.rollup-interval", "PT1S"))
-                .progress(line -> System.out.println("[stack] " + line))
                 .build()
                 .start();
         // The form preselects the regions with a live agent: start once every agent has reported.

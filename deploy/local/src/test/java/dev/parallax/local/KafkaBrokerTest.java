@@ -15,10 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,7 +105,7 @@ class KafkaBrokerTest {
             produce(broker.bootstrapServers(), "parallax.restarted", "k", "before the stop");
         }
         String metaProperties = Files.readString(brokerDir.resolve("data/meta.properties"));
-        assertThat(accepts(port)).as("nothing listens on " + port + " while stopped").isFalse();
+        assertThat(Loopback.accepts(port)).as("nothing listens on " + port + " while stopped").isFalse();
 
         KafkaBroker again = KafkaBroker.launch(TestRepo.brokerLibs(), brokerDir, port, controllerPort, extraAddress,
                 extraPort, dir.resolve("kafka.log"));
@@ -154,15 +151,6 @@ class KafkaBrokerTest {
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static void produce(String bootstrap, String topic, String key, String value) throws Exception {

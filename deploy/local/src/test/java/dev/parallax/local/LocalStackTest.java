@@ -9,9 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -158,7 +155,7 @@ class LocalStackTest {
             stack.killCoordinator(1);
             assertThat(Processes.isGone(before.get("coordinator"))).as("killed with SIGKILL").isTrue();
             assertThat(stack.processes()).doesNotContainKey("coordinator").containsKey("coordinator-2");
-            assertThat(accepts(stack.coordinatorPort())).isFalse();
+            assertThat(Loopback.accepts(stack.coordinatorPort())).isFalse();
             assertThat(tmp.resolve("work/run/coordinator.pid")).doesNotExist();
             stack.startCoordinator(1);
             assertThat(get(stack.apiBaseUri().resolve("/q/health/ready"))).isEqualTo(200);
@@ -189,7 +186,7 @@ class LocalStackTest {
             stack.stopPostgres();
             assertThat(Processes.isGone(before.get("postgres"))).isTrue();
             assertThat(stack.processes()).doesNotContainKey("postgres");
-            assertThat(accepts(postgresPort)).isFalse();
+            assertThat(Loopback.accepts(postgresPort)).isFalse();
             stack.startPostgres();
             assertThat(stack.jdbcUrl()).isEqualTo(jdbcUrl);
             try (Connection c = DriverManager.getConnection(jdbcUrl, stack.username(), stack.password());
@@ -203,7 +200,8 @@ class LocalStackTest {
             stack.stopBroker();
             assertThat(Processes.isGone(before.get("kafka"))).isTrue();
             assertThat(stack.processes()).doesNotContainKey("kafka");
-            assertThat(accepts(Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1)))).isFalse();
+            int kafkaPort = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
+            assertThat(Loopback.accepts(kafkaPort)).isFalse();
             stack.startBroker();
             assertThat(stack.kafkaBootstrap()).isEqualTo(bootstrap);
             assertThat(clusterId(bootstrap)).isEqualTo(clusterId);
@@ -290,15 +288,6 @@ class LocalStackTest {
             }
         }
         return repo;
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static String clusterId(String bootstrap) throws Exception {

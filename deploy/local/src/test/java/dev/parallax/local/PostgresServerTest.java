@@ -6,7 +6,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -79,7 +78,7 @@ class PostgresServerTest {
             s.execute("create table kept (id int primary key, v text not null)");
             s.execute("insert into kept values (1, 'one'), (2, 'two')");
         }
-        assertThat(accepts(port)).as("nothing listens on " + port + " while stopped").isFalse();
+        assertThat(Loopback.accepts(port)).as("nothing listens on " + port + " while stopped").isFalse();
         assertThatThrownBy(() -> DriverManager.getConnection(url, "postgres", "postgres").close())
                 .isInstanceOf(SQLException.class);
 
@@ -110,14 +109,5 @@ class PostgresServerTest {
         assertThat(external.password()).isEqualTo("secret");
         assertThat(external.process()).isEmpty();
         external.close();
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

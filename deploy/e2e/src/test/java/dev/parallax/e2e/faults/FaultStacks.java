@@ -1,5 +1,6 @@
 package dev.parallax.e2e.faults;
 
+import dev.parallax.e2e.E2eStacks;
 import dev.parallax.local.LocalStack;
 
 import java.io.IOException;
@@ -26,17 +27,7 @@ final class FaultStacks {
 
     /** A fresh stack in deploy/e2e/target, customised by the test, started. */
     static LocalStack start(String name, UnaryOperator<LocalStack.Builder> customise) throws IOException {
-        Path repoRoot = Path.of(System.getProperty("parallax.repo.root", "../..")).toAbsolutePath().normalize();
-        Path workDir = Files.createTempDirectory(repoRoot.resolve("deploy/e2e/target"), "faults-" + name + "-");
-        return customise.apply(LocalStack.builder()
-                        .repoRoot(repoRoot)
-                        .workDir(workDir)
-                        .coordinatorPort(0)
-                        .kafkaPort(0)
-                        .postgresPort(0)
-                        .progress(line -> System.out.println("[stack " + name + "] " + line)))
-                .build()
-                .start();
+        return customise.apply(E2eStacks.builder("faults-" + name)).build().start();
     }
 
     /** Stops what a test class started; either may be null when its start failed. */

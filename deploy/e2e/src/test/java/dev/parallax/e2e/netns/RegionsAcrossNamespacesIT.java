@@ -1,6 +1,7 @@
 package dev.parallax.e2e.netns;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parallax.e2e.E2eStacks;
 import dev.parallax.e2e.StackApi;
 import dev.parallax.local.LocalStack;
 import dev.parallax.local.vantage.VantageFirewall;
@@ -20,8 +21,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -79,15 +78,10 @@ class RegionsAcrossNamespacesIT {
             throw new AssertionError("The system test across network namespaces cannot run here: " + e.getMessage()
                     + ". Run it as root with iproute2 and nftables installed (.ci/run installs them).", e);
         }
-        Path repoRoot = Path.of(System.getProperty("parallax.repo.root", "../..")).toAbsolutePath().normalize();
-        Path workDir = Files.createTempDirectory(repoRoot.resolve("deploy/e2e/target"), "netns-stack-");
-        stack = LocalStack.builder()
-                .repoRoot(repoRoot)
-                .workDir(workDir)
+        stack = E2eStacks.builder("netns-stack")
                 .regions(REGIONS)
                 .agents(OPEN_REGION, 2)
                 .vantageNamespaces(true)
-                .progress(line -> System.out.println("[stack] " + line))
                 .build()
                 .start();
         network = stack.vantageNetwork().orElseThrow();
