@@ -9,6 +9,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -28,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * GET /api/v1/metrics/schedules: the latest run of each active schedule of the caller, per region, address and
- * port, in the Prometheus text format, checked by promtool (the Prometheus project's own parser and linter).
+ * port, in the Prometheus text format, checked by promtool (the Prometheus project's own parser and linter). The
+ * promtool tests are tagged "tools" and run with -Ptools (as .ci/run does): promtool must be on the PATH.
  */
 @QuarkusTest
 @QuarkusTestResource(RealInfrastructure.class)
@@ -51,26 +53,13 @@ class VerdictExpositionTest {
 
     @Test
     void theLatestRunOfEachActiveScheduleIsExposedPerRegionAddressAndPort() throws Exception {
-        UUID active = schedule("anonymous", false);
-        UUID paused = schedule("anonymous", true);
-        UUID othersSchedule = schedule("someone-else", false);
-        StoredRuns.check(target, Instant.now().minusSeconds(120)).of(active)
-                .region("eu-west", "DONE", probe(443, PortState.CLOSED, 500)).insert(db);
-        StoredRuns.check(target, Instant.now().minusSeconds(10)).of(active)
-                .region("eu-west", "DONE", probe(443, PortState.OPEN, 1_200), probe(8443, PortState.CLOSED, 900))
-                .region("us-east", "DONE", probe(443, PortState.FILTERED, 1_000_000), probe(8443, PortState.CLOSED, 800))
-                .region("ap-south", "UNAVAILABLE").insert(db);
-        StoredRuns.check(target, Instant.now().minusSeconds(10)).of(paused)
-                .region("eu-west", "DONE", probe(443, PortState.OPEN, 1_000)).insert(db);
-        StoredRuns.check(target, Instant.now().minusSeconds(10)).of(othersSchedule)
-                .region("eu-west", "DONE", probe(443, PortState.OPEN, 1_000)).insert(db);
+        Stored stored = storeRuns();
+        UUID active = stored.active();
+        UUID paused = stored.paused();
+        UUID othersSchedule = stored.othersSchedule();
 
-        Response scrape = given().when().get("/api/v1/metrics/schedules");
+        String text = scrape();
 
-        assertThat(scrape.statusCode()).isEqualTo(200);
-        assertThat(scrape.contentType()).startsWith("text/plain").contains("version=0.0.4");
-        String text = scrape.asString();
-        assertThat(promtool(text)).as("promtool check metrics on:\n" + text).isEmpty();
         String labels = "schedule=\"" + active + "\",target=\"" + target + "\"";
         assertThat(text.lines().filter(line -> line.contains(active.toString())).toList()).contains(
                 "parallax_port_open{" + labels + ",region=\"eu-west\",address=\"127.0.0.1\",port=\"443\"} 1",
@@ -88,6 +77,17 @@ class VerdictExpositionTest {
     }
 
     @Test
+    @Tag("tools")
+    void promtoolAcceptsTheWholeExposition() throws Exception {
+        storeRuns();
+
+        String text = scrape();
+
+        assertThat(promtool(text)).as("promtool check metrics on:\n" + text).isEmpty();
+    }
+
+    @Test
+    @Tag("tools")
     void theDocumentedAlertRulesAreValidAndFireOnSeriesOfThisShape() throws Exception {
         Path rules = Path.of("..", "deploy", "prometheus").toAbsolutePath().normalize();
 
@@ -95,6 +95,39 @@ class VerdictExpositionTest {
                 .as("promtool check rules").startsWith("Checking").contains("SUCCESS: 3 rules found");
         assertThat(promtool(null, "test", "rules", rules.resolve("parallax-alerts.test.yml").toString()))
                 .as("promtool test rules").contains("SUCCESS");
+    }
+
+    /** The schedules of {@link #storeRuns()}: one active, one paused, one of another owner. */
+    private record Stored(UUID active, UUID paused, UUID othersSchedule) {
+    }
+
+    /**
+     * An active schedule with an older and a latest run (from three regions: OPEN, FILTERED, CLOSED and an
+     * UNAVAILABLE region), a paused schedule and another owner's, each with a run.
+     */
+    private Stored storeRuns() {
+        UUID active = schedule("anonymous", false);
+        UUID paused = schedule("anonymous", true);
+        UUID othersSchedule = schedule("someone-else", false);
+        StoredRuns.check(target, Instant.now().minusSeconds(120)).of(active)
+                .region("eu-west", "DONE", probe(443, PortState.CLOSED, 500)).insert(db);
+        StoredRuns.check(target, Instant.now().minusSeconds(10)).of(active)
+                .region("eu-west", "DONE", probe(443, PortState.OPEN, 1_200), probe(8443, PortState.CLOSED, 900))
+                .region("us-east", "DONE", probe(443, PortState.FILTERED, 1_000_000), probe(8443, PortState.CLOSED, 800))
+                .region("ap-south", "UNAVAILABLE").insert(db);
+        StoredRuns.check(target, Instant.now().minusSeconds(10)).of(paused)
+                .region("eu-west", "DONE", probe(443, PortState.OPEN, 1_000)).insert(db);
+        StoredRuns.check(target, Instant.now().minusSeconds(10)).of(othersSchedule)
+                .region("eu-west", "DONE", probe(443, PortState.OPEN, 1_000)).insert(db);
+        return new Stored(active, paused, othersSchedule);
+    }
+
+    /** GET /api/v1/metrics/schedules, which must answer 200 in the text format. */
+    private static String scrape() {
+        Response scrape = given().when().get("/api/v1/metrics/schedules");
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(scrape.contentType()).startsWith("text/plain").contains("version=0.0.4");
+        return scrape.asString();
     }
 
     /** promtool's complaints about the exposition (empty when it parses and lints clean). */

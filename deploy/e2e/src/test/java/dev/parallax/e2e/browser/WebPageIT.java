@@ -1,5 +1,8 @@
-package dev.parallax.e2e;
+package dev.parallax.e2e.browser;
 
+import dev.parallax.e2e.E2eStacks;
+import dev.parallax.e2e.LoopbackPorts;
+import dev.parallax.e2e.StackApi;
 import dev.parallax.local.LocalStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
