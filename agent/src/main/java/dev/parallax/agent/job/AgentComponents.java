@@ -6,6 +6,8 @@ import dev.parallax.agent.probe.DnsLookup;
 import dev.parallax.agent.probe.Resolver;
 import dev.parallax.common.contract.Topics;
 import dev.parallax.common.target.TargetPolicy;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.quarkus.arc.DefaultBean;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.inject.Disposes;
@@ -67,6 +69,13 @@ public class AgentComponents {
         String agentId = config.agent().id().orElseGet(() -> region + "-" + hostname());
         return new JobHandler(region, agentId, config.agent().maxTimeout(),
                 TargetPolicy.fromConfig(config.targets().allow().orElse("")), resolver, prober, Clock.systemUTC());
+    }
+
+    /** The agent's region and id on every meter, so a fleet's metrics can be told apart and summed by region. */
+    @Produces
+    @Singleton
+    MeterFilter regionAndAgentTags(JobHandler handler) {
+        return MeterFilter.commonTags(Tags.of("region", handler.region(), "agent", handler.agentId()));
     }
 
     private static String hostname() {

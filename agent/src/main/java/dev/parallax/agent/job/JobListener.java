@@ -7,6 +7,7 @@ import dev.parallax.common.contract.ContractViolationException;
 import dev.parallax.common.contract.ProbeJob;
 import dev.parallax.common.contract.ProbeVerdict;
 import dev.parallax.common.contract.WireJson;
+import dev.parallax.common.logging.CheckLogContext;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -40,12 +41,14 @@ public class JobListener {
     private final JobHandler handler;
     private final MutinyEmitter<String> verdicts;
     private final DeadLetters deadLetters;
+    private final JobMetrics metrics;
 
     public JobListener(JobHandler handler, @Channel(VERDICTS) MutinyEmitter<String> verdicts,
-                       DeadLetters deadLetters) {
+                       DeadLetters deadLetters, JobMetrics metrics) {
         this.handler = handler;
         this.verdicts = verdicts;
         this.deadLetters = deadLetters;
+        this.metrics = metrics;
     }
 
     /**
@@ -68,10 +71,23 @@ public class JobListener {
         } catch (ContractViolationException e) {
             deadLetters.park(record, e.getMessage());
             // If it still names a check of this region, say so now; otherwise the coordinator's deadline ends it.
-            namedCheck(record.value()).ifPresent(checkId -> publish(checkId, Instant.now().plus(PUBLISH_WINDOW),
-                    handler.brokenJob(checkId, e.getMessage())));
+            namedCheck(record.value()).ifPresent(checkId -> {
+                try (CheckLogContext logContext = CheckLogContext.of(checkId, handler.region())) {
+                    publish(checkId, Instant.now().plus(PUBLISH_WINDOW), handler.brokenJob(checkId, e.getMessage()));
+                }
+            });
             return;
         }
+        // Every line logged while this job runs carries its check id and region (JSON logs: fields of their own).
+        metrics.started();
+        try (CheckLogContext logContext = CheckLogContext.of(job.checkId(), job.region())) {
+            answer(job);
+        } finally {
+            metrics.ended();
+        }
+    }
+
+    private void answer(ProbeJob job) {
         Optional<ProbeVerdict> verdict;
         try {
             verdict = handler.handle(job);
@@ -109,6 +125,7 @@ public class JobListener {
                 verdicts.sendMessageAndAwait(Message.of(json).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                         .withKey(checkId.toString())
                         .build()));
+                metrics.published(verdict);
                 LOG.infof("Check %s: %s, %d port verdicts, in %d ms", checkId, verdict.status(),
                         verdict.ports().size(), Duration.between(verdict.startedAt(), verdict.finishedAt()).toMillis());
                 return;

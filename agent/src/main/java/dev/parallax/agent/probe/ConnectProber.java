@@ -93,6 +93,25 @@ public final class ConnectProber implements Prober, AutoCloseable {
         return timeout;
     }
 
+    /** Sockets connecting now, across every selector loop. */
+    public int inFlight() {
+        int sum = 0;
+        for (SelectorLoop loop : loops) {
+            sum += loop.inFlight();
+        }
+        return sum;
+    }
+
+    /** True while every selector loop runs: a loop whose thread died would leave its probes unanswered. */
+    public boolean running() {
+        for (SelectorLoop loop : loops) {
+            if (!loop.running()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public void close() {
         for (SelectorLoop loop : loops) {

@@ -39,7 +39,8 @@ final class SelectorLoop {
     private final ArrayDeque<Probe> waiting = new ArrayDeque<>();
     private final PriorityQueue<Probe> byDeadline =
             new PriorityQueue<>((a, b) -> Long.compare(a.deadlineNanos, b.deadlineNanos));
-    private int inFlight;
+    // Written by the loop's thread only (so ++ and -- need no lock); volatile so that metrics MAY read it anywhere.
+    private volatile int inFlight;
 
     SelectorLoop(String name, int maxInFlight) {
         this.maxInFlight = maxInFlight;
@@ -60,6 +61,16 @@ final class SelectorLoop {
         selector.wakeup();
         // Closed while we enqueued: the loop may have drained its queue already.
         return !closed.get();
+    }
+
+    /** Sockets of this loop connecting now. */
+    int inFlight() {
+        return inFlight;
+    }
+
+    /** False once the loop was closed or its thread has died. */
+    boolean running() {
+        return !closed.get() && thread.isAlive();
     }
 
     void close() {

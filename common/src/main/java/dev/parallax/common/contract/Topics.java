@@ -44,6 +44,12 @@ public final class Topics {
         return JOBS_PREFIX + region;
     }
 
+    /** The consumer group a region's agents share its jobs topic in. */
+    public static String agentGroup(String region) {
+        requireRegionName(region);
+        return "parallax-agent-" + region;
+    }
+
     public static String requireRegionName(String region) {
         if (region == null || !REGION_NAME.matcher(region).matches()) {
             throw new IllegalArgumentException("region names are 1-32 characters of a-z, 0-9 and '-', starting"

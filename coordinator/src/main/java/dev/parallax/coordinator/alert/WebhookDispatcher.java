@@ -5,6 +5,8 @@ import dev.parallax.common.target.TargetHost;
 import dev.parallax.common.target.TargetPolicy;
 import dev.parallax.coordinator.config.ParallaxConfig;
 import dev.parallax.coordinator.worker.PollingWorker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -58,9 +60,15 @@ public class WebhookDispatcher {
     private final HttpClient http;
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
     private final PollingWorker worker;
+    private final MeterRegistry meters;
 
-    public WebhookDispatcher(WebhookDeliveries deliveries, ParallaxConfig config, TargetPolicy policy, Vertx vertx) {
+    public WebhookDispatcher(WebhookDeliveries deliveries, ParallaxConfig config, TargetPolicy policy, Vertx vertx,
+                             MeterRegistry meters) {
         this.deliveries = deliveries;
+        this.meters = meters;
+        for (String outcome : new String[] {"delivered", "failed", "refused"}) {
+            attempts(outcome);
+        }
         this.timeout = config.alerts().webhookTimeout();
         this.policy = policy;
         this.http = vertx.createHttpClient(new HttpClientOptions()
@@ -91,8 +99,19 @@ public class WebhookDispatcher {
         List<CompletableFuture<WebhookDeliveries.Outcome>> calling = claimed.stream()
                 .map(delivery -> CompletableFuture.supplyAsync(() -> attempt(delivery), calls))
                 .toList();
-        deliveries.record(calling.stream().map(CompletableFuture::join).toList());
+        List<WebhookDeliveries.Outcome> outcomes = calling.stream().map(CompletableFuture::join).toList();
+        deliveries.record(outcomes);
+        outcomes.forEach(outcome -> attempts(outcome.delivered() ? "delivered" : outcome.permanent() ? "refused"
+                : "failed").increment());
         return claimed.size() == BATCH;
+    }
+
+    private Counter attempts(String outcome) {
+        return Counter.builder("parallax.webhook.deliveries")
+                .description("Webhook delivery attempts: delivered (2xx), failed (retried with backoff), refused"
+                        + " (a receiver the target policy blocks; not retried)")
+                .tag("outcome", outcome)
+                .register(meters);
     }
 
     private WebhookDeliveries.Outcome attempt(WebhookDeliveries.Claimed delivery) {

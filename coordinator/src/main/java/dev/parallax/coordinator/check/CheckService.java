@@ -4,6 +4,7 @@ import dev.parallax.common.contract.ProbeJob;
 import dev.parallax.common.contract.RegionStatus;
 import dev.parallax.common.contract.Topics;
 import dev.parallax.common.contract.WireJson;
+import dev.parallax.common.logging.CheckLogContext;
 import dev.parallax.coordinator.agent.AgentRegistry;
 import dev.parallax.coordinator.config.ParallaxConfig;
 import dev.parallax.coordinator.outbox.Outbox;
@@ -48,9 +49,11 @@ public class CheckService {
     private final AgentRegistry registry;
     private final EntityManager em;
     private final ParallaxConfig.Checks config;
+    private final CheckMetrics metrics;
 
     public CheckService(Outbox outbox, CheckRows rows, AgentRegistry registry, EntityManager em,
-                        ParallaxConfig config) {
+                        ParallaxConfig config, CheckMetrics metrics) {
+        this.metrics = metrics;
         this.outbox = outbox;
         this.rows = rows;
         this.registry = registry;
@@ -112,6 +115,7 @@ public class CheckService {
                     result.message = NO_LIVE_AGENT + ": no agent of " + region + " has been heard from in the last "
                             + registry.offlineAfter().toSeconds() + " s";
                     result.finishedAt = now;
+                    metrics.regionEnded(region, RegionStatus.UNAVAILABLE);
                     continue;
                 }
                 result.status = RegionStatus.PENDING;
@@ -123,22 +127,28 @@ public class CheckService {
             if (regions.stream().noneMatch(r -> r.status == RegionStatus.PENDING)) {
                 check.status = CheckStatus.COMPLETE;
                 check.completedAt = now;
+                metrics.completed(CheckMetrics.Outcome.PARTIAL, Duration.ZERO);
             }
             checks.add(check);
             allRegions.addAll(regions);
             records.add(new CheckRecord(check, regions, List.of()));
-            if (submission.scheduleId() == null) {
-                LOG.infof("Check %s accepted: %s ports %s from %s", check.id, check.target, check.ports,
-                        spec.regions());
-            } else {
-                // A schedule's runs are in its history; at hundreds a second they would drown the log.
-                LOG.debugf("Check %s accepted for schedule %s: %s ports %s from %s", check.id,
-                        submission.scheduleId(), check.target, check.ports, spec.regions());
+            try (CheckLogContext logContext = CheckLogContext.of(check.id)) {
+                if (submission.scheduleId() == null) {
+                    LOG.infof("Check %s accepted: %s ports %s from %s", check.id, check.target, check.ports,
+                            spec.regions());
+                } else {
+                    // A schedule's runs are in its history; at hundreds a second they would drown the log.
+                    LOG.debugf("Check %s accepted for schedule %s: %s ports %s from %s", check.id,
+                            submission.scheduleId(), check.target, check.ports, spec.regions());
+                }
             }
         }
         if (!checks.isEmpty()) {
             rows.insert(checks, allRegions);
             outbox.append(jobs, now);
+            long scheduled = submissions.stream().filter(submission -> submission.scheduleId() != null).count();
+            metrics.accepted(true, (int) scheduled);
+            metrics.accepted(false, submissions.size() - (int) scheduled);
         }
         return records;
     }

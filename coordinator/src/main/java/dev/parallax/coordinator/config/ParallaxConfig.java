@@ -35,6 +35,8 @@ public interface ParallaxConfig {
 
     Api api();
 
+    Metrics metrics();
+
     interface Regions {
         /**
          * The regions a check may name, and the ones it gets when it names none. Required: accepting any
@@ -235,5 +237,14 @@ public interface ParallaxConfig {
         /** The largest request body accepted; a larger one gets 413 before it is read. */
         @WithDefault("8192")
         int maxBodyBytes();
+    }
+
+    interface Metrics {
+        /**
+         * How often the gauges that need a query (outbox backlog and age, the agents' lag on each region's jobs
+         * topic) are refreshed: a scrape reads the last figures and never waits on PostgreSQL or Kafka.
+         */
+        @WithDefault("PT5S")
+        Duration refreshInterval();
     }
 }

@@ -1,5 +1,6 @@
 package dev.parallax.coordinator.outbox;
 
+import dev.parallax.common.logging.CheckLogContext;
 import dev.parallax.coordinator.config.ParallaxConfig;
 import dev.parallax.coordinator.database.SqlTimestamps;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -94,8 +95,10 @@ public class OutboxPublisher {
                 event.lastError = error;
                 event.nextAttemptAt = Instant.now().plus(backoff(event.attempts));
                 failed++;
-                LOG.warnf("Outbox %s (check %s, topic %s) not acknowledged, attempt %d, next at %s: %s",
-                        event.eventId, event.aggregateId, event.topic, event.attempts, event.nextAttemptAt, error);
+                try (CheckLogContext logContext = CheckLogContext.of(event.aggregateId)) {
+                    LOG.warnf("Outbox %s (check %s, topic %s) not acknowledged, attempt %d, next at %s: %s",
+                            event.eventId, event.aggregateId, event.topic, event.attempts, event.nextAttemptAt, error);
+                }
             }
         }
         return new BatchResult(batch.size(), sent, failed);

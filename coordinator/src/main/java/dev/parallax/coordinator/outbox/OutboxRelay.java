@@ -28,14 +28,16 @@ public class OutboxRelay {
     private static final Duration MIN_PAUSE = Duration.ofMillis(100);
 
     private final OutboxPublisher publisher;
+    private final JobBacklog backlog;
     private final ParallaxConfig.Outbox config;
     // Permits are wake-up calls; one is enough however many commits happened since the last drain.
     private final Semaphore wakeUps = new Semaphore(0);
     private volatile boolean running;
     private Thread worker;
 
-    public OutboxRelay(OutboxPublisher publisher, ParallaxConfig config) {
+    public OutboxRelay(OutboxPublisher publisher, JobBacklog backlog, ParallaxConfig config) {
         this.publisher = publisher;
+        this.backlog = backlog;
         this.config = config.outbox();
     }
 
@@ -89,6 +91,7 @@ public class OutboxRelay {
     private void drain() {
         while (running) {
             OutboxPublisher.BatchResult result = publisher.publishBatch();
+            backlog.onBatch(result);
             if (result.claimed() < config.batchSize()) {
                 return;
             }

@@ -1,6 +1,10 @@
 package dev.parallax.coordinator.result;
 
+import dev.parallax.common.contract.RegionStatus;
+import dev.parallax.common.logging.CheckLogContext;
+import dev.parallax.coordinator.check.CheckMetrics;
 import dev.parallax.coordinator.check.CheckService;
+import dev.parallax.coordinator.database.SqlTimestamps;
 import dev.parallax.coordinator.config.ParallaxConfig;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,7 +13,9 @@ import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Ends every check whose deadline passed: each region still PENDING becomes UNAVAILABLE and the check
@@ -25,10 +31,12 @@ public class DeadlineSweeper {
 
     private final EntityManager em;
     private final Duration offlineAfter;
+    private final CheckMetrics metrics;
 
-    public DeadlineSweeper(EntityManager em, ParallaxConfig config) {
+    public DeadlineSweeper(EntityManager em, ParallaxConfig config, CheckMetrics metrics) {
         this.em = em;
         this.offlineAfter = config.agents().offlineAfter();
+        this.metrics = metrics;
     }
 
     // Skipped while the application starts or stops: the datasource may already be gone.
@@ -59,17 +67,30 @@ public class DeadlineSweeper {
                         ), completed AS (
                             UPDATE checks c SET status = 'COMPLETE', completed_at = now()
                               FROM due WHERE c.id = due.id
-                         RETURNING c.id
+                         RETURNING c.id, c.created_at
                         )
-                        SELECT CAST(u.check_id AS text), u.region, u.message FROM unavailable u
+                        SELECT CAST(u.check_id AS text), u.region, u.message, NULL FROM unavailable u
+                        UNION ALL
+                        SELECT CAST(c.id AS text), NULL, NULL, c.created_at FROM completed c
                         """)
                 .setParameter("batch", BATCH)
                 .setParameter("message", NO_VERDICT)
                 .setParameter("noLiveAgent", CheckService.NO_LIVE_AGENT + ": no live agent in the region by the deadline")
                 .setParameter("offlineSeconds", (double) offlineAfter.toSeconds())
                 .getResultList();
+        Instant now = Instant.now();
         for (Object[] row : ended) {
-            LOG.infof("Check %s: region %s UNAVAILABLE (%s)", row[0], row[1], row[2]);
+            UUID checkId = UUID.fromString((String) row[0]);
+            if (row[1] == null) {
+                // Every check the sweeper ends had a region still PENDING, which it made UNAVAILABLE.
+                metrics.completed(CheckMetrics.Outcome.PARTIAL, Duration.between(SqlTimestamps.instant(row[3]), now));
+                continue;
+            }
+            String region = (String) row[1];
+            metrics.regionEnded(region, RegionStatus.UNAVAILABLE);
+            try (CheckLogContext logContext = CheckLogContext.of(checkId, region)) {
+                LOG.infof("Check %s: region %s UNAVAILABLE (%s)", checkId, region, row[2]);
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.parallax.coordinator.result;
 import dev.parallax.common.contract.ContractViolationException;
 import dev.parallax.common.contract.ProbeVerdict;
 import dev.parallax.common.contract.WireJson;
+import dev.parallax.common.logging.CheckLogContext;
 import dev.parallax.coordinator.database.DatabaseErrors;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -30,11 +31,13 @@ public class VerdictIngester {
 
     private final VerdictStore store;
     private final VerdictDeadLetters deadLetters;
+    private final VerdictMetrics metrics;
     private volatile boolean stopping;
 
-    public VerdictIngester(VerdictStore store, VerdictDeadLetters deadLetters) {
+    public VerdictIngester(VerdictStore store, VerdictDeadLetters deadLetters, VerdictMetrics metrics) {
         this.store = store;
         this.deadLetters = deadLetters;
+        this.metrics = metrics;
     }
 
     void onShutdown(@Observes ShutdownEvent shutdown) {
@@ -64,6 +67,7 @@ public class VerdictIngester {
             } catch (ContractViolationException e) {
                 // A malformed verdict can never become valid: park it so the channel keeps flowing.
                 deadLetters.park(record, e.getMessage());
+                metrics.deadLettered();
             }
         }
         if (verdicts.isEmpty()) {
@@ -71,16 +75,18 @@ public class VerdictIngester {
         }
         try {
             withRetries(() -> store.storeAll(verdicts), "a batch of " + verdicts.size() + " verdicts")
-                    .forEach(VerdictIngester::log);
+                    .forEach(this::logAndCount);
         } catch (PermanentFailure batchFailed) {
             for (ProbeVerdict verdict : verdicts) {
                 try {
                     VerdictStore.Outcome outcome = withRetries(() -> store.store(verdict),
                             "the verdict of check " + verdict.checkId() + " from " + verdict.region());
-                    log(new VerdictStore.Stored(verdict, outcome, false));
+                    logAndCount(new VerdictStore.Stored(verdict, outcome, false));
                 } catch (PermanentFailure e) {
-                    LOG.errorf(e.getCause(), "Check %s: verdict %s of region %s cannot be stored and is dropped",
-                            verdict.checkId(), verdict.verdictId(), verdict.region());
+                    try (CheckLogContext logContext = CheckLogContext.of(verdict.checkId(), verdict.region())) {
+                        LOG.errorf(e.getCause(), "Check %s: verdict %s of region %s cannot be stored and is dropped",
+                                verdict.checkId(), verdict.verdictId(), verdict.region());
+                    }
                 }
             }
         }
@@ -119,8 +125,17 @@ public class VerdictIngester {
         }
     }
 
-    private static void log(VerdictStore.Stored stored) {
+    private void logAndCount(VerdictStore.Stored stored) {
         ProbeVerdict verdict = stored.verdict();
+        if (stored.outcome() != VerdictStore.Outcome.STORED) {
+            metrics.ignored(stored.outcome());
+        }
+        try (CheckLogContext logContext = CheckLogContext.of(verdict.checkId(), verdict.region())) {
+            log(stored, verdict);
+        }
+    }
+
+    private static void log(VerdictStore.Stored stored, ProbeVerdict verdict) {
         switch (stored.outcome()) {
             // A schedule's runs are in its history; at hundreds a second they would drown the log.
             case STORED -> LOG.logf(stored.scheduled() ? Logger.Level.DEBUG : Logger.Level.INFO,

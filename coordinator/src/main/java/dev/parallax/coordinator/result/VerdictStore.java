@@ -2,16 +2,21 @@ package dev.parallax.coordinator.result;
 
 import dev.parallax.common.contract.PortVerdict;
 import dev.parallax.common.contract.ProbeVerdict;
+import dev.parallax.coordinator.check.CheckMetrics;
 import dev.parallax.coordinator.database.PgArrays;
+import dev.parallax.coordinator.database.SqlTimestamps;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.hibernate.Session;
 
 import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -35,9 +40,13 @@ public class VerdictStore {
     }
 
     private final EntityManager em;
+    private final VerdictMetrics verdictMetrics;
+    private final CheckMetrics checkMetrics;
 
-    public VerdictStore(EntityManager em) {
+    public VerdictStore(EntityManager em, VerdictMetrics verdictMetrics, CheckMetrics checkMetrics) {
         this.em = em;
+        this.verdictMetrics = verdictMetrics;
+        this.checkMetrics = checkMetrics;
     }
 
     /** What happened to one verdict of a batch, and whether its check is a schedule's run. */
@@ -66,13 +75,16 @@ public class VerdictStore {
     private Stored storeOne(ProbeVerdict verdict) {
         // Lock the check row first: concurrent verdicts for one check (from any coordinator replica) then
         // decide the check's status one after the other, and none can leave it RUNNING forever.
-        List<?> locked = em.createNativeQuery("SELECT schedule_id IS NOT NULL FROM checks WHERE id = :id FOR UPDATE")
+        @SuppressWarnings("unchecked")
+        List<Object[]> locked = em.createNativeQuery(
+                        "SELECT schedule_id IS NOT NULL, created_at FROM checks WHERE id = :id FOR UPDATE")
                 .setParameter("id", verdict.checkId())
                 .getResultList();
         if (locked.isEmpty()) {
             return new Stored(verdict, Outcome.IGNORED_UNKNOWN, false);
         }
-        boolean scheduled = Boolean.TRUE.equals(locked.getFirst());
+        boolean scheduled = Boolean.TRUE.equals(locked.getFirst()[0]);
+        Instant acceptedAt = SqlTimestamps.instant(locked.getFirst()[1]);
         int updated = em.createNativeQuery("""
                         UPDATE region_results
                            SET status = :status, agent_id = :agentId, message = :message,
@@ -101,7 +113,11 @@ public class VerdictStore {
             return new Stored(verdict, asked ? Outcome.IGNORED_TERMINAL : Outcome.IGNORED_UNKNOWN, scheduled);
         }
         insertPorts(verdict.checkId(), verdict.region(), verdict.ports());
-        refreshCheckStatus(verdict.checkId());
+        Duration sinceAccepted = Duration.between(acceptedAt, Instant.now());
+        verdictMetrics.stored(verdict, sinceAccepted);
+        checkMetrics.regionEnded(verdict.region(), verdict.status());
+        refreshCheckStatus(verdict.checkId())
+                .ifPresent(outcome -> checkMetrics.completed(outcome, sinceAccepted));
         return new Stored(verdict, Outcome.STORED, scheduled);
     }
 
@@ -139,9 +155,11 @@ public class VerdictStore {
         });
     }
 
-    private void refreshCheckStatus(UUID checkId) {
+    /** Completes the check once no region is PENDING; the outcome when this call completed it. */
+    private Optional<CheckMetrics.Outcome> refreshCheckStatus(UUID checkId) {
         // A local ERROR says nothing about the target, so it never makes a port divergent (as RegionComparison).
-        em.createNativeQuery("""
+        @SuppressWarnings("unchecked")
+        List<Object[]> updated = em.createNativeQuery("""
                         UPDATE checks
                            SET status = CASE WHEN pending.n > 0 THEN 'RUNNING' ELSE 'COMPLETE' END,
                                completed_at = CASE WHEN pending.n > 0 THEN NULL ELSE now() END,
@@ -151,10 +169,18 @@ public class VerdictStore {
                                (SELECT count(*) AS n FROM (SELECT port FROM port_results
                                                             WHERE check_id = :id AND state <> 'ERROR'
                                                             GROUP BY port
-                                                           HAVING count(DISTINCT state) > 1) AS ports) AS divergent
+                                                           HAVING count(DISTINCT state) > 1) AS ports) AS divergent,
+                               (SELECT count(*) AS n FROM region_results
+                                 WHERE check_id = :id AND status NOT IN ('PENDING', 'DONE')) AS not_done
                          WHERE id = :id AND status <> 'COMPLETE'
+                     RETURNING checks.status, not_done.n
                         """)
                 .setParameter("id", checkId)
-                .executeUpdate();
+                .getResultList();
+        if (updated.isEmpty() || !"COMPLETE".equals(updated.getFirst()[0])) {
+            return Optional.empty();
+        }
+        return Optional.of(((Number) updated.getFirst()[1]).longValue() == 0 ? CheckMetrics.Outcome.DONE
+                : CheckMetrics.Outcome.PARTIAL);
     }
 }

@@ -1,6 +1,7 @@
 package dev.parallax.coordinator.schedule;
 
 import dev.parallax.common.contract.PortState;
+import dev.parallax.coordinator.testinfra.Promtool;
 import dev.parallax.coordinator.testinfra.RealInfrastructure;
 import dev.parallax.coordinator.testinfra.Sql;
 import io.agroal.api.AgroalDataSource;
@@ -12,16 +13,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static dev.parallax.coordinator.schedule.StoredRuns.probe;
 import static io.restassured.RestAssured.given;
@@ -35,11 +29,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTest
 @QuarkusTestResource(RealInfrastructure.class)
 class VerdictExpositionTest {
-
-    /** promtool on the PATH (.ci/run puts it in /usr/local/bin). */
-    private static final Path PROMTOOL = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-            .filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, "promtool")).filter(Files::isExecutable)
-            .findFirst().orElse(Path.of("/usr/local/bin/promtool"));
 
     @Inject
     AgroalDataSource db;
@@ -83,7 +72,7 @@ class VerdictExpositionTest {
 
         String text = scrape();
 
-        assertThat(promtool(text)).as("promtool check metrics on:\n" + text).isEmpty();
+        assertThat(Promtool.checkMetrics(text)).as("promtool check metrics on:\n" + text).isEmpty();
     }
 
     @Test
@@ -91,9 +80,9 @@ class VerdictExpositionTest {
     void theDocumentedAlertRulesAreValidAndFireOnSeriesOfThisShape() throws Exception {
         Path rules = Path.of("..", "deploy", "prometheus").toAbsolutePath().normalize();
 
-        assertThat(promtool(null, "check", "rules", rules.resolve("parallax-alerts.yml").toString()))
+        assertThat(Promtool.run(null, "check", "rules", rules.resolve("parallax-alerts.yml").toString()))
                 .as("promtool check rules").startsWith("Checking").contains("SUCCESS: 3 rules found");
-        assertThat(promtool(null, "test", "rules", rules.resolve("parallax-alerts.test.yml").toString()))
+        assertThat(Promtool.run(null, "test", "rules", rules.resolve("parallax-alerts.test.yml").toString()))
                 .as("promtool test rules").contains("SUCCESS");
     }
 
@@ -128,29 +117,6 @@ class VerdictExpositionTest {
         assertThat(scrape.statusCode()).isEqualTo(200);
         assertThat(scrape.contentType()).startsWith("text/plain").contains("version=0.0.4");
         return scrape.asString();
-    }
-
-    /** promtool's complaints about the exposition (empty when it parses and lints clean). */
-    private static String promtool(String exposition) throws IOException, InterruptedException {
-        return promtool(exposition, "check", "metrics");
-    }
-
-    /** Runs promtool with {@code input} (null: none) on stdin; its output, prefixed by its exit code if not 0. */
-    private static String promtool(String input, String... args) throws IOException, InterruptedException {
-        assertThat(PROMTOOL).as("promtool on the PATH (from the Debian package prometheus; .ci/run installs it)")
-                .isExecutable();
-        Path file = Files.createTempFile("promtool-input", ".txt");
-        try {
-            Files.writeString(file, input == null ? "" : input);
-            List<String> command = new ArrayList<>(List.of(PROMTOOL.toString()));
-            command.addAll(List.of(args));
-            Process run = new ProcessBuilder(command).redirectInput(file.toFile()).redirectErrorStream(true).start();
-            assertThat(run.waitFor(30, TimeUnit.SECONDS)).as("promtool ended").isTrue();
-            String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            return run.exitValue() == 0 ? output : "exit " + run.exitValue() + ": " + output;
-        } finally {
-            Files.deleteIfExists(file);
-        }
     }
 
     private UUID schedule(String owner, boolean paused) {
