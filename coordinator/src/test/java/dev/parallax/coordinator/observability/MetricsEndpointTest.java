@@ -7,7 +7,7 @@ import dev.parallax.common.contract.Topics;
 import dev.parallax.common.contract.WireJson;
 import dev.parallax.coordinator.testinfra.Api;
 import dev.parallax.coordinator.testinfra.KafkaTestClient;
-import dev.parallax.coordinator.testinfra.PrometheusText;
+import dev.parallax.local.PrometheusText;
 import dev.parallax.coordinator.testinfra.Promtool;
 import dev.parallax.coordinator.testinfra.RealInfrastructure;
 import dev.parallax.coordinator.testinfra.Sql;
@@ -25,7 +25,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
-import static dev.parallax.coordinator.testinfra.PrometheusText.value;
+import static dev.parallax.local.PrometheusText.value;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package dev.parallax.coordinator.testinfra;
+package dev.parallax.local;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
