@@ -1,18 +1,18 @@
 package dev.parallax.coordinator.agent;
 
 import dev.parallax.common.contract.Topics;
+import dev.parallax.coordinator.config.KafkaAdminSettings;
+import io.smallrye.common.annotation.Identifier;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.util.List;
@@ -32,16 +32,14 @@ public class HeartbeatTopic {
 
     private static final Logger LOG = Logger.getLogger(HeartbeatTopic.class);
 
-    private final String bootstrap;
+    private final Map<String, Object> kafka;
 
-    public HeartbeatTopic(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
-        this.bootstrap = bootstrap;
+    public HeartbeatTopic(@Identifier(KafkaAdminSettings.KAFKA_PROPERTIES) Map<String, Object> kafka) {
+        this.kafka = kafka;
     }
 
     void ensure(@Observes StartupEvent startup) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000))) {
+        try (Admin admin = Admin.create(KafkaAdminSettings.of(kafka, 5_000, 10_000))) {
             NewTopic topic = new NewTopic(Topics.HEARTBEATS, Optional.empty(), Optional.empty())
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
             try {

@@ -1,19 +1,19 @@
 package dev.parallax.coordinator.outbox;
 
 import dev.parallax.common.contract.Topics;
+import dev.parallax.coordinator.config.KafkaAdminSettings;
 import dev.parallax.coordinator.config.ParallaxConfig;
+import io.smallrye.common.annotation.Identifier;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -46,15 +46,16 @@ public class JobTopics {
     private static final int API_TIMEOUT_MS = 5_000;
     private static final Duration CALL_BOUND = Duration.ofMillis(API_TIMEOUT_MS + 1_000);
 
-    private final String bootstrap;
+    private final Map<String, Object> kafka;
     private final int partitions;
     private final List<String> configuredRegions;
     // Topics an admin call showed to have enough partitions. Partitions are never removed, so an entry stays
     // true and is never dropped; any thread MAY read and add.
     private final Set<String> ensured = ConcurrentHashMap.newKeySet();
 
-    public JobTopics(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap, ParallaxConfig config) {
-        this.bootstrap = bootstrap;
+    public JobTopics(@Identifier(KafkaAdminSettings.KAFKA_PROPERTIES) Map<String, Object> kafka,
+            ParallaxConfig config) {
+        this.kafka = kafka;
         this.partitions = config.regions().jobPartitions();
         this.configuredRegions = config.regions().known();
         if (partitions < 1) {
@@ -83,9 +84,7 @@ public class JobTopics {
         Map<String, String> failed = new TreeMap<>();
         Admin admin;
         try {
-            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS,
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, API_TIMEOUT_MS));
+            admin = Admin.create(KafkaAdminSettings.of(kafka, REQUEST_TIMEOUT_MS, API_TIMEOUT_MS));
         } catch (RuntimeException e) {
             // E.g. no bootstrap address resolves: the cause says which.
             Throwable cause = e.getCause() == null ? e : e.getCause();
