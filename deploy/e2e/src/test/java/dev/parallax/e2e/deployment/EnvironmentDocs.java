@@ -61,11 +61,16 @@ final class EnvironmentDocs {
         }
         for (App app : App.values()) {
             if (!documented.containsKey(app)) {
-                throw new AssertionError(README + ", '" + SECTION + "', has no table of variables under '### "
-                        + app.module.substring(0, 1).toUpperCase(Locale.ROOT) + app.module.substring(1) + "'");
+                throw new AssertionError(README + ", '" + SECTION + "', has no table of variables under '"
+                        + heading(app) + "'");
             }
         }
         return new EnvironmentDocs(documented);
+    }
+
+    /** The heading of an app's table. */
+    static String heading(App app) {
+        return "### " + app.module.substring(0, 1).toUpperCase(Locale.ROOT) + app.module.substring(1);
     }
 
     Set<String> of(App app) {

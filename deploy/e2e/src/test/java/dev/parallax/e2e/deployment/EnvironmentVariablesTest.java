@@ -44,7 +44,7 @@ class EnvironmentVariablesTest {
                 .map(key -> ConfigKeys.environmentVariable(key) + " (" + key + ")")
                 .toList();
         assertThat(undocumented).as("variables the " + app.module + " reads that " + EnvironmentDocs.README
-                + " does not list under '### " + app.module + "'").isEmpty();
+                + " does not list under '" + EnvironmentDocs.heading(app) + "'").isEmpty();
     }
 
     @ParameterizedTest
@@ -94,7 +94,7 @@ class EnvironmentVariablesTest {
         set.forEach((app, variables) -> assertThat(variables.stream()
                 .filter(variable -> !docs.documents(app, variable)).toList())
                 .as("variables " + where + " sets for the " + app.module + " that " + EnvironmentDocs.README
-                        + " does not list under '### " + app.module + "'")
+                        + " does not list under '" + EnvironmentDocs.heading(app) + "'")
                 .isEmpty());
     }
 }
