@@ -30,6 +30,57 @@ final class ApiDocumentation {
     static final String REQUEST_COST = "X-Request-Cost";
     static final String LOCATION = "Location";
 
+    // The fields a check and a schedule share, described once for both.
+
+    static final String TARGET = "A hostname (RFC 1123; an internationalised name is turned into A-labels) or an IP "
+            + "literal. Not a URL and not `host:port`; addresses the target policy blocks (private, loopback, "
+            + "link-local, …) are refused.";
+    static final String PORTS = "Port numbers and ranges, e.g. `[22, 443, \"8000-8010\"]`: 1-65535, duplicates "
+            + "removed, at most 1,024 (`parallax.checks.max-ports`).";
+    static final String REGIONS = "The regions to probe from: a list of names, e.g. `[\"eu-west\", \"us-east\"]`, "
+            + "or `\"all\"`. Absent or `\"all\"`: every region with a live agent (at each run, for a schedule). A "
+            + "region that is neither configured nor registered by an agent is refused, and the error lists the "
+            + "known ones.";
+    static final String LIMIT = "Probe from only this many of those regions, picked at random (again at each run, "
+            + "for a schedule) so that the load spreads: 1 to 32 (`parallax.checks.max-regions`).";
+    static final String TIMEOUT_MS = "The connect deadline of each probe, in milliseconds: 100 to 10,000; "
+            + "`parallax.checks.default-timeout` (2,000) when absent.";
+    static final String IP_FAMILY = "Which of the target's resolved addresses to probe: `any` (the default), "
+            + "`ipv4` or `ipv6`.";
+    static final String EVERY = "How often to run: `\"30s\"`, `\"5m\"`, `\"1h30m\"` or ISO-8601 `\"PT30S\"`, at "
+            + "least `parallax.schedules.min-interval` (10 s). Give `every` or `cron`, not both.";
+    static final String CRON = "Instead of `every`: a Quartz cron expression in UTC, seconds first, e.g. "
+            + "`\"0 */5 * * * ?\"`; its densest gap must respect the minimum interval too.";
+    static final String EXPECT = "The port state that counts as up: `open` (the default), `closed` or `filtered` "
+            + "(to watch that a port stays shut). Case does not matter.";
+    static final String ALERT = "Where events go and when a change counts: `webhook`, `quorum` (default 1) and "
+            + "`consecutive` (default 2), every field optional; `secret` cannot be sent.";
+
+    // Fields several answers share.
+
+    static final String CHECK_ID = "The check's id.";
+    static final String CHECK_STATUS = "`PENDING` until the first region answers, `RUNNING` while others are "
+            + "pending, then `COMPLETE` (every region has ended, with an answer or not).";
+    static final String CHECK_PORTS = "The ports probed, in canonical form: ascending, runs of three or more as "
+            + "ranges, e.g. `\"22,80,8000-8010\"`.";
+    static final String CREATED_AT = "When the check was accepted.";
+    static final String DEADLINE = "When a region without an answer ends `UNAVAILABLE`: accepted + timeout x "
+            + "ceil(ports / 256) + 30 s (`parallax.checks.deadline-grace`).";
+    static final String REGION_NAME = "The region's name.";
+    static final String REGION_STATUS = "Where the region stands: `PENDING` until it ends; then `DONE` (every port "
+            + "probed), `BLOCKED` (the target policy refused an address the agent resolved), `UNRESOLVED` (no "
+            + "address of the requested family), `EXPIRED` (the job reached the agent after its deadline), "
+            + "`UNAVAILABLE` (no verdict by the deadline, or no live agent: `no-live-agent`) or `FAILED` (the agent "
+            + "failed; `message` says how).";
+    static final String PORT_STATE = "The port's state as seen from the region: `OPEN`, `CLOSED`, `FILTERED`, or "
+            + "`ERROR` (the prober failed on its own side: says nothing about the target).";
+    static final String REASON = "Why, in nmap's vocabulary: `syn-ack` (OPEN), `conn-refused` or `self-connect` "
+            + "(CLOSED), `no-response`, `host-unreach`, `net-unreach` or `admin-prohibited` (FILTERED), "
+            + "`local-error` (ERROR).";
+    static final String RTT_MICROS = "Time to the answer in microseconds: the handshake (OPEN), the reset "
+            + "(CLOSED), or the wait until the timeout or ICMP error (FILTERED).";
+    static final String SELF = "The URL to read it at.";
+
     static final String DESCRIPTION = """
             Parallax checks whether TCP ports are reachable from several network vantage points (regions) at once, \
             and says where the regions disagree.
