@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * Lists each operation's answers by status code. The answers every endpoint shares are declared on the resource
  * classes and would otherwise come first, so that Swagger UI showed a 401 above the operation's success.
  */
-@OpenApiFilter(OpenApiFilter.RunStage.BUILD)
+@OpenApiFilter(stages = OpenApiFilter.RunStage.BUILD)
 public class ResponsesInStatusOrder implements OASFilter {
 
     @Override
