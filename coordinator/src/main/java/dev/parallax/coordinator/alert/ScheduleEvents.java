@@ -4,6 +4,8 @@ import dev.parallax.coordinator.database.SqlTimestamps;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,15 +25,48 @@ public class ScheduleEvents {
         this.em = em;
     }
 
-    public record Attempt(int attempt, Instant at, Integer httpStatus, String error, long durationMs) {
+    @Schema(name = "WebhookAttempt", description = "One attempt to deliver an event to the webhook.")
+    public record Attempt(
+            @Schema(description = "1 for the first attempt.", examples = "1") int attempt,
+            @Schema(description = "When it was made.") Instant at,
+            @Schema(description = "The receiver's HTTP status; null when none came (see `error`).", examples = "503")
+            Integer httpStatus,
+            @Schema(description = "Why no status came (connection refused, timeout, blocked address); null "
+                    + "otherwise.") String error,
+            @Schema(description = "How long it took, in milliseconds.", examples = "41") long durationMs) {
     }
 
     /** {@code status}: PENDING, DELIVERED or FAILED; null for an event of a schedule without a webhook. */
-    public record Delivery(String url, String status, Instant deliveredAt, List<Attempt> attempts) {
+    @Schema(name = "WebhookDelivery", description = "An event's delivery to the schedule's webhook, retried from 1 s, "
+            + "doubling up to 5 min, at most 8 attempts (`parallax.alerts.webhook-*`).")
+    public record Delivery(
+            @Schema(description = "The webhook the event is POSTed to.") String url,
+            @Schema(description = "`PENDING` (being tried), `DELIVERED` (a 2xx came back) or `FAILED` (out of "
+                    + "attempts, or refused by the target policy).", type = SchemaType.STRING,
+                    enumeration = {"PENDING", "DELIVERED", "FAILED"}) String status,
+            @Schema(description = "When a 2xx came back; null otherwise.") Instant deliveredAt,
+            @Schema(description = "Every attempt so far, first first.") List<Attempt> attempts) {
     }
 
-    public record Event(UUID eventId, String kind, String summary, Integer port, String region, UUID checkId,
-                        Instant occurredAt, Delivery delivery) {
+    @Schema(name = "ScheduleEvent", description = "Something that changed in what a schedule's runs see.")
+    public record Event(
+            @Schema(description = "The event's id; also the webhook's `X-Parallax-Event-Id`, to de-duplicate on "
+                    + "(delivery is at least once).") UUID eventId,
+            @Schema(description = "`port-down` / `port-up`: a port down or up again from one region, confirmed by "
+                    + "`consecutive` runs; `alert-firing` / `alert-resolved`: at least `quorum` regions hold the "
+                    + "port down, or no longer do; `divergence-started` / `divergence-ended`: the regions disagree "
+                    + "about the port's state, or agree again.", type = SchemaType.STRING,
+                    enumeration = {"port-down", "port-up", "alert-firing", "alert-resolved", "divergence-started",
+                            "divergence-ended"}) String kind,
+            @Schema(description = "The event in one line.",
+                    examples = "443 down from us-east: CLOSED/conn-refused in 2 run(s) in a row (expected OPEN)")
+            String summary,
+            @Schema(description = "The port it is about.", examples = "443") Integer port,
+            @Schema(description = "The region, for `port-down` and `port-up`; null otherwise.", examples = "us-east")
+            String region,
+            @Schema(description = "The check of the run that confirmed it.") UUID checkId,
+            @Schema(description = "When it was recorded.") Instant occurredAt,
+            @Schema(description = "Its webhook delivery; null for a schedule without a webhook.") Delivery delivery) {
     }
 
     /** The newest {@code limit} events first. */

@@ -1,5 +1,6 @@
 package dev.parallax.coordinator.api;
 
+import dev.parallax.coordinator.api.problem.Problem;
 import dev.parallax.coordinator.auth.ApiKey;
 import dev.parallax.coordinator.auth.ApiKeyService;
 import dev.parallax.coordinator.auth.Caller;
@@ -19,6 +20,17 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -33,6 +45,13 @@ import java.util.stream.Collectors;
 /** Key management, for callers with the {@code admin} scope: issue, list and revoke API keys. */
 @Path(ApiKeyResource.PATH)
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = ApiDocumentation.ADMIN_TAG)
+@SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "admin")
+@APIResponse(responseCode = "401", ref = ApiDocumentation.UNAUTHENTICATED)
+@APIResponse(responseCode = "403", ref = ApiDocumentation.FORBIDDEN)
+@APIResponse(responseCode = "429", ref = ApiDocumentation.TOO_MANY_REQUESTS)
+@APIResponse(responseCode = "500", ref = ApiDocumentation.INTERNAL_ERROR)
+@APIResponse(responseCode = "503", ref = ApiDocumentation.UNAVAILABLE)
 public class ApiKeyResource {
 
     public static final String PATH = "/api/v1/admin/keys";
@@ -53,7 +72,24 @@ public class ApiKeyResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response issue(CreateApiKeyRequest request, @Context UriInfo uri) {
+    @Operation(operationId = "issueApiKey", summary = "Issue an API key",
+            description = "Issues a key for an owner with the given scopes and, optionally, limits of its own. The "
+                    + "key is in this answer and nowhere else: only its SHA-256 is stored.\n\nScope: `admin`.")
+    @APIResponse(responseCode = "201", description = "Issued; `key` is shown this once.",
+            headers = @Header(name = ApiDocumentation.LOCATION, ref = ApiDocumentation.LOCATION),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ApiKeyResponse.class),
+                    examples = @ExampleObject(name = "issued", value = ApiExamples.API_KEY_ISSUED)))
+    @APIResponse(responseCode = "400", description = "Every wrong field, listed in `errors`; also a body that is not "
+            + "JSON and an unknown field.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "invalid fields", value = ApiExamples.INVALID_API_KEY_REQUEST)))
+    @APIResponse(responseCode = "413", ref = ApiDocumentation.REQUEST_TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiDocumentation.UNSUPPORTED_MEDIA_TYPE)
+    public Response issue(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                                  schema = @Schema(implementation = CreateApiKeyRequest.class),
+                                  examples = @ExampleObject(name = "a CI key", value = ApiExamples.CREATE_API_KEY)))
+                          CreateApiKeyRequest request, @Context UriInfo uri) {
         current.require(Scope.ADMIN);
         ApiKeyService.IssuedKey issued = keys.issue(validate(request));
         ApiKeyResponse body = toResponse(issued.stored(), issued.key(), uri);
@@ -61,6 +97,14 @@ public class ApiKeyResource {
     }
 
     @GET
+    @Operation(operationId = "listApiKeys", summary = "List API keys",
+            description = "Every key, oldest first, revoked ones included, without the keys themselves: "
+                    + "`keyPrefix` tells them apart.\n\nScope: `admin`.")
+    @APIResponse(responseCode = "200", description = "The keys.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = SchemaType.ARRAY, implementation = ApiKeyResponse.class),
+                    examples = @ExampleObject(name = "the admin key and a revoked CI key",
+                            value = ApiExamples.API_KEYS)))
     public List<ApiKeyResponse> list(@Context UriInfo uri) {
         current.require(Scope.ADMIN);
         return keys.list().stream().map(key -> toResponse(key, null, uri)).toList();
@@ -69,7 +113,20 @@ public class ApiKeyResource {
     /** Revokes the key; revoking a revoked key again changes nothing. The key stays listed, with its revocation. */
     @DELETE
     @Path("{id}")
-    public ApiKeyResponse revoke(@PathParam("id") String rawId, @Context UriInfo uri) {
+    @Operation(operationId = "revokeApiKey", summary = "Revoke an API key",
+            description = "Revokes the key at once, for every coordinator replica: its next request is 401. The key "
+                    + "stays listed, with `revokedAt`; revoking it again changes nothing.\n\nScope: `admin`.")
+    @APIResponse(responseCode = "200", description = "The key as revoked.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ApiKeyResponse.class),
+                    examples = @ExampleObject(name = "revoked", value = ApiExamples.API_KEY_REVOKED)))
+    @APIResponse(responseCode = "404", description = "No key with this id.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "unknown key", value = ApiExamples.API_KEY_NOT_FOUND)))
+    public ApiKeyResponse revoke(@Parameter(description = "The key's `id` (not the key itself).",
+                                         example = "a46e417b-a4d5-400c-a83f-e1a12f669e83",
+                                         schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+                                 @PathParam("id") String rawId, @Context UriInfo uri) {
         current.require(Scope.ADMIN);
         UUID id;
         try {

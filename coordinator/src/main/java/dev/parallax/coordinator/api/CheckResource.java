@@ -1,5 +1,6 @@
 package dev.parallax.coordinator.api;
 
+import dev.parallax.coordinator.api.problem.Problem;
 import dev.parallax.coordinator.auth.Caller;
 import dev.parallax.coordinator.auth.CurrentCaller;
 import dev.parallax.coordinator.auth.Scope;
@@ -26,6 +27,17 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
 import java.time.Instant;
@@ -39,6 +51,11 @@ import java.util.UUID;
 /** The check API: submit a check, read one, list recent ones. */
 @Path(CheckResource.PATH)
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = ApiDocumentation.CHECKS_TAG)
+@APIResponse(responseCode = "401", ref = ApiDocumentation.UNAUTHENTICATED)
+@APIResponse(responseCode = "429", ref = ApiDocumentation.TOO_MANY_REQUESTS)
+@APIResponse(responseCode = "500", ref = ApiDocumentation.INTERNAL_ERROR)
+@APIResponse(responseCode = "503", ref = ApiDocumentation.UNAVAILABLE)
 public class CheckResource {
 
     public static final String PATH = "/api/v1/checks";
@@ -64,7 +81,61 @@ public class CheckResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response submit(SubmitCheckRequest request, @Context UriInfo uri) {
+    @Operation(operationId = "submitCheck", summary = "Submit a check",
+            description = "Validates the check and answers at once: by the 202 the check is stored, with a job for "
+                    + "each region queued through an outbox, so it survives this coordinator. Read the results at "
+                    + "`self` (also the `Location`), or follow them with `GET /api/v1/checks/{id}/events`. The "
+                    + "check costs ports x regions from the key's hourly budget, and the 202 says what it cost and "
+                    + "what is left; an invalid request costs nothing and stores nothing.\n\n"
+                    + "Scope: `checks:write` (or `admin`).")
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "checks:write")
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "admin")
+    @APIResponse(responseCode = "202", description = "Accepted: the check is stored and its jobs are on their way.",
+            headers = {
+                    @Header(name = ApiDocumentation.LOCATION, ref = ApiDocumentation.LOCATION),
+                    @Header(name = ApiDocumentation.REQUEST_COST, ref = ApiDocumentation.REQUEST_COST),
+                    @Header(name = ApiDocumentation.RATE_LIMIT_LIMIT, ref = ApiDocumentation.RATE_LIMIT_LIMIT),
+                    @Header(name = ApiDocumentation.RATE_LIMIT_REMAINING, ref = ApiDocumentation.RATE_LIMIT_REMAINING),
+                    @Header(name = ApiDocumentation.RATE_LIMIT_RESET, ref = ApiDocumentation.RATE_LIMIT_RESET)
+            },
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CheckAcceptedResponse.class),
+                    examples = @ExampleObject(name = "accepted", value = ApiExamples.CHECK_ACCEPTED)))
+    @APIResponse(responseCode = "400", description = "The check cannot be run as asked: every wrong field is listed "
+            + "in `errors`. Also a body that is not JSON, an unknown field, and a check costing more than the key's "
+            + "whole hourly budget.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = {
+                            @ExampleObject(name = "invalid fields", value = ApiExamples.INVALID_CHECK),
+                            @ExampleObject(name = "unknown field", value = ApiExamples.UNKNOWN_FIELD),
+                            @ExampleObject(name = "malformed JSON", value = ApiExamples.MALFORMED_JSON),
+                            @ExampleObject(name = "over the whole budget", value = ApiExamples.CHECK_OVER_BUDGET)
+                    }))
+    @APIResponse(responseCode = "403", ref = ApiDocumentation.FORBIDDEN)
+    @APIResponse(responseCode = "413", ref = ApiDocumentation.REQUEST_TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiDocumentation.UNSUPPORTED_MEDIA_TYPE)
+    @APIResponse(responseCode = "429", description = "Over the caller's request rate, or the check costs more than "
+            + "is left of the hourly budget: `Retry-After` says when it would fit.",
+            headers = {
+                    @Header(name = ApiDocumentation.RETRY_AFTER, ref = ApiDocumentation.RETRY_AFTER),
+                    @Header(name = ApiDocumentation.REQUEST_COST, ref = ApiDocumentation.REQUEST_COST),
+                    @Header(name = ApiDocumentation.RATE_LIMIT_LIMIT, ref = ApiDocumentation.RATE_LIMIT_LIMIT),
+                    @Header(name = ApiDocumentation.RATE_LIMIT_REMAINING, ref = ApiDocumentation.RATE_LIMIT_REMAINING),
+                    @Header(name = ApiDocumentation.RATE_LIMIT_RESET, ref = ApiDocumentation.RATE_LIMIT_RESET)
+            },
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = {
+                            @ExampleObject(name = "hourly budget spent", value = ApiExamples.CHECK_BUDGET_SPENT),
+                            @ExampleObject(name = "request rate", value = ApiExamples.REQUEST_RATE_EXCEEDED)
+                    }))
+    public Response submit(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                                   schema = @Schema(implementation = SubmitCheckRequest.class),
+                                   examples = {
+                                           @ExampleObject(name = "named regions", value = ApiExamples.SUBMIT_CHECK),
+                                           @ExampleObject(name = "two live regions at random",
+                                                   value = ApiExamples.SUBMIT_CHECK_EVERY_REGION)
+                                   }))
+                           SubmitCheckRequest request, @Context UriInfo uri) {
         Caller caller = current.require(Scope.CHECKS_WRITE);
         if (request == null) {
             throw new InvalidCheckException("body", "send a JSON object such as {\"target\": \"example.com\","
@@ -90,7 +161,29 @@ public class CheckResource {
 
     @GET
     @Path("{id}")
-    public CheckResponse get(@PathParam("id") String rawId) {
+    @Operation(operationId = "getCheck", summary = "Read a check",
+            description = "The check, each region's answer (status, agent, resolved addresses and a verdict per "
+                    + "address and port) and how the regions compare. Poll until `status` is `COMPLETE`: a region "
+                    + "without an answer by the `deadline` ends `UNAVAILABLE`. Another owner's check is 404, as is "
+                    + "an id that is not one.\n\n"
+                    + "Scope: `checks:read` (or `admin`).")
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "checks:read")
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "admin")
+    @APIResponse(responseCode = "200", description = "The check as it stands.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CheckResponse.class),
+                    examples = {
+                            @ExampleObject(name = "regions that disagree", value = ApiExamples.CHECK_DIVERGENT),
+                            @ExampleObject(name = "one region still pending", value = ApiExamples.CHECK_RUNNING)
+                    }))
+    @APIResponse(responseCode = "403", ref = ApiDocumentation.FORBIDDEN)
+    @APIResponse(responseCode = "404", description = "No check of the caller's with this id.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "unknown check", value = ApiExamples.CHECK_NOT_FOUND)))
+    public CheckResponse get(@Parameter(description = "The check's id, as in the 202's `id`.",
+                                     example = "1e067e1d-5c15-4f46-8c2e-abfdb8172fe3",
+                                     schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+                             @PathParam("id") String rawId) {
         Caller caller = current.require(Scope.CHECKS_READ);
         UUID id = parseId(rawId);
         // Another owner's check is reported exactly like a missing one: its existence is nobody else's business.
@@ -105,7 +198,41 @@ public class CheckResource {
     @GET
     @Path("{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public void events(@PathParam("id") String rawId, @Context SseEventSink sink, @Context Sse sse) {
+    @Operation(operationId = "streamCheckEvents", summary = "Follow a check live (Server-Sent Events)",
+            description = "The check's verdicts as they land, as Server-Sent Events:\n\n"
+                    + "- `region`, once per region as it ends (those already ended first, so a late client misses "
+                    + "nothing): `id` is the region, `data` its answer as JSON, as in the check's `regions` "
+                    + "(schema `CheckRegion`);\n"
+                    + "- `complete`, once every region has ended: `id` is `complete`, `data` the whole check as JSON "
+                    + "(schema `CheckResponse`), comparison included; then the stream closes;\n"
+                    + "- `timeout`, instead of `complete` when the check has not completed 60 s after its deadline: "
+                    + "`data` is a line of text saying where to read the check; then the stream closes.\n\n"
+                    + "The stream reads PostgreSQL every 200 ms, so any coordinator replica serves any check; each "
+                    + "coordinator serves at most 1,000 streams at once.\n\n"
+                    + "Scope: `checks:read` (or `admin`).")
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "checks:read")
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "admin")
+    @APIResponse(responseCode = "200", description = "A stream of `region` events, then `complete` (or `timeout`).",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS,
+                    schema = @Schema(type = SchemaType.STRING, description = "Events as the Server-Sent Events "
+                            + "format frames them: `event`, `id` and `data` lines, a blank line after each."),
+                    examples = @ExampleObject(name = "two regions, then complete",
+                            value = ApiExamples.CHECK_EVENT_STREAM)))
+    @APIResponse(responseCode = "403", ref = ApiDocumentation.FORBIDDEN)
+    @APIResponse(responseCode = "404", description = "No check of the caller's with this id; nothing is streamed.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "unknown check", value = ApiExamples.CHECK_NOT_FOUND)))
+    @APIResponse(responseCode = "503", description = "This coordinator already serves its 1,000 streams (poll "
+            + "`GET /api/v1/checks/{id}` instead, or retry), or PostgreSQL is unreachable.",
+            headers = @Header(name = ApiDocumentation.RETRY_AFTER, ref = ApiDocumentation.RETRY_AFTER),
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = {
+                            @ExampleObject(name = "every stream slot taken", value = ApiExamples.TOO_MANY_STREAMS),
+                            @ExampleObject(name = "database unreachable", value = ApiExamples.DATABASE_UNAVAILABLE)
+                    }))
+    public void events(@Parameter(description = "The check's id.", example = "1e067e1d-5c15-4f46-8c2e-abfdb8172fe3",
+                               schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+                       @PathParam("id") String rawId, @Context SseEventSink sink, @Context Sse sse) {
         Caller caller = current.require(Scope.CHECKS_READ);
         UUID id = parseId(rawId);
         CheckService.CheckRecord first = checks.find(id, caller.owner())
@@ -117,7 +244,32 @@ public class CheckResource {
     }
 
     @GET
-    public CheckPageResponse list(@QueryParam("limit") String rawLimit, @QueryParam("before") String rawBefore,
+    @Operation(operationId = "listChecks", summary = "List recent checks",
+            description = "The caller's checks, newest first, a page at a time, with each region's status and how "
+                    + "many ports the regions disagree on. Follow `next` for the following page.\n\n"
+                    + "Scope: `checks:read` (or `admin`).")
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "checks:read")
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "admin")
+    @APIResponse(responseCode = "200", description = "A page of checks; `next` is null on the last one.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CheckPageResponse.class),
+                    examples = @ExampleObject(name = "a page with a next one", value = ApiExamples.CHECK_PAGE)))
+    @APIResponse(responseCode = "400", description = "A `limit`, `before` or `divergent` that cannot be read; "
+            + "`errors` names it.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "limit out of range", value = ApiExamples.INVALID_LISTING)))
+    @APIResponse(responseCode = "403", ref = ApiDocumentation.FORBIDDEN)
+    public CheckPageResponse list(@Parameter(description = "How many checks a page holds.",
+                                          schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
+                                                  maximum = "" + MAX_LIMIT, defaultValue = "" + DEFAULT_LIMIT))
+                                  @QueryParam("limit") String rawLimit,
+                                  @Parameter(description = "Only checks older than this: a check id (the `next` "
+                                          + "link carries the last one of the page) or an ISO-8601 instant.",
+                                          example = "2026-11-26T06:00:00Z", schema = @Schema(type = SchemaType.STRING))
+                                  @QueryParam("before") String rawBefore,
+                                  @Parameter(description = "`true`: only checks whose regions disagree on at least "
+                                          + "one port.", schema = @Schema(type = SchemaType.BOOLEAN,
+                                          defaultValue = "false"))
                                   @QueryParam("divergent") String rawDivergent, @Context UriInfo uri) {
         Caller caller = current.require(Scope.CHECKS_READ);
         int limit = QueryParams.limit(rawLimit, DEFAULT_LIMIT, MAX_LIMIT);

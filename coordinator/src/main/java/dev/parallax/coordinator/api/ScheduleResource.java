@@ -1,5 +1,6 @@
 package dev.parallax.coordinator.api;
 
+import dev.parallax.coordinator.api.problem.Problem;
 import dev.parallax.coordinator.auth.CurrentCaller;
 import dev.parallax.coordinator.auth.Scope;
 import dev.parallax.coordinator.check.InvalidCheckException;
@@ -23,6 +24,17 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
 import java.time.Duration;
@@ -38,7 +50,18 @@ import java.util.UUID;
 /** The schedule API: recurring checks, their runs, and their availability per region and port. */
 @Path(ScheduleResource.PATH)
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = ApiDocumentation.SCHEDULES_TAG)
+@APIResponse(responseCode = "401", ref = ApiDocumentation.UNAUTHENTICATED)
+@APIResponse(responseCode = "403", ref = ApiDocumentation.FORBIDDEN)
+@APIResponse(responseCode = "429", ref = ApiDocumentation.TOO_MANY_REQUESTS)
+@APIResponse(responseCode = "500", ref = ApiDocumentation.INTERNAL_ERROR)
+@APIResponse(responseCode = "503", ref = ApiDocumentation.UNAVAILABLE)
 public class ScheduleResource {
+
+    private static final String ID_DESCRIPTION = "The schedule's id.";
+    private static final String ID_EXAMPLE = "ed3784cd-a911-4883-b474-5eff668bc3f6";
+    private static final String READ_SCOPES = "\n\nScope: `checks:read` or `schedules:write` (or `admin`).";
+    private static final String WRITE_SCOPE = "\n\nScope: `schedules:write` (or `admin`).";
 
     public static final String PATH = "/api/v1/schedules";
     static final int DEFAULT_RUNS = 50;
@@ -61,7 +84,41 @@ public class ScheduleResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(CreateScheduleRequest request, @Context UriInfo uri) {
+    @Operation(operationId = "createSchedule", summary = "Create a schedule",
+            description = "A check to run again and again, `every` interval or on a `cron` expression, from the "
+                    + "regions named or from every region with a live agent at each run. Its first run is spread "
+                    + "over its first interval. The answer carries `alert.secret`, which signs the webhook's "
+                    + "bodies, this once and never again." + WRITE_SCOPE)
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "schedules:write")
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "admin")
+    @APIResponse(responseCode = "201", description = "Created, with the webhook secret.",
+            headers = @Header(name = ApiDocumentation.LOCATION, ref = ApiDocumentation.LOCATION),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ScheduleResponse.class),
+                    examples = @ExampleObject(name = "created", value = ApiExamples.SCHEDULE_CREATED)))
+    @APIResponse(responseCode = "400", description = "The schedule cannot be run as asked: every wrong field is "
+            + "listed in `errors` (as for a check, plus `every`, `cron`, `expect` and `alert.*`). Also a body that "
+            + "is not JSON and an unknown field.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = {
+                            @ExampleObject(name = "invalid fields", value = ApiExamples.INVALID_SCHEDULE),
+                            @ExampleObject(name = "malformed JSON", value = ApiExamples.MALFORMED_JSON)
+                    }))
+    @APIResponse(responseCode = "409", description = "The owner already has `parallax.schedules.max-per-owner` "
+            + "schedules (100 by default).",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "too many schedules", value = ApiExamples.SCHEDULE_LIMIT)))
+    @APIResponse(responseCode = "413", ref = ApiDocumentation.REQUEST_TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiDocumentation.UNSUPPORTED_MEDIA_TYPE)
+    public Response create(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                                   schema = @Schema(implementation = CreateScheduleRequest.class),
+                                   examples = {
+                                           @ExampleObject(name = "every minute, with a webhook",
+                                                   value = ApiExamples.CREATE_SCHEDULE),
+                                           @ExampleObject(name = "cron, watching that a port stays shut",
+                                                   value = ApiExamples.CREATE_CRON_SCHEDULE)
+                                   }))
+                           CreateScheduleRequest request, @Context UriInfo uri) {
         String owner = current.require(Scope.SCHEDULES_WRITE).owner();
         if (request == null) {
             throw new InvalidCheckException("body", "send a JSON object such as {\"target\": \"example.com\","
@@ -76,21 +133,82 @@ public class ScheduleResource {
     }
 
     @GET
+    @Operation(operationId = "listSchedules", summary = "List schedules",
+            description = "The caller's schedules, newest first (at most `parallax.schedules.max-per-owner`)."
+                    + READ_SCOPES)
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "checks:read")
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "schedules:write")
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "admin")
+    @APIResponse(responseCode = "200", description = "The schedules, without their webhook secrets.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = SchemaType.ARRAY, implementation = ScheduleResponse.class),
+                    examples = @ExampleObject(name = "one schedule", value = ApiExamples.SCHEDULE_LIST)))
     public List<ScheduleResponse> list(@Context UriInfo uri) {
         return schedules.list(readingOwner()).stream().map(s -> toResponse(s, uri)).toList();
     }
 
     @GET
     @Path("{id}")
-    public ScheduleResponse get(@PathParam("id") String rawId, @Context UriInfo uri) {
+    @Operation(operationId = "getSchedule", summary = "Read a schedule",
+            description = "One schedule, with when it runs next and when it last ran." + READ_SCOPES)
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "checks:read")
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "schedules:write")
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "admin")
+    @APIResponse(responseCode = "200", description = "The schedule, without its webhook secret.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ScheduleResponse.class),
+                    examples = @ExampleObject(name = "a schedule", value = ApiExamples.SCHEDULE)))
+    @APIResponse(responseCode = "404", description = "No schedule of the caller's with this id.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "unknown schedule", value = ApiExamples.SCHEDULE_NOT_FOUND)))
+    public ScheduleResponse get(@Parameter(description = ID_DESCRIPTION, example = ID_EXAMPLE,
+                                        schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+                                @PathParam("id") String rawId, @Context UriInfo uri) {
         return toResponse(schedules.require(readingOwner(), rawId), uri);
     }
 
     @PATCH
     @Path("{id}")
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
-    public ScheduleResponse update(@PathParam("id") String rawId, UpdateScheduleRequest request,
-                                   @Context UriInfo uri) {
+    @Operation(operationId = "updateSchedule", summary = "Change, pause or resume a schedule",
+            description = "Changes the fields sent; absent ones stay as they are, and the result is validated as a "
+                    + "whole. `every` replaces a cron and `cron` an interval, and either starts a new grid. "
+                    + "`{\"paused\": true}` pauses; `{\"paused\": false}` resumes, continuing the grid from now on "
+                    + "without the runs missed. In `alert`, the fields sent replace the stored ones (`\"webhook\": "
+                    + "null` removes the webhook)." + WRITE_SCOPE)
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "schedules:write")
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "admin")
+    @APIResponse(responseCode = "200", description = "The schedule as changed.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ScheduleResponse.class),
+                    examples = @ExampleObject(name = "paused", value = ApiExamples.PAUSED_SCHEDULE)))
+    @APIResponse(responseCode = "400", description = "The changed schedule would be invalid: every wrong field is "
+            + "listed in `errors`; nothing is changed.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "invalid fields", value = ApiExamples.INVALID_SCHEDULE)))
+    @APIResponse(responseCode = "404", description = "No schedule of the caller's with this id.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "unknown schedule", value = ApiExamples.SCHEDULE_NOT_FOUND)))
+    @APIResponse(responseCode = "413", ref = ApiDocumentation.REQUEST_TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiDocumentation.UNSUPPORTED_MEDIA_TYPE)
+    public ScheduleResponse update(@Parameter(description = ID_DESCRIPTION, example = ID_EXAMPLE,
+                                           schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+                                   @PathParam("id") String rawId,
+                                   @RequestBody(required = true, content = {
+                                           @Content(mediaType = MediaType.APPLICATION_JSON,
+                                                   schema = @Schema(implementation = UpdateScheduleRequest.class),
+                                                   examples = {
+                                                           @ExampleObject(name = "pause",
+                                                                   value = ApiExamples.PAUSE_SCHEDULE),
+                                                           @ExampleObject(name = "hourly, one port, no webhook",
+                                                                   value = ApiExamples.CHANGE_SCHEDULE)
+                                                   }),
+                                           @Content(mediaType = "application/merge-patch+json",
+                                                   schema = @Schema(implementation = UpdateScheduleRequest.class),
+                                                   examples = @ExampleObject(name = "pause",
+                                                           value = ApiExamples.PAUSE_SCHEDULE))
+                                   })
+                                   UpdateScheduleRequest request, @Context UriInfo uri) {
         UUID id = ScheduleService.parseId(rawId);
         if (request == null) {
             throw new InvalidCheckException("body", "send the fields to change, e.g. {\"paused\": true}");
@@ -104,15 +222,59 @@ public class ScheduleResource {
 
     @DELETE
     @Path("{id}")
-    public Response delete(@PathParam("id") String rawId) {
+    @Operation(operationId = "deleteSchedule", summary = "Delete a schedule",
+            description = "Deletes the schedule with its runs' records, uptime and events; the checks it ran stay, "
+                    + "without their schedule." + WRITE_SCOPE)
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "schedules:write")
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "admin")
+    @APIResponse(responseCode = "204", description = "Deleted.")
+    @APIResponse(responseCode = "404", description = "No schedule of the caller's with this id.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "unknown schedule", value = ApiExamples.SCHEDULE_NOT_FOUND)))
+    public Response delete(@Parameter(description = ID_DESCRIPTION, example = ID_EXAMPLE,
+                                   schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+                           @PathParam("id") String rawId) {
         schedules.delete(current.require(Scope.SCHEDULES_WRITE).owner(), ScheduleService.parseId(rawId));
         return Response.noContent().build();
     }
 
     @GET
     @Path("{id}/history")
-    public ScheduleRunsResponse history(@PathParam("id") String rawId, @QueryParam("from") String rawFrom,
-                                        @QueryParam("to") String rawTo, @QueryParam("limit") String rawLimit,
+    @Operation(operationId = "getScheduleHistory", summary = "A schedule's runs",
+            description = "The runs due in [`from`, `to`), newest first: due and fire time, the check and its "
+                    + "status, and per region and port the state, reason and connect time. A run that could not be "
+                    + "submitted (no region had a live agent) is listed with the reason in `outcome`." + READ_SCOPES)
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "checks:read")
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "schedules:write")
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "admin")
+    @APIResponse(responseCode = "200", description = "The runs; `more` says whether older ones in the range were "
+            + "left out by `limit`.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ScheduleRunsResponse.class),
+                    examples = @ExampleObject(name = "a run and a run that could not be submitted",
+                            value = ApiExamples.SCHEDULE_HISTORY)))
+    @APIResponse(responseCode = "400", description = "A `from`, `to` or `limit` that cannot be read, or `from` not "
+            + "before `to`.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "from after to", value = ApiExamples.INVALID_HISTORY_RANGE)))
+    @APIResponse(responseCode = "404", description = "No schedule of the caller's with this id.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "unknown schedule", value = ApiExamples.SCHEDULE_NOT_FOUND)))
+    public ScheduleRunsResponse history(@Parameter(description = ID_DESCRIPTION, example = ID_EXAMPLE,
+                                                schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+                                        @PathParam("id") String rawId,
+                                        @Parameter(description = "Runs due at or after this instant (ISO-8601); "
+                                                + "default: 24 hours before `to`.", example = "2026-11-25T08:00:00Z",
+                                                schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+                                        @QueryParam("from") String rawFrom,
+                                        @Parameter(description = "Runs due before this instant (ISO-8601); "
+                                                + "default: now.", example = "2026-11-26T08:00:00Z",
+                                                schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+                                        @QueryParam("to") String rawTo,
+                                        @Parameter(description = "At most this many runs, the newest.",
+                                                schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
+                                                        maximum = "" + MAX_RUNS, defaultValue = "" + DEFAULT_RUNS))
+                                        @QueryParam("limit") String rawLimit,
                                         @Context UriInfo uri) {
         Schedule schedule = schedules.require(readingOwner(), rawId);
         Instant to = rawTo == null || rawTo.isBlank() ? Instant.now() : parseInstant("to", rawTo);
@@ -140,7 +302,34 @@ public class ScheduleResource {
      */
     @GET
     @Path("{id}/uptime")
-    public UptimeResponse uptime(@PathParam("id") String rawId, @QueryParam("window") String rawWindow) {
+    @Operation(operationId = "getScheduleUptime", summary = "A schedule's availability per region and port",
+            description = "Per region, the runs that asked it and those it answered; per region and port, the "
+                    + "probes with an answer about the target (`samples`; an ERROR says nothing about it and is "
+                    + "left out), those in the expected state (`up`), `availability` = up / samples, and "
+                    + "connect-time percentiles of the probes answered OPEN or CLOSED. Read from hourly aggregates: "
+                    + "the window is whole UTC hours from the top of the hour `now - window` falls in (`from` says "
+                    + "where), a run counts within `parallax.uptime.rollup-interval` of completing, and uptime "
+                    + "outlives the raw results." + READ_SCOPES)
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "checks:read")
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "schedules:write")
+    @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "admin")
+    @APIResponse(responseCode = "200", description = "Availability and latency per region and port.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = UptimeResponse.class),
+                    examples = @ExampleObject(name = "443 down from one region", value = ApiExamples.SCHEDULE_UPTIME)))
+    @APIResponse(responseCode = "400", description = "A `window` other than 24h, 7d or 30d.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "unknown window", value = ApiExamples.INVALID_WINDOW)))
+    @APIResponse(responseCode = "404", description = "No schedule of the caller's with this id.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = @ExampleObject(name = "unknown schedule", value = ApiExamples.SCHEDULE_NOT_FOUND)))
+    public UptimeResponse uptime(@Parameter(description = ID_DESCRIPTION, example = ID_EXAMPLE,
+                                         schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+                                 @PathParam("id") String rawId,
+                                 @Parameter(description = "How far back to look.", schema = @Schema(
+                                         type = SchemaType.STRING, enumeration = {"24h", "7d", "30d"},
+                                         defaultValue = "24h"))
+                                 @QueryParam("window") String rawWindow) {
         Schedule schedule = schedules.require(readingOwner(), rawId);
         String window = rawWindow == null || rawWindow.isBlank() ? "24h" : rawWindow.strip();
         Duration length = WINDOWS.get(window);

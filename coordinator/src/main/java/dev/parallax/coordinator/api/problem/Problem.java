@@ -2,6 +2,7 @@ package dev.parallax.coordinator.api.problem;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.parallax.coordinator.check.FieldError;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.List;
 
@@ -9,8 +10,21 @@ import java.util.List;
  * An RFC 9457 problem detail. {@code errors} (an extension member) lists every field that needs fixing.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Problem(String type, String title, int status, String detail, String instance,
-                      List<FieldError> errors) {
+@Schema(description = "An RFC 9457 problem detail: what went wrong and what to fix. Every error of the API is one, "
+        + "as `application/problem+json`.")
+public record Problem(
+        @Schema(description = "What kind of problem: `urn:parallax:problem:` and one of `invalid-request`, "
+                + "`malformed-json`, `unauthenticated`, `scope-missing`, `check-not-found`, `schedule-not-found`, "
+                + "`api-key-not-found`, `schedule-limit`, `request-too-large`, `quota-exceeded`, `too-many-streams`, "
+                + "`unavailable`, `internal-error`; or `about:blank` for a plain HTTP error (an unknown route, a "
+                + "method or media type the route does not take), whose `title` is the HTTP reason phrase.",
+                examples = "urn:parallax:problem:invalid-request") String type,
+        @Schema(description = "A short summary of the problem type.", examples = "Invalid request") String title,
+        @Schema(description = "The HTTP status code.", examples = "400") int status,
+        @Schema(description = "What went wrong in this request and what to change; for a 500, the reference of its "
+                + "log line.", examples = "ports: port 70000 is out of range: ports are 1-65535") String detail,
+        @Schema(description = "The path of the request.", examples = "/api/v1/checks") String instance,
+        @Schema(description = "For a 400, every field that needs fixing; absent otherwise.") List<FieldError> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 }
