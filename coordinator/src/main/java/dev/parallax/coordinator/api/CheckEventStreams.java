@@ -3,6 +3,7 @@ package dev.parallax.coordinator.api;
 import dev.parallax.common.contract.RegionStatus;
 import dev.parallax.coordinator.check.CheckService;
 import dev.parallax.coordinator.check.CheckStatus;
+import dev.parallax.coordinator.check.CheckUpdates;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -30,9 +31,10 @@ import java.util.concurrent.TimeoutException;
  * {@code complete} event with the whole check and its comparison, then the stream closes. A client that connects
  * late gets the regions that have already ended first.
  *
- * <p>Verdicts may be stored by any coordinator replica, so each stream reads the check from PostgreSQL (every
- * {@link #POLL}) rather than listening to this replica's ingester. Each stream is a virtual thread; at most
- * {@link #MAX_STREAMS} run at once, and none outlives its check's deadline by more than {@link #AFTER_DEADLINE}.
+ * <p>Each stream reads the check from PostgreSQL as soon as this replica commits a change to it ({@link CheckUpdates}),
+ * so a verdict reaches the client within milliseconds of being stored; and at least every {@link #POLL}, since a
+ * verdict may be stored by another replica. Each stream is a virtual thread; at most {@link #MAX_STREAMS} run at
+ * once, and none outlives its check's deadline by more than {@link #AFTER_DEADLINE}.
  */
 @ApplicationScoped
 public class CheckEventStreams {
@@ -44,11 +46,13 @@ public class CheckEventStreams {
     private static final Logger LOG = Logger.getLogger(CheckEventStreams.class);
 
     private final CheckService checks;
+    private final CheckUpdates updates;
     private final Semaphore slots = new Semaphore(MAX_STREAMS);
     private final ExecutorService streams = Executors.newVirtualThreadPerTaskExecutor();
 
-    public CheckEventStreams(CheckService checks) {
+    public CheckEventStreams(CheckService checks, CheckUpdates updates) {
         this.checks = checks;
+        this.updates = updates;
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
@@ -65,9 +69,11 @@ public class CheckEventStreams {
      * until it is COMPLETE or the client goes away. MUST be called after {@link #tryReserve()} returned true.
      */
     void stream(CheckService.CheckRecord first, String owner, SseEventSink sink, Sse sse) {
+        // Watched from before the first read was sent, so no change committed after that read is missed.
+        CheckUpdates.Watch watch = updates.watch(first.check().id);
         streams.execute(() -> {
-            try (sink) {
-                run(first, owner, sink, sse);
+            try (sink; watch) {
+                run(first, owner, sink, sse, watch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
@@ -78,12 +84,14 @@ public class CheckEventStreams {
         });
     }
 
-    private void run(CheckService.CheckRecord first, String owner, SseEventSink sink, Sse sse)
-            throws InterruptedException {
+    private void run(CheckService.CheckRecord first, String owner, SseEventSink sink, Sse sse,
+                     CheckUpdates.Watch watch) throws InterruptedException {
         UUID id = first.check().id;
         Instant giveUp = first.check().deadline.plus(AFTER_DEADLINE);
         Set<String> sent = new HashSet<>();
         CheckService.CheckRecord record = first;
+        // The watch began after the first read: read once more without waiting, for a change committed in between.
+        boolean readAgainAtOnce = true;
         while (!sink.isClosed()) {
             CheckResponse response = CheckResource.toResponse(record);
             for (CheckResponse.Region region : response.regions()) {
@@ -105,7 +113,10 @@ public class CheckEventStreams {
                                 + " s; read it at /api/v1/checks/" + id).build());
                 return;
             }
-            Thread.sleep(POLL);
+            if (!readAgainAtOnce) {
+                watch.await(POLL);
+            }
+            readAgainAtOnce = false;
             Optional<CheckService.CheckRecord> next = checks.find(id, owner);
             if (next.isEmpty()) {
                 // Deleted meanwhile (retention): nothing more will come.

@@ -4,6 +4,8 @@ import dev.parallax.common.contract.RegionStatus;
 import dev.parallax.common.logging.CheckLogContext;
 import dev.parallax.coordinator.check.CheckMetrics;
 import dev.parallax.coordinator.check.CheckService;
+import dev.parallax.coordinator.check.CheckUpdates;
+import dev.parallax.coordinator.database.AfterCommit;
 import dev.parallax.coordinator.database.SqlTimestamps;
 import dev.parallax.coordinator.config.ParallaxConfig;
 import io.quarkus.scheduler.Scheduled;
@@ -32,9 +34,14 @@ public class DeadlineSweeper {
     private final EntityManager em;
     private final Duration offlineAfter;
     private final CheckMetrics metrics;
+    private final CheckUpdates updates;
+    private final AfterCommit afterCommit;
 
-    public DeadlineSweeper(EntityManager em, ParallaxConfig config, CheckMetrics metrics) {
+    public DeadlineSweeper(EntityManager em, ParallaxConfig config, CheckMetrics metrics, CheckUpdates updates,
+                           AfterCommit afterCommit) {
         this.em = em;
+        this.updates = updates;
+        this.afterCommit = afterCommit;
         this.offlineAfter = config.agents().offlineAfter();
         this.metrics = metrics;
     }
@@ -84,6 +91,7 @@ public class DeadlineSweeper {
             if (row[1] == null) {
                 // Every check the sweeper ends had a region still PENDING, which it made UNAVAILABLE.
                 metrics.completed(CheckMetrics.Outcome.PARTIAL, Duration.between(SqlTimestamps.instant(row[3]), now));
+                afterCommit.run(() -> updates.changed(checkId));
                 continue;
             }
             String region = (String) row[1];

@@ -24,6 +24,11 @@ import java.util.function.Supplier;
 public class VerdictIngester {
 
     public static final String CHANNEL = "verdicts-in";
+    /**
+     * The ingester's own worker pool (one thread): on the default pool, the batches queued behind REST requests,
+     * and under load verdicts waited seconds to be stored while the API kept accepting checks.
+     */
+    static final String WORKER = "verdict-ingest";
 
     private static final Logger LOG = Logger.getLogger(VerdictIngester.class);
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
@@ -45,7 +50,8 @@ public class VerdictIngester {
     }
 
     /**
-     * Blocking because storing is JDBC work; it MUST NOT run on the Kafka polling thread. The channel is
+     * Blocking because storing is JDBC work; it MUST NOT run on the Kafka polling thread, nor on the worker pool that
+     * serves REST requests ({@link #WORKER}). The channel is
      * consumed in batches ({@code batch=true}): a poll's verdicts are stored in one transaction, and their
      * offsets are committed only after this returns, i.e. after that transaction committed, so a crash in
      * between redelivers them and the store's idempotence absorbs the repeats.
@@ -58,7 +64,7 @@ public class VerdictIngester {
      * ({@link VerdictDeadLetters}) before the batch is stored.
      */
     @Incoming(CHANNEL)
-    @Blocking
+    @Blocking(value = WORKER, ordered = true)
     public void onVerdicts(ConsumerRecords<String, String> records) {
         List<ProbeVerdict> verdicts = new ArrayList<>(records.count());
         for (ConsumerRecord<String, String> record : records) {

@@ -3,6 +3,8 @@ package dev.parallax.coordinator.result;
 import dev.parallax.common.contract.PortVerdict;
 import dev.parallax.common.contract.ProbeVerdict;
 import dev.parallax.coordinator.check.CheckMetrics;
+import dev.parallax.coordinator.check.CheckUpdates;
+import dev.parallax.coordinator.database.AfterCommit;
 import dev.parallax.coordinator.database.PgArrays;
 import dev.parallax.coordinator.database.SqlTimestamps;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,9 +44,14 @@ public class VerdictStore {
     private final EntityManager em;
     private final VerdictMetrics verdictMetrics;
     private final CheckMetrics checkMetrics;
+    private final CheckUpdates updates;
+    private final AfterCommit afterCommit;
 
-    public VerdictStore(EntityManager em, VerdictMetrics verdictMetrics, CheckMetrics checkMetrics) {
+    public VerdictStore(EntityManager em, VerdictMetrics verdictMetrics, CheckMetrics checkMetrics,
+                        CheckUpdates updates, AfterCommit afterCommit) {
         this.em = em;
+        this.updates = updates;
+        this.afterCommit = afterCommit;
         this.verdictMetrics = verdictMetrics;
         this.checkMetrics = checkMetrics;
     }
@@ -118,6 +125,7 @@ public class VerdictStore {
         checkMetrics.regionEnded(verdict.region(), verdict.status());
         refreshCheckStatus(verdict.checkId())
                 .ifPresent(outcome -> checkMetrics.completed(outcome, sinceAccepted));
+        afterCommit.run(() -> updates.changed(verdict.checkId()));
         return new Stored(verdict, Outcome.STORED, scheduled);
     }
 

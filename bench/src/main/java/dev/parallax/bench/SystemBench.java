@@ -1,0 +1,638 @@
+package dev.parallax.bench;
+
+import dev.parallax.local.LocalStack;
+import dev.parallax.local.PrometheusText;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The whole stack as users feel it (issue 10): the local stack with three regions whose agents run in network
+ * namespaces and probe the benchmark's own target namespace, driven over the REST API. Prints one table:
+ * end-to-end latency of sequential checks (seen by the client on the check's event stream), throughput at
+ * rising open-loop rates, verdict rows stored per second, and the processes' memory; next to the floors measured
+ * in the same run on the same broker and database (a PostgreSQL commit, two Kafka hops).
+ *
+ * <p>Every loop is bounded by a count and by the run's time budget. Traffic goes only to the stack's loopback
+ * ports and to the target namespace's address, which the stack created.
+ */
+public final class SystemBench {
+
+    private static final List<String> REGIONS = List.of("eu-west", "us-east", "ap-south");
+    private static final int OPEN_PORT = 80;
+    private static final Pattern CHECK_ID = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
+
+    private final Options options;
+    private final long deadlineNanos;
+    private final StringBuilder report = new StringBuilder();
+
+    private SystemBench(Options options) {
+        this.options = options;
+        this.deadlineNanos = System.nanoTime() + options.budget.toNanos();
+    }
+
+    /** Command-line options. */
+    record Options(Path repoRoot, Path workDir, int latencyChecks, List<Integer> rates, Duration rateWindow,
+                   int ingestRate, Duration ingestWindow, Duration budget, boolean namespaces) {
+
+        static Options parse(String[] args) {
+            Map<String, String> values = new LinkedHashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                    throw new IllegalArgumentException("expected --name value pairs, got " + String.join(" ", args));
+                }
+                values.put(args[i].substring(2), args[++i]);
+            }
+            return new Options(Path.of(values.getOrDefault("repo-root", ".")).toAbsolutePath(),
+                    Path.of(values.getOrDefault("work-dir", "bench/target/system")).toAbsolutePath(),
+                    Integer.parseInt(values.getOrDefault("latency-checks", "1000")),
+                    Stream.of(values.getOrDefault("rates", "250,500,1000,2000").split(","))
+                            .map(String::strip).map(Integer::parseInt).toList(),
+                    Duration.ofSeconds(Long.parseLong(values.getOrDefault("rate-seconds", "30"))),
+                    Integer.parseInt(values.getOrDefault("ingest-rate", "200")),
+                    Duration.ofSeconds(Long.parseLong(values.getOrDefault("ingest-seconds", "20"))),
+                    Duration.ofSeconds(Long.parseLong(values.getOrDefault("budget-s", "1200"))),
+                    !"false".equals(values.getOrDefault("namespaces", "true")));
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (RuntimeException e) {
+            System.err.println("SystemBench: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.exit(new SystemBench(options).run());
+    }
+
+    private int run() throws Exception {
+        Files.createDirectories(options.workDir);
+        LocalStack.Builder builder = LocalStack.builder()
+                .repoRoot(options.repoRoot)
+                .workDir(options.workDir.resolve("stack"))
+                .regions(REGIONS)
+                .vantageNamespaces(options.namespaces)
+                .progress(line -> log("[stack] " + line));
+        try (LocalStack stack = builder.build().start();
+             Connection db = DriverManager.getConnection(stack.jdbcUrl(), stack.username(), stack.password())) {
+            String target = stack.vantageNetwork().map(n -> n.targetAddress().getHostAddress()).orElse("127.0.0.1");
+            Api api = new Api(stack.apiBaseUri());
+            Map<String, ProcessHandle> processes = stack.processes();
+            Map<String, Long> idle = rss(processes);
+            log("target " + target + ":" + OPEN_PORT + "; idle RSS " + idle);
+
+            Floors floors = measureFloors(stack, db);
+            latencyPhase(api, db, target, floors);
+            List<RateResult> rates = throughputPhase(api, db, stack, target);
+            Map<String, Long> loaded = rss(processes);
+            ingestionPhase(api, db, target);
+            memoryTable(idle, loaded);
+            report.insert(0, rateTable(rates));
+        }
+        Path out = options.workDir.resolve("report.md");
+        Files.writeString(out, report.toString());
+        System.out.println(report);
+        log("report: " + out);
+        return 0;
+    }
+
+    // ---- floors: what the stack cannot beat, measured now on the same broker and database ----
+
+    private record Floors(Percentiles commit, Percentiles twoHops) {
+    }
+
+    private Floors measureFloors(LocalStack stack, Connection db) throws Exception {
+        double[] commits = new double[1000];
+        db.setAutoCommit(false);
+        try (Statement ddl = db.createStatement()) {
+            ddl.execute("CREATE TEMP TABLE bench_commit_floor (id bigserial PRIMARY KEY, at timestamptz)");
+            db.commit();
+        }
+        try (PreparedStatement insert = db.prepareStatement("INSERT INTO bench_commit_floor (at) VALUES (now())")) {
+            for (int i = 0; i < commits.length; i++) {
+                long start = System.nanoTime();
+                insert.executeUpdate();
+                db.commit();
+                commits[i] = (System.nanoTime() - start) / 1e6;
+            }
+        }
+        db.setAutoCommit(true);
+
+        String ping = "bench.floor.ping." + UUID.randomUUID();
+        String pong = "bench.floor.pong." + UUID.randomUUID();
+        double[] hops = new double[500];
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig(stack.kafkaBootstrap()));
+             KafkaConsumer<String, String> pings = consumer(stack.kafkaBootstrap(), ping);
+             KafkaConsumer<String, String> pongs = consumer(stack.kafkaBootstrap(), pong)) {
+            producer.send(new ProducerRecord<>(ping, "warm", "up")).get();
+            producer.send(new ProducerRecord<>(pong, "warm", "up")).get();
+            drain(pings, 1);
+            drain(pongs, 1);
+            for (int i = 0; i < hops.length && withinBudget(); i++) {
+                long start = System.nanoTime();
+                producer.send(new ProducerRecord<>(ping, "k", Integer.toString(i))).get();
+                drain(pings, 1);
+                producer.send(new ProducerRecord<>(pong, "k", Integer.toString(i))).get();
+                drain(pongs, 1);
+                hops[i] = (System.nanoTime() - start) / 1e6;
+            }
+        }
+        Floors floors = new Floors(Percentiles.of(commits), Percentiles.of(hops));
+        log(String.format(Locale.ROOT, "floors: PostgreSQL commit p50 %.2f ms p99 %.2f ms; two Kafka hops p50 %.2f ms"
+                + " p99 %.2f ms", floors.commit.p50(), floors.commit.p99(), floors.twoHops.p50(), floors.twoHops.p99()));
+        return floors;
+    }
+
+    private static Properties producerConfig(String bootstrap) {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return config;
+    }
+
+    private static KafkaConsumer<String, String> consumer(String bootstrap, String topic) {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-floor-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config);
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+
+    private static void drain(KafkaConsumer<String, String> consumer, int records) {
+        int seen = 0;
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (seen < records && System.nanoTime() < giveUp) {
+            for (ConsumerRecord<String, String> ignored : consumer.poll(Duration.ofMillis(100))) {
+                seen++;
+            }
+        }
+        if (seen < records) {
+            throw new IllegalStateException("the floor's consumer saw " + seen + " of " + records + " records in 30 s");
+        }
+    }
+
+    // ---- 1. latency: sequential checks, submit -> COMPLETE seen on the event stream ----
+
+    private void latencyPhase(Api api, Connection db, String target, Floors floors) throws Exception {
+        String body = check(target, "[" + OPEN_PORT + "]");
+        for (int i = 0; i < 50 && withinBudget(); i++) {
+            api.submitAndFollow(body);
+        }
+        List<Double> latencies = new ArrayList<>();
+        List<UUID> ids = new ArrayList<>();
+        List<Double> posts = new ArrayList<>();
+        long started = System.nanoTime();
+        for (int i = 0; i < options.latencyChecks && withinBudget(); i++) {
+            Api.Followed followed = api.submitAndFollow(body);
+            latencies.add(followed.millis());
+            posts.add(followed.acceptedMillis());
+            ids.add(followed.id());
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        Percentiles p = Percentiles.of(latencies.stream().mapToDouble(Double::doubleValue).toArray());
+        double p95 = percentile(latencies, 0.95);
+        double floorP50 = floors.commit.p50() + floors.twoHops.p50();
+        double floorP99 = floors.commit.p99() + floors.twoHops.p99();
+        report.append(String.format(Locale.ROOT, """
+
+                ### 1. Latency: %d sequential checks, 1 open port, 3 regions (%.0f s)
+
+                Client-measured, from sending the POST to reading `complete` on the check's event stream.
+
+                | | p50 | p95 | p99 | max |
+                |---|---:|---:|---:|---:|
+                | Parallax, submit to COMPLETE | %.1f ms | %.1f ms | %.1f ms | %.1f ms |
+                | of which: the POST answered 202 | %.1f ms | %.1f ms | %.1f ms | |
+                | floor: one PostgreSQL commit + two Kafka hops (same run) | %.1f ms | | %.1f ms | |
+                | ratio Parallax / floor | %.1f× | | %.1f× | |
+                | target | ≤ 10 ms | | ≤ 40 ms | |
+                """, p.count(), seconds, p.p50(), p95, p.p99(), p.max(), percentile(posts, 0.5),
+                percentile(posts, 0.95), percentile(posts, 0.99), floorP50, floorP99, p.p50() / floorP50,
+                p.p99() / floorP99));
+        log(String.format(Locale.ROOT, "latency: %d checks p50 %.1f ms p95 %.1f ms p99 %.1f ms", p.count(), p.p50(), p95,
+                p.p99()));
+        report.append(breakdown(db, ids));
+    }
+
+    /**
+     * Where a check's time goes, from the rows: accepted (coordinator clock) to an agent starting its job, the job
+     * itself, the job's end to its verdict stored, and the last region stored to the client seeing COMPLETE is the
+     * rest. Every process runs on this one machine, so the clocks agree.
+     */
+    private static String breakdown(Connection db, List<UUID> ids) throws Exception {
+        String[] names = {"accepted → agent starts the job (outbox, relay, Kafka, agent's poll)",
+                "the job on the agent (probe)", "job done → verdict stored (Kafka, ingester, commit)",
+                "accepted → check COMPLETE in PostgreSQL"};
+        List<List<Double>> columns = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                new ArrayList<>());
+        try (PreparedStatement query = db.prepareStatement("""
+                SELECT EXTRACT(EPOCH FROM r.started_at - c.created_at) * 1000,
+                       EXTRACT(EPOCH FROM r.finished_at - r.started_at) * 1000,
+                       EXTRACT(EPOCH FROM r.updated_at - r.finished_at) * 1000,
+                       EXTRACT(EPOCH FROM c.completed_at - c.created_at) * 1000
+                  FROM checks c JOIN region_results r ON r.check_id = c.id
+                 WHERE c.id = ANY (?) AND r.status = 'DONE'
+                """)) {
+            query.setArray(1, db.createArrayOf("uuid", ids.toArray()));
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    for (int i = 0; i < 4; i++) {
+                        columns.get(i).add(rows.getDouble(i + 1));
+                    }
+                }
+            }
+        }
+        StringBuilder table = new StringBuilder("""
+
+                Where the time goes (per region, from the stored rows):
+
+                | stage | p50 | p99 |
+                |---|---:|---:|
+                """);
+        for (int i = 0; i < names.length; i++) {
+            table.append(String.format(Locale.ROOT, "| %s | %.1f ms | %.1f ms |%n", names[i],
+                    percentile(columns.get(i), 0.50), percentile(columns.get(i), 0.99)));
+        }
+        return table.toString();
+    }
+
+    // ---- 2. throughput: open-loop rates ----
+
+    private record RateResult(int rate, int submitted, int accepted, int refused, double completedPerSecond,
+                              Percentiles latency, double outboxBacklog, double jobsLag, double coordinatorRss) {
+    }
+
+    private List<RateResult> throughputPhase(Api api, Connection db, LocalStack stack, String target)
+            throws Exception {
+        List<RateResult> results = new ArrayList<>();
+        String body = check(target, "[" + OPEN_PORT + "]");
+        for (int rate : options.rates) {
+            if (!withinBudget()) {
+                log("time budget spent: rate " + rate + " not run");
+                break;
+            }
+            log("open loop at " + rate + " checks/s for " + options.rateWindow.toSeconds() + " s");
+            OpenLoop load = OpenLoop.run(api, body, rate, options.rateWindow, deadlineNanos);
+            // Give the stack the window once more to finish what it accepted, then read what it did.
+            awaitCompletion(db, load.ids(), options.rateWindow);
+            Map<String, Double> metrics = api.metrics();
+            double backlog = metrics.getOrDefault("parallax_outbox_backlog", Double.NaN);
+            double lag = metrics.entrySet().stream().filter(e -> e.getKey().startsWith("parallax_jobs_lag{"))
+                    .mapToDouble(Map.Entry::getValue).sum();
+            Completion completion = completion(db, load.ids(), load.startedEpochMillis(),
+                    load.startedEpochMillis() + options.rateWindow.toMillis());
+            RateResult result = new RateResult(rate, load.submitted(), load.ids().size(), load.refused(),
+                    completion.inWindow() / (double) options.rateWindow.toSeconds(), completion.latency(), backlog, lag,
+                    rss(stack.processes()).getOrDefault("coordinator", 0L) / 1e6);
+            results.add(result);
+            log(String.format(Locale.ROOT, "rate %d: accepted %d, refused %d, completed %.0f/s, p99 %.0f ms,"
+                            + " backlog %.0f, lag %.0f", rate, result.accepted, result.refused,
+                    result.completedPerSecond, result.latency.p99(), backlog, lag));
+        }
+        return results;
+    }
+
+    private String rateTable(List<RateResult> results) {
+        StringBuilder table = new StringBuilder("""
+
+                ### 2. Throughput: open-loop rates, 3 regions × 1 port
+
+                Completed/s counts checks whose every region ended DONE within the window; latency is accepted to
+                completed as stored (server clocks); backlog and lag are read from `/q/metrics` after the stack was
+                given the window again to finish.
+
+                | rate (checks/s) | submitted | accepted | refused | completed/s | p50 | p99 | outbox backlog | jobs lag | coordinator RSS |
+                |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+                """);
+        for (RateResult r : results) {
+            table.append(String.format(Locale.ROOT, "| %d | %d | %d | %d | %.0f | %.0f ms | %.0f ms | %.0f | %.0f | %.0f MB |%n",
+                    r.rate, r.submitted, r.accepted, r.refused, r.completedPerSecond, r.latency.p50(), r.latency.p99(),
+                    r.outboxBacklog, r.jobsLag, r.coordinatorRss));
+        }
+        table.append("\nTarget: 2,000 checks/s sustained with no growing backlog.\n");
+        return table.toString();
+    }
+
+    private record Completion(int inWindow, Percentiles latency) {
+    }
+
+    private static void awaitCompletion(Connection db, List<UUID> ids, Duration patience) throws Exception {
+        long giveUp = System.nanoTime() + patience.toNanos();
+        while (System.nanoTime() < giveUp && pending(db, ids) > 0) {
+            Thread.sleep(500);
+        }
+    }
+
+    private static int pending(Connection db, List<UUID> ids) throws Exception {
+        try (PreparedStatement query = db.prepareStatement(
+                "SELECT count(*) FROM checks WHERE id = ANY (?) AND status <> 'COMPLETE'")) {
+            query.setArray(1, db.createArrayOf("uuid", ids.toArray()));
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }
+    }
+
+    private static Completion completion(Connection db, List<UUID> ids, long fromMillis, long toMillis)
+            throws Exception {
+        List<Double> latencies = new ArrayList<>();
+        int inWindow = 0;
+        try (PreparedStatement query = db.prepareStatement("""
+                SELECT EXTRACT(EPOCH FROM c.completed_at - c.created_at) * 1000,
+                       EXTRACT(EPOCH FROM c.completed_at) * 1000
+                  FROM checks c
+                 WHERE c.id = ANY (?) AND c.status = 'COMPLETE'
+                   AND NOT EXISTS (SELECT 1 FROM region_results r WHERE r.check_id = c.id AND r.status <> 'DONE')
+                """)) {
+            query.setArray(1, db.createArrayOf("uuid", ids.toArray()));
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    latencies.add(rows.getDouble(1));
+                    double completedAt = rows.getDouble(2);
+                    if (completedAt >= fromMillis && completedAt <= toMillis) {
+                        inWindow++;
+                    }
+                }
+            }
+        }
+        return new Completion(inWindow, Percentiles.of(latencies.stream().mapToDouble(Double::doubleValue).toArray()));
+    }
+
+    // ---- 3. ingestion: verdict rows per second under a 100-port x 3-region load ----
+
+    private void ingestionPhase(Api api, Connection db, String target) throws Exception {
+        if (!withinBudget()) {
+            log("time budget spent: ingestion not run");
+            return;
+        }
+        String body = check(target, "[\"1-100\"]");
+        long rowsBefore = count(db, "SELECT count(*) FROM port_results");
+        List<double[]> perSecond = new ArrayList<>();
+        log("ingestion: " + options.ingestRate + " checks/s of 100 ports x 3 regions for "
+                + options.ingestWindow.toSeconds() + " s");
+        long start = System.nanoTime();
+        CompletableFuture<OpenLoop> load = CompletableFuture.supplyAsync(() -> {
+            try {
+                return OpenLoop.run(api, body, options.ingestRate, options.ingestWindow, deadlineNanos);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long previous = rowsBefore;
+        long previousAt = System.nanoTime();
+        long stopSampling = start + options.ingestWindow.toNanos() * 2;
+        while (System.nanoTime() < stopSampling && withinBudget()) {
+            Thread.sleep(1000);
+            long rows = count(db, "SELECT count(*) FROM port_results");
+            long now = System.nanoTime();
+            long added = rows - previous;
+            perSecond.add(new double[] {(now - start) / 1e9, added / ((now - previousAt) / 1e9)});
+            previous = rows;
+            previousAt = now;
+            if (load.isDone() && added == 0) {
+                break;
+            }
+        }
+        OpenLoop done = load.get();
+        long rowsAfter = count(db, "SELECT count(*) FROM port_results");
+        double seconds = (previousAt - start) / 1e9;
+        double peak = perSecond.stream().mapToDouble(s -> s[1]).max().orElse(0);
+        double mean = (rowsAfter - rowsBefore) / Math.max(0.001, seconds);
+        report.append(String.format(Locale.ROOT, """
+
+                ### 3. Ingestion: %d checks/s of 100 ports × 3 regions for %d s (%d accepted)
+
+                | verdict rows stored | rows/s, best second | rows/s, mean over %.0f s | target |
+                |---:|---:|---:|---:|
+                | %,d | %,.0f | %,.0f | ≥ 50,000 |
+                """, options.ingestRate, options.ingestWindow.toSeconds(), done.ids().size(), seconds,
+                rowsAfter - rowsBefore, peak, mean));
+        log(String.format(Locale.ROOT, "ingestion: %d rows, best second %.0f rows/s, mean %.0f rows/s",
+                rowsAfter - rowsBefore, peak, mean));
+    }
+
+    private static long count(Connection db, String sql) throws Exception {
+        try (Statement statement = db.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    // ---- 4. memory ----
+
+    private void memoryTable(Map<String, Long> idle, Map<String, Long> loaded) {
+        StringBuilder table = new StringBuilder("""
+
+                ### 4. Memory (RSS)
+
+                | process | idle | after the throughput rates | target |
+                |---|---:|---:|---|
+                """);
+        idle.forEach((name, rss) -> table.append(String.format(Locale.ROOT, "| %s | %.0f MB | %.0f MB | %s |%n", name,
+                rss / 1e6, loaded.getOrDefault(name, 0L) / 1e6,
+                name.startsWith("agent") ? "≤ 150 MB idle, ≤ 300 MB loaded"
+                        : name.startsWith("coordinator") ? "≤ 400 MB loaded" : "")));
+        report.append(table);
+    }
+
+    private static Map<String, Long> rss(Map<String, ProcessHandle> processes) {
+        Map<String, Long> rss = new LinkedHashMap<>();
+        processes.forEach((name, process) -> {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        rss.put(name, Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024);
+                    }
+                }
+            } catch (IOException e) {
+                rss.put(name, 0L);
+            }
+        });
+        return rss;
+    }
+
+    // ---- helpers ----
+
+    private static String check(String target, String ports) {
+        return """
+                {"target": "%s", "ports": %s, "regions": ["eu-west", "us-east", "ap-south"], "timeoutMs": 1000}"""
+                .formatted(target, ports);
+    }
+
+    private static double percentile(List<Double> values, double p) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1))];
+    }
+
+    private boolean withinBudget() {
+        return System.nanoTime() < deadlineNanos;
+    }
+
+    static void log(String line) {
+        System.err.printf("[SystemBench %tT] %s%n", System.currentTimeMillis(), line);
+    }
+
+    /** The REST API as the benchmark uses it. */
+    static final class Api {
+
+        private final URI base;
+        private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+
+        Api(URI base) {
+            this.base = base;
+        }
+
+        CompletableFuture<HttpResponse<String>> submitAsync(String body) {
+            return http.sendAsync(HttpRequest.newBuilder(base.resolve("/api/v1/checks"))
+                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        /** A check followed to its end: its id, and milliseconds from sending the POST to reading {@code complete}. */
+        record Followed(UUID id, double acceptedMillis, double millis) {
+        }
+
+        /** Submits a check and reads its event stream until {@code complete}. */
+        Followed submitAndFollow(String body) throws IOException, InterruptedException {
+            long start = System.nanoTime();
+            HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/checks"))
+                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (accepted.statusCode() != 202) {
+                throw new IllegalStateException("check refused: " + accepted.statusCode() + " " + accepted.body());
+            }
+            String id = checkId(accepted.body());
+            double acceptedMillis = (System.nanoTime() - start) / 1e6;
+            HttpResponse<InputStream> events = http.send(HttpRequest.newBuilder(
+                            base.resolve("/api/v1/checks/" + id + "/events")).header("Accept", "text/event-stream")
+                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (Stream<String> lines = new java.io.BufferedReader(new java.io.InputStreamReader(events.body()))
+                    .lines()) {
+                Iterator<String> it = lines.iterator();
+                while (it.hasNext()) {
+                    String line = it.next();
+                    if (line.startsWith("event:") && line.substring(6).strip().equals("complete")) {
+                        return new Followed(UUID.fromString(id), acceptedMillis, (System.nanoTime() - start) / 1e6);
+                    }
+                    if (line.startsWith("event:") && line.substring(6).strip().equals("timeout")) {
+                        throw new IllegalStateException("check " + id + " timed out on its stream");
+                    }
+                }
+            }
+            throw new IllegalStateException("the event stream of check " + id + " ended without complete");
+        }
+
+        Map<String, Double> metrics() throws IOException, InterruptedException {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(base.resolve("/q/metrics"))
+                            .header("Accept", "text/plain; version=0.0.4").timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return PrometheusText.samples(answer.body());
+        }
+
+        static String checkId(String body) {
+            Matcher matcher = CHECK_ID.matcher(body);
+            if (!matcher.find()) {
+                throw new IllegalStateException("no check id in " + body);
+            }
+            return matcher.group(1);
+        }
+    }
+
+    /** Submissions at a fixed rate, whatever the answers: open loop, bounded by count, time and in-flight. */
+    record OpenLoop(int submitted, List<UUID> ids, int refused, long startedEpochMillis) {
+
+        private static final int MAX_IN_FLIGHT = 4_000;
+
+        static OpenLoop run(Api api, String body, int rate, Duration window, long deadlineNanos)
+                throws InterruptedException {
+            long start = System.nanoTime();
+            long startedEpochMillis = System.currentTimeMillis();
+            long total = rate * window.toSeconds();
+            ConcurrentLinkedQueue<UUID> ids = new ConcurrentLinkedQueue<>();
+            AtomicInteger refused = new AtomicInteger();
+            AtomicInteger inFlight = new AtomicInteger();
+            List<CompletableFuture<?>> calls = new ArrayList<>();
+            int submitted = 0;
+            for (long n = 0; n < total && System.nanoTime() < deadlineNanos; n++) {
+                long due = start + n * 1_000_000_000L / rate;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                if (inFlight.get() >= MAX_IN_FLIGHT) {
+                    refused.incrementAndGet();
+                    continue;
+                }
+                inFlight.incrementAndGet();
+                submitted++;
+                calls.add(api.submitAsync(body).handle((answer, failure) -> {
+                    inFlight.decrementAndGet();
+                    if (failure == null && answer.statusCode() == 202) {
+                        ids.add(UUID.fromString(Api.checkId(answer.body())));
+                    } else {
+                        refused.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            for (CompletableFuture<?> call : calls) {
+                try {
+                    call.get(60, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    refused.incrementAndGet();
+                }
+            }
+            return new OpenLoop(submitted, List.copyOf(ids), refused.get(), startedEpochMillis);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Parallax system benchmark (issue 10): the whole stack as users feel it. Starts the local stack (embedded
+# PostgreSQL, a Kafka broker, the coordinator, three agents each in its own network namespace probing the
+# benchmark's target namespace), drives it over the REST API and prints one table: end-to-end latency of
+# sequential checks, throughput at rising open-loop rates, verdict rows stored per second, and memory; beside the
+# floors (a PostgreSQL commit, two Kafka hops) measured in the same run. See docs/benchmarks.md, "System".
+#
+#   sudo bench/system.sh [--no-build] [--runs N] [--latency-checks N] [--rates 250,500,1000,2000]
+#                        [--rate-seconds S] [--ingest-rate R] [--ingest-seconds S] [--budget-seconds S]
+#
+# Options:
+#   --no-build            use the existing jars (bench/target, coordinator/agent quarkus-app, broker libs)
+#   --runs N              whole runs, each on a fresh stack (default 1); the report of each is kept
+#   --latency-checks N    sequential checks of the latency phase (default 1000, after 50 unmeasured)
+#   --rates LIST          open-loop rates in checks/s (default 250,500,1000,2000)
+#   --rate-seconds S      how long each rate is held (default 30)
+#   --ingest-rate R       checks/s of 100 ports x 3 regions in the ingestion phase (default 200)
+#   --ingest-seconds S    how long (default 20)
+#   --budget-seconds S    bound on one run, build excluded (default 1200); phases that would not fit are skipped
+#
+# Needs root (network namespaces, nftables), `ip` and `nft`. Network: the stack listens on 127.0.0.1 only; the
+# agents probe only the target namespace's address, which the stack creates and removes.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$HERE")
+BUILD=1
+RUNS=1
+ARGS=()
+
+log() { printf '[system.sh %s] %s\n' "$(date +%T)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --no-build) BUILD=0 ;;
+        --runs) RUNS=${2:?}; shift ;;
+        --latency-checks) ARGS+=(--latency-checks "${2:?}"); shift ;;
+        --rates) ARGS+=(--rates "${2:?}"); shift ;;
+        --rate-seconds) ARGS+=(--rate-seconds "${2:?}"); shift ;;
+        --ingest-rate) ARGS+=(--ingest-rate "${2:?}"); shift ;;
+        --ingest-seconds) ARGS+=(--ingest-seconds "${2:?}"); shift ;;
+        --budget-seconds) ARGS+=(--budget-s "${2:?}"); shift ;;
+        -h|--help) awk 'NR > 1 && /^#/ {print; next} NR > 1 {exit}' "$0"; exit 0 ;;
+        *) die "unknown option: $1 (see --help)" ;;
+    esac
+    shift
+done
+[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "--runs needs a whole number, got $RUNS"
+[ "$(id -u)" -eq 0 ] || die "run as root: the agents run in network namespaces (ip netns, nft)"
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+for tool in ip nft; do command -v "$tool" >/dev/null || die "$tool is missing (Debian: iproute2, nftables)"; done
+
+# shellcheck source=../deploy/find-jdk.sh
+source "$ROOT/deploy/find-jdk.sh"
+parallax_find_jdk || die "no JDK 21+ found: set JAVA_HOME to a JDK 21 or newer"
+JAVA=$PARALLAX_JAVA
+
+# One benchmark at a time on this machine (the same lock as the other harnesses): two would measure each other.
+LOCK=/run/lock/parallax-bench.lock
+[ -d /run/lock ] && [ -w /run/lock ] || LOCK=/tmp/parallax-bench.lock
+exec 9>"$LOCK"
+flock -n 9 || die "another benchmark is running (lock $LOCK held)"
+
+if [ "$BUILD" = 1 ]; then
+    log "building the coordinator, the agent, the broker, the local stack and bench (skip with --no-build)"
+    (cd "$ROOT" && JAVA_HOME="$PARALLAX_JAVA_HOME" timeout 1200 ./mvnw -q -B -pl bench,coordinator,agent -am package \
+        -DskipTests) >&2 || die "build failed"
+fi
+BENCH_JAR=$(ls "$HERE"/target/parallax-bench-*.jar 2>/dev/null | head -1)
+[ -n "$BENCH_JAR" ] && [ -d "$HERE/target/lib" ] || die "bench/target has no jar: run without --no-build"
+for built in coordinator/target/quarkus-app/quarkus-run.jar agent/target/quarkus-app/quarkus-run.jar \
+             deploy/kafka-broker/target/libs; do
+    [ -e "$ROOT/$built" ] || die "$built is missing: run without --no-build"
+done
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+OUT="$HERE/target/system/run-$(date -u +%Y%m%d-%H%M%S)"
+mkdir -p "$OUT" || die "cannot create $OUT"
+# Every run uses the same build, copied aside: a rebuild of the working tree meanwhile cannot change it.
+SNAPSHOT="$OUT/artifacts"
+for built in coordinator/target/quarkus-app agent/target/quarkus-app deploy/kafka-broker/target/libs; do
+    mkdir -p "$SNAPSHOT/$(dirname "$built")" && cp -a "$ROOT/$built" "$SNAPSHOT/$built" || die "cannot copy $built"
+done
+trap 'rm -rf "$SNAPSHOT" "$OUT"/run-*/stack/pgdata "$OUT"/run-*/stack/kafka' EXIT
+
+{
+    echo "- code under test: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$ROOT" && \
+        git status --porcelain -- coordinator agent common deploy 2>/dev/null | grep -q . && \
+        echo ' plus uncommitted changes')"
+    echo "- machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), kernel $(uname -r), $(awk '/MemTotal/ {printf "%.0f GiB RAM", $2/1048576}' /proc/meminfo); JDK $("$JAVA" -version 2>&1 | head -1)"
+} >"$OUT/context.md"
+cat "$OUT/context.md"
+
+rc=0
+for run in $(seq 1 "$RUNS"); do
+    log "run $run of $RUNS (load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
+    # --foreground: Ctrl-C reaches the JVM, whose shutdown hooks stop the stack and remove the namespaces.
+    timeout --foreground -k 30 3600 "$JAVA" -Xmx1g -Djava.util.logging.manager=java.util.logging.LogManager \
+        -Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn \
+        -cp "$BENCH_JAR:$HERE/target/lib/*" dev.parallax.bench.SystemBench \
+        --repo-root "$SNAPSHOT" --work-dir "$OUT/run-$run" "${ARGS[@]+"${ARGS[@]}"}" || rc=$?
+done
+log "reports: $OUT/run-*/report.md"
+exit $rc
