@@ -71,6 +71,18 @@ public class CheckEventStreams {
     void stream(CheckService.CheckRecord first, String owner, SseEventSink sink, Sse sse) {
         // Watched from before the first read was sent, so no change committed after that read is missed.
         CheckUpdates.Watch watch = updates.watch(first.check().id);
+        try {
+            // The first event writes the response head. Sent here, on the request's thread, so that the stream's
+            // own thread never starts the response while this one does: a verdict stored within milliseconds made
+            // both write it at once ("response head already sent") and ended the stream.
+            send(sink, sse.newEventBuilder().comment("events of check " + first.check().id).build());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            watch.close();
+            sink.close();
+            slots.release();
+            return;
+        }
         streams.execute(() -> {
             try (sink; watch) {
                 run(first, owner, sink, sse, watch);

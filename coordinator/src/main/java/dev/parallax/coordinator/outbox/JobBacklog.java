@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -32,9 +33,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Jobs waiting, as gauges: outbox rows not yet on Kafka (how many, and the age of the oldest), and per region
- * the lag of its agents' consumer group on its jobs topic (records on the topic that the group has not
- * committed yet). Refreshed every {@code parallax.metrics.refresh-interval} by one thread, so a scrape only
+ * Work waiting, as gauges: outbox rows not yet on Kafka (how many, and the age of the oldest), per region the
+ * lag of its agents' consumer group on its jobs topic (records on the topic that the group has not committed
+ * yet), and the coordinators' lag on the verdicts topic. Refreshed every {@code parallax.metrics.refresh-interval} by one thread, so a scrape only
  * reads numbers and never waits on PostgreSQL or Kafka; a figure that could not be read is NaN.
  */
 @ApplicationScoped
@@ -52,11 +53,15 @@ public class JobBacklog {
     // Written by the refresh thread only; read by scrapes.
     private volatile double outboxRows = Double.NaN;
     private volatile double oldestSeconds = Double.NaN;
+    private volatile double verdictsLag = Double.NaN;
     private final Map<String, Double> lagByRegion = new ConcurrentHashMap<>();
+    private final String verdictsGroup;
     private Admin admin;
 
-    public JobBacklog(EntityManager em, AgentRegistry registry, KafkaAdminClients admins, MeterRegistry meters) {
+    public JobBacklog(EntityManager em, AgentRegistry registry, KafkaAdminClients admins, MeterRegistry meters,
+                      @ConfigProperty(name = "mp.messaging.incoming.verdicts-in.group.id") String verdictsGroup) {
         this.em = em;
+        this.verdictsGroup = verdictsGroup;
         this.registry = registry;
         this.admins = admins;
         this.meters = meters;
@@ -66,6 +71,9 @@ public class JobBacklog {
         Gauge.builder("parallax.outbox.oldest.age", this, backlog -> backlog.oldestSeconds)
                 .description("Age of the oldest outbox row not yet published (0 when there is none)")
                 .baseUnit("seconds")
+                .register(meters);
+        Gauge.builder("parallax.verdicts.lag", this, backlog -> backlog.verdictsLag)
+                .description("Verdicts on parallax.verdicts that the coordinators' group has not committed yet")
                 .register(meters);
         for (String outcome : new String[] {"sent", "failed"}) {
             published(outcome);
@@ -125,20 +133,21 @@ public class JobBacklog {
                 admin = admins.create(ADMIN_REQUEST_TIMEOUT_MS, ADMIN_API_TIMEOUT_MS);
             }
             for (String region : regions) {
-                lagByRegion.put(region, lag(admin, region));
+                lagByRegion.put(region, lag(admin, Topics.jobs(region), Topics.agentGroup(region)));
             }
+            verdictsLag = lag(admin, Topics.VERDICTS, verdictsGroup);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             regions.forEach(region -> lagByRegion.put(region, Double.NaN));
+            verdictsLag = Double.NaN;
             LOG.debugf("Jobs topic lag not read: %s", e.getMessage());
         }
     }
 
     /** The sum over the topic's partitions of (latest offset - the group's committed offset, or the earliest). */
-    private static double lag(Admin admin, String region)
+    private static double lag(Admin admin, String topic, String group)
             throws InterruptedException, ExecutionException, TimeoutException {
-        String topic = Topics.jobs(region);
         TopicDescription description;
         try {
             description = admin.describeTopics(List.of(topic)).topicNameValues().get(topic)
@@ -157,7 +166,7 @@ public class JobBacklog {
             earliest.put(key, OffsetSpec.earliest());
         });
         KafkaFuture<Map<TopicPartition, OffsetAndMetadata>> committedCall =
-                admin.listConsumerGroupOffsets(Topics.agentGroup(region)).partitionsToOffsetAndMetadata();
+                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata();
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
                 admin.listOffsets(latest).all().get(CALL_BOUND_MS, TimeUnit.MILLISECONDS);
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts =

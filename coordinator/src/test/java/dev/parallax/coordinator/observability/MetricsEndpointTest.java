@@ -114,12 +114,14 @@ class MetricsEndpointTest {
     }
 
     @Test
-    void theBacklogGaugesAreReadFromTheOutboxAndEachRegionsJobsTopic() {
+    void theBacklogGaugesAreReadFromTheOutboxEachRegionsJobsTopicAndTheVerdictsTopic() {
         await("the backlog gauges refreshed").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             Map<String, Double> samples = scrape();
             assertThat(value(samples, "parallax_outbox_backlog")).as("outbox rows waiting").isNotNaN()
                     .isGreaterThanOrEqualTo(0);
             assertThat(value(samples, "parallax_outbox_oldest_age_seconds")).isNotNaN().isGreaterThanOrEqualTo(0);
+            assertThat(value(samples, "parallax_verdicts_lag")).as("the coordinators' lag on parallax.verdicts")
+                    .isNotNaN().isGreaterThanOrEqualTo(0);
             for (String region : new String[] {"eu-west", "us-east", "ap-south", "sa-east"}) {
                 // No agent runs in these tests: every job published to a region is lag of its group.
                 assertThat(value(samples, "parallax_jobs_lag{region=\"" + region + "\"}"))
