@@ -3,6 +3,7 @@ package dev.parallax.coordinator.agent;
 import dev.parallax.common.contract.Heartbeat;
 import dev.parallax.coordinator.config.ParallaxConfig;
 import dev.parallax.coordinator.database.PgArrays;
+import dev.parallax.coordinator.database.SqlTimestamps;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -11,6 +12,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -84,11 +87,34 @@ public class AgentRegistry {
 
     @Transactional(Transactional.TxType.SUPPORTS)
     public Liveness liveness(String region) {
-        List<RegisteredAgent> agents = RegisteredAgent.list("region", region);
-        if (agents.isEmpty()) {
-            return Liveness.UNKNOWN;
+        return liveness(List.of(region)).get(region);
+    }
+
+    /**
+     * The liveness of each of these regions, in one small query: every accepted check asks, and loading the
+     * regions' agents as entities, one query per region, was a third of the coordinator's CPU under load.
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Map<String, Liveness> liveness(Collection<String> regions) {
+        Map<String, Liveness> liveness = new HashMap<>();
+        regions.forEach(region -> liveness.put(region, Liveness.UNKNOWN));
+        if (regions.isEmpty()) {
+            return liveness;
         }
-        return agents.stream().anyMatch(this::isLive) ? Liveness.LIVE : Liveness.OFFLINE;
+        Instant liveSince = clock.instant().minus(config.offlineAfter());
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("""
+                        SELECT region, max(last_seen) FROM agents
+                         WHERE region = ANY (CAST(:regions AS text[]))
+                         GROUP BY region
+                        """)
+                .setParameter("regions", PgArrays.textArray(List.copyOf(regions)))
+                .getResultList();
+        for (Object[] row : rows) {
+            Instant lastSeen = SqlTimestamps.instant(row[1]);
+            liveness.put((String) row[0], lastSeen.isAfter(liveSince) ? Liveness.LIVE : Liveness.OFFLINE);
+        }
+        return liveness;
     }
 
     public Duration offlineAfter() {

@@ -19,12 +19,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /** Accepts checks and reads them back. */
 @ApplicationScoped
@@ -80,7 +80,8 @@ public class CheckService {
     public List<CheckRecord> submitAll(List<Submission> submissions) {
         // Microseconds: what PostgreSQL keeps, so the instant we return equals the one we read back later.
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        Map<String, AgentRegistry.Liveness> liveness = new HashMap<>();
+        Map<String, AgentRegistry.Liveness> liveness = registry.liveness(submissions.stream()
+                .flatMap(submission -> submission.spec().regions().stream()).collect(Collectors.toSet()));
         List<Check> checks = new ArrayList<>(submissions.size());
         List<RegionResult> allRegions = new ArrayList<>();
         List<Outbox.OutgoingMessage> jobs = new ArrayList<>();
@@ -108,7 +109,7 @@ public class CheckService {
                 result.resolvedAddresses = List.of();
                 result.updatedAt = now;
                 regions.add(result);
-                if (liveness.computeIfAbsent(region, registry::liveness) == AgentRegistry.Liveness.OFFLINE) {
+                if (liveness.get(region) == AgentRegistry.Liveness.OFFLINE) {
                     // The registry is sure: this region's agents have all gone quiet. Say so now rather than
                     // make the caller wait for the deadline, and queue no job that nobody would take.
                     result.status = RegionStatus.UNAVAILABLE;

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * Publishes one batch of due outbox rows. The rows stay locked ({@code FOR UPDATE SKIP LOCKED}) while
@@ -81,17 +82,17 @@ public class OutboxPublisher {
             acks.add(send(event));
         }
         long waitUntil = System.nanoTime() + config.sendTimeout().toNanos();
-        int sent = 0;
+        List<Long> sent = new ArrayList<>(batch.size());
         int failed = 0;
         for (int i = 0; i < batch.size(); i++) {
             OutboxEvent event = batch.get(i);
             String error = awaitAck(acks.get(i), waitUntil);
-            event.attempts++;
             if (error == null) {
-                event.sentAt = Instant.now();
-                event.lastError = null;
-                sent++;
+                // Left untouched here and marked sent below in one statement: one UPDATE per row (the entity's
+                // own) made the relay, one thread, the stack's bottleneck at about 100 checks a second.
+                sent.add(event.id);
             } else {
+                event.attempts++;
                 event.lastError = error;
                 event.nextAttemptAt = Instant.now().plus(backoff(event.attempts));
                 failed++;
@@ -101,7 +102,15 @@ public class OutboxPublisher {
                 }
             }
         }
-        return new BatchResult(batch.size(), sent, failed);
+        if (!sent.isEmpty()) {
+            em.createNativeQuery("""
+                            UPDATE outbox_events SET sent_at = now(), attempts = attempts + 1, last_error = NULL
+                             WHERE id = ANY (CAST(:ids AS bigint[]))
+                            """)
+                    .setParameter("ids", sent.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}")))
+                    .executeUpdate();
+        }
+        return new BatchResult(batch.size(), sent.size(), failed);
     }
 
     /**
