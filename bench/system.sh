@@ -7,6 +7,7 @@
 #
 #   sudo bench/system.sh [--no-build] [--runs N] [--latency-checks N] [--rates 250,500,1000,2000]
 #                        [--rate-seconds S] [--ingest-rate R] [--ingest-seconds S] [--budget-seconds S]
+#                        [--coordinator-properties 'k=v;k=v']
 #
 # Options:
 #   --no-build            use the existing jars (bench/target, coordinator/agent quarkus-app, broker libs)
@@ -17,6 +18,7 @@
 #   --ingest-rate R       checks/s of 100 ports x 3 regions in the ingestion phase (default 200)
 #   --ingest-seconds S    how long (default 20)
 #   --budget-seconds S    bound on one run, build excluded (default 1200); phases that would not fit are skipped
+#   --coordinator-properties 'k=v;k=v'   extra coordinator settings, to try one without a rebuild
 #
 # Needs root (network namespaces, nftables), `ip` and `nft`. Network: the stack listens on 127.0.0.1 only; the
 # agents probe only the target namespace's address, which the stack creates and removes.
@@ -41,6 +43,7 @@ while [ $# -gt 0 ]; do
         --ingest-rate) ARGS+=(--ingest-rate "${2:?}"); shift ;;
         --ingest-seconds) ARGS+=(--ingest-seconds "${2:?}"); shift ;;
         --budget-seconds) ARGS+=(--budget-s "${2:?}"); shift ;;
+        --coordinator-properties) ARGS+=(--coordinator-properties "${2:?}"); shift ;;
         -h|--help) awk 'NR > 1 && /^#/ {print; next} NR > 1 {exit}' "$0"; exit 0 ;;
         *) die "unknown option: $1 (see --help)" ;;
     esac

@@ -68,7 +68,8 @@ public final class SystemBench {
 
     /** Command-line options. */
     record Options(Path repoRoot, Path workDir, int latencyChecks, List<Integer> rates, Duration rateWindow,
-                   int ingestRate, Duration ingestWindow, Duration budget, boolean namespaces) {
+                   int ingestRate, Duration ingestWindow, Duration budget, boolean namespaces,
+                   Map<String, String> coordinatorProperties) {
 
         static Options parse(String[] args) {
             Map<String, String> values = new LinkedHashMap<>();
@@ -87,7 +88,23 @@ public final class SystemBench {
                     Integer.parseInt(values.getOrDefault("ingest-rate", "200")),
                     Duration.ofSeconds(Long.parseLong(values.getOrDefault("ingest-seconds", "20"))),
                     Duration.ofSeconds(Long.parseLong(values.getOrDefault("budget-s", "1200"))),
-                    !"false".equals(values.getOrDefault("namespaces", "true")));
+                    !"false".equals(values.getOrDefault("namespaces", "true")),
+                    properties(values.getOrDefault("coordinator-properties", "")));
+        }
+
+        /** {@code key=value;key=value}, for trying a setting without a rebuild. */
+        private static Map<String, String> properties(String text) {
+            Map<String, String> properties = new LinkedHashMap<>();
+            for (String pair : text.split(";")) {
+                if (!pair.isBlank()) {
+                    int equals = pair.indexOf('=');
+                    if (equals < 1) {
+                        throw new IllegalArgumentException("not key=value: " + pair);
+                    }
+                    properties.put(pair.substring(0, equals).strip(), pair.substring(equals + 1).strip());
+                }
+            }
+            return properties;
         }
     }
 
@@ -110,6 +127,7 @@ public final class SystemBench {
                 .workDir(options.workDir.resolve("stack"))
                 .regions(REGIONS)
                 .vantageNamespaces(options.namespaces)
+                .coordinatorProperties(options.coordinatorProperties)
                 .progress(line -> log("[stack] " + line));
         try (LocalStack stack = builder.build().start();
              Connection db = DriverManager.getConnection(stack.jdbcUrl(), stack.username(), stack.password())) {
