@@ -139,11 +139,12 @@ public final class SystemBench {
 
             Floors floors = measureFloors(stack, db);
             latencyPhase(api, db, target, floors);
+            int afterLatency = report.length();
             List<RateResult> rates = throughputPhase(api, db, stack, target);
             Map<String, Long> loaded = rss(processes);
             ingestionPhase(api, db, target);
             memoryTable(idle, loaded);
-            report.insert(0, rateTable(rates));
+            report.insert(afterLatency, rateTable(rates));
         }
         Path out = options.workDir.resolve("report.md");
         Files.writeString(out, report.toString());

@@ -77,10 +77,16 @@ public class OutboxPublisher {
         // default partition count. A no-op once every topic of the batch is ensured; otherwise bounded, and on
         // failure the records go anyway (the topic is tried again with the next batch that has it).
         jobTopics.ensure(batch.stream().map(event -> event.topic).toList());
-        List<CompletableFuture<Void>> acks = new ArrayList<>(batch.size());
-        for (OutboxEvent event : batch) {
-            acks.add(send(event));
-        }
+        // Sent with the batch's transaction suspended, once for the whole batch. Context propagation would otherwise
+        // carry it into the acknowledgement callbacks on the producer's thread, and a commit racing a callback failed
+        // ("commiting with 2 threads active", seen under load): the rows stayed unsent and went out twice.
+        List<CompletableFuture<Void>> acks = QuarkusTransaction.suspendingExisting().call(() -> {
+            List<CompletableFuture<Void>> sending = new ArrayList<>(batch.size());
+            for (OutboxEvent event : batch) {
+                sending.add(send(event));
+            }
+            return sending;
+        });
         long waitUntil = System.nanoTime() + config.sendTimeout().toNanos();
         List<Long> sent = new ArrayList<>(batch.size());
         int failed = 0;
@@ -134,17 +140,14 @@ public class OutboxPublisher {
         return backoff.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : backoff;
     }
 
+    /** MUST be called with the batch's transaction suspended (see {@link #publishBatch()}). */
     private CompletableFuture<Void> send(OutboxEvent event) {
         Message<String> record = Message.of(event.payload).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                 .withTopic(event.topic)
                 .withKey(event.messageKey)
                 .build());
         try {
-            // Sent with the batch's transaction suspended. Context propagation would otherwise carry it into the
-            // acknowledgement callback on the producer's thread, and a commit racing that callback failed
-            // ("commiting with 2 threads active", seen under load): the rows stayed unsent and went out twice.
-            return QuarkusTransaction.suspendingExisting()
-                    .call(() -> emitter.sendMessage(record).subscribeAsCompletionStage());
+            return emitter.sendMessage(record).subscribeAsCompletionStage();
         } catch (RuntimeException e) {
             // The emitter refuses synchronously when its buffer is full or the channel is down.
             return CompletableFuture.failedFuture(e);
