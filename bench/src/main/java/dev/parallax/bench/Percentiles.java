@@ -1,6 +1,7 @@
 package dev.parallax.bench;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /** p50, p90, p99 and max of a sample, by nearest rank (a value that occurred, never an interpolation). */
@@ -16,6 +17,14 @@ record Percentiles(int count, double p50, double p90, double p99, double max) {
         Arrays.sort(sorted);
         return new Percentiles(sorted.length, rank(sorted, 0.50), rank(sorted, 0.90), rank(sorted, 0.99),
                 sorted[sorted.length - 1]);
+    }
+
+    /** One percentile of a sample by nearest rank; NaN when there was no sample. */
+    static double at(List<Double> values, double p) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        return rank(values.stream().mapToDouble(Double::doubleValue).sorted().toArray(), p);
     }
 
     private static double rank(double[] sorted, double p) {

@@ -254,7 +254,7 @@ public final class SystemBench {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         Percentiles p = Percentiles.of(latencies.stream().mapToDouble(Double::doubleValue).toArray());
-        double p95 = percentile(latencies, 0.95);
+        double p95 = Percentiles.at(latencies, 0.95);
         double floorP50 = floors.commit.p50() + floors.twoHops.p50();
         double floorP99 = floors.commit.p99() + floors.twoHops.p99();
         report.append(String.format(Locale.ROOT, """
@@ -270,8 +270,8 @@ public final class SystemBench {
                 | floor: one PostgreSQL commit + two Kafka hops (same run) | %.1f ms | | %.1f ms | |
                 | ratio Parallax / floor | %.1f× | | %.1f× | |
                 | target | ≤ 10 ms | | ≤ 40 ms | |
-                """, p.count(), seconds, p.p50(), p95, p.p99(), p.max(), percentile(posts, 0.5),
-                percentile(posts, 0.95), percentile(posts, 0.99), floorP50, floorP99, p.p50() / floorP50,
+                """, p.count(), seconds, p.p50(), p95, p.p99(), p.max(), Percentiles.at(posts, 0.5),
+                Percentiles.at(posts, 0.95), Percentiles.at(posts, 0.99), floorP50, floorP99, p.p50() / floorP50,
                 p.p99() / floorP99));
         log(String.format(Locale.ROOT, "latency: %d checks p50 %.1f ms p95 %.1f ms p99 %.1f ms", p.count(), p.p50(), p95,
                 p.p99()));
@@ -315,7 +315,7 @@ public final class SystemBench {
                 """);
         for (int i = 0; i < names.length; i++) {
             table.append(String.format(Locale.ROOT, "| %s | %.1f ms | %.1f ms |%n", names[i],
-                    percentile(columns.get(i), 0.50), percentile(columns.get(i), 0.99)));
+                    Percentiles.at(columns.get(i), 0.50), Percentiles.at(columns.get(i), 0.99)));
         }
         return table.toString();
     }
@@ -538,14 +538,6 @@ public final class SystemBench {
         return """
                 {"target": "%s", "ports": %s, "regions": ["eu-west", "us-east", "ap-south"], "timeoutMs": 1000}"""
                 .formatted(target, ports);
-    }
-
-    private static double percentile(List<Double> values, double p) {
-        if (values.isEmpty()) {
-            return Double.NaN;
-        }
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1))];
     }
 
     private boolean withinBudget() {

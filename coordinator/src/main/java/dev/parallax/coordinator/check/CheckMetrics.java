@@ -12,8 +12,8 @@ import java.time.Duration;
 
 /**
  * The life of checks as Micrometer meters: accepted (by source), completed (by outcome) with the end-to-end
- * latency from acceptance to the last region's end, and regions ended by status. Counted after commit only,
- * so that a rolled-back transaction counts nothing.
+ * latency from acceptance to the last region's end, and regions ended by status. Callers MUST count only after
+ * their transaction committed ({@link AfterCommit}), so that a rolled-back one counts nothing.
  */
 // Created at startup, so that every series is exposed (at 0) before the first event.
 @Startup
@@ -32,13 +32,11 @@ public class CheckMetrics {
     }
 
     private final MeterRegistry registry;
-    private final AfterCommit afterCommit;
     private final Counter acceptedFromApi;
     private final Counter acceptedFromSchedules;
 
-    public CheckMetrics(MeterRegistry registry, AfterCommit afterCommit) {
+    public CheckMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.afterCommit = afterCommit;
         this.acceptedFromApi = accepted("api");
         this.acceptedFromSchedules = accepted("schedule");
         for (Outcome outcome : Outcome.values()) {
@@ -73,23 +71,20 @@ public class CheckMetrics {
     }
 
     public void accepted(boolean scheduled, int checks) {
-        Counter counter = scheduled ? acceptedFromSchedules : acceptedFromApi;
-        afterCommit.run(() -> counter.increment(checks));
+        (scheduled ? acceptedFromSchedules : acceptedFromApi).increment(checks);
     }
 
     public void completed(Outcome outcome, Duration latency) {
-        afterCommit.run(() -> {
-            completedCounter(outcome).increment();
-            latency(outcome).record(latency.isNegative() ? Duration.ZERO : latency);
-        });
+        completedCounter(outcome).increment();
+        latency(outcome).record(latency.isNegative() ? Duration.ZERO : latency);
     }
 
     public void regionEnded(String region, RegionStatus status) {
-        afterCommit.run(() -> Counter.builder("parallax.regions.ended")
+        Counter.builder("parallax.regions.ended")
                 .description("Regions of checks that ended, by region and status (DONE, UNAVAILABLE, BLOCKED, ...)")
                 .tag("region", region)
                 .tag("status", status.name())
                 .register(registry)
-                .increment());
+                .increment();
     }
 }

@@ -7,6 +7,7 @@ import dev.parallax.common.contract.WireJson;
 import dev.parallax.common.logging.CheckLogContext;
 import dev.parallax.coordinator.agent.AgentRegistry;
 import dev.parallax.coordinator.config.ParallaxConfig;
+import dev.parallax.coordinator.database.AfterCommit;
 import dev.parallax.coordinator.outbox.Outbox;
 import dev.parallax.coordinator.result.PortResult;
 import dev.parallax.coordinator.result.RegionResult;
@@ -50,10 +51,12 @@ public class CheckService {
     private final EntityManager em;
     private final ParallaxConfig.Checks config;
     private final CheckMetrics metrics;
+    private final AfterCommit afterCommit;
 
     public CheckService(Outbox outbox, CheckRows rows, AgentRegistry registry, EntityManager em,
-                        ParallaxConfig config, CheckMetrics metrics) {
+                        ParallaxConfig config, CheckMetrics metrics, AfterCommit afterCommit) {
         this.metrics = metrics;
+        this.afterCommit = afterCommit;
         this.outbox = outbox;
         this.rows = rows;
         this.registry = registry;
@@ -86,6 +89,8 @@ public class CheckService {
         List<RegionResult> allRegions = new ArrayList<>();
         List<Outbox.OutgoingMessage> jobs = new ArrayList<>();
         List<CheckRecord> records = new ArrayList<>(submissions.size());
+        List<String> regionsOffline = new ArrayList<>();
+        int completedAtOnce = 0;
         for (Submission submission : submissions) {
             CheckSpec spec = submission.spec();
             Check check = new Check();
@@ -116,7 +121,7 @@ public class CheckService {
                     result.message = NO_LIVE_AGENT + ": no agent of " + region + " has been heard from in the last "
                             + registry.offlineAfter().toSeconds() + " s";
                     result.finishedAt = now;
-                    metrics.regionEnded(region, RegionStatus.UNAVAILABLE);
+                    regionsOffline.add(region);
                     continue;
                 }
                 result.status = RegionStatus.PENDING;
@@ -128,7 +133,7 @@ public class CheckService {
             if (regions.stream().noneMatch(r -> r.status == RegionStatus.PENDING)) {
                 check.status = CheckStatus.COMPLETE;
                 check.completedAt = now;
-                metrics.completed(CheckMetrics.Outcome.PARTIAL, Duration.ZERO);
+                completedAtOnce++;
             }
             checks.add(check);
             allRegions.addAll(regions);
@@ -147,9 +152,17 @@ public class CheckService {
         if (!checks.isEmpty()) {
             rows.insert(checks, allRegions);
             outbox.append(jobs, now);
-            long scheduled = submissions.stream().filter(submission -> submission.scheduleId() != null).count();
-            metrics.accepted(true, (int) scheduled);
-            metrics.accepted(false, submissions.size() - (int) scheduled);
+            int scheduled = (int) submissions.stream().filter(submission -> submission.scheduleId() != null).count();
+            int fromApi = submissions.size() - scheduled;
+            int completed = completedAtOnce;
+            afterCommit.run(() -> {
+                metrics.accepted(true, scheduled);
+                metrics.accepted(false, fromApi);
+                regionsOffline.forEach(region -> metrics.regionEnded(region, RegionStatus.UNAVAILABLE));
+                for (int i = 0; i < completed; i++) {
+                    metrics.completed(CheckMetrics.Outcome.PARTIAL, Duration.ZERO);
+                }
+            });
         }
         return records;
     }

@@ -16,7 +16,10 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -86,19 +89,27 @@ public class DeadlineSweeper {
                 .setParameter("offlineSeconds", (double) offlineAfter.toSeconds())
                 .getResultList();
         Instant now = Instant.now();
+        List<String> regionsEnded = new ArrayList<>();
+        Map<UUID, Duration> checksEnded = new HashMap<>();
         for (Object[] row : ended) {
             UUID checkId = UUID.fromString((String) row[0]);
             if (row[1] == null) {
-                // Every check the sweeper ends had a region still PENDING, which it made UNAVAILABLE.
-                metrics.completed(CheckMetrics.Outcome.PARTIAL, Duration.between(SqlTimestamps.instant(row[3]), now));
-                afterCommit.run(() -> updates.changed(checkId));
+                checksEnded.put(checkId, Duration.between(SqlTimestamps.instant(row[3]), now));
                 continue;
             }
             String region = (String) row[1];
-            metrics.regionEnded(region, RegionStatus.UNAVAILABLE);
+            regionsEnded.add(region);
             try (CheckLogContext logContext = CheckLogContext.of(checkId, region)) {
                 LOG.infof("Check %s: region %s UNAVAILABLE (%s)", checkId, region, row[2]);
             }
         }
+        afterCommit.run(() -> {
+            regionsEnded.forEach(region -> metrics.regionEnded(region, RegionStatus.UNAVAILABLE));
+            checksEnded.forEach((checkId, latency) -> {
+                // Every check the sweeper ends had a region still PENDING, which it made UNAVAILABLE.
+                metrics.completed(CheckMetrics.Outcome.PARTIAL, latency);
+                updates.changed(checkId);
+            });
+        });
     }
 }

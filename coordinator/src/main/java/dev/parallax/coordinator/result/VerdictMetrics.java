@@ -3,7 +3,6 @@ package dev.parallax.coordinator.result;
 import dev.parallax.common.contract.PortState;
 import dev.parallax.common.contract.PortVerdict;
 import dev.parallax.common.contract.ProbeVerdict;
-import dev.parallax.coordinator.database.AfterCommit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -16,8 +15,8 @@ import java.util.Map;
 
 /**
  * Verdicts as Micrometer meters: received (by what became of them), per region the time from a check's
- * acceptance to that region's verdict being stored, and port verdicts by region and state. Stored verdicts are
- * counted after commit only.
+ * acceptance to that region's verdict being stored, and port verdicts by region and state. Callers MUST count a
+ * stored verdict only after its transaction committed.
  */
 // Created at startup, so that every series is exposed (at 0) before the first event.
 @Startup
@@ -25,11 +24,9 @@ import java.util.Map;
 public class VerdictMetrics {
 
     private final MeterRegistry registry;
-    private final AfterCommit afterCommit;
 
-    public VerdictMetrics(MeterRegistry registry, AfterCommit afterCommit) {
+    public VerdictMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.afterCommit = afterCommit;
         for (String outcome : new String[] {"stored", "ignored-terminal", "ignored-unknown", "dead-lettered"}) {
             received(outcome);
         }
@@ -59,22 +56,20 @@ public class VerdictMetrics {
         for (PortVerdict port : verdict.ports()) {
             states.merge(port.state(), 1, Integer::sum);
         }
-        afterCommit.run(() -> {
-            received("stored").increment();
-            Timer.builder("parallax.verdict.latency")
-                    .description("From a check's acceptance to a region's verdict stored, per region")
-                    .tag("region", verdict.region())
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1))
-                    .maximumExpectedValue(Duration.ofMinutes(10))
-                    .register(registry)
-                    .record(sinceAccepted.isNegative() ? Duration.ZERO : sinceAccepted);
-            states.forEach((state, count) -> Counter.builder("parallax.port.verdicts")
-                    .description("Port verdicts stored, by region and state (OPEN, CLOSED, FILTERED, ERROR)")
-                    .tag("region", verdict.region())
-                    .tag("state", state.name())
-                    .register(registry)
-                    .increment(count));
-        });
+        received("stored").increment();
+        Timer.builder("parallax.verdict.latency")
+                .description("From a check's acceptance to a region's verdict stored, per region")
+                .tag("region", verdict.region())
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry)
+                .record(sinceAccepted.isNegative() ? Duration.ZERO : sinceAccepted);
+        states.forEach((state, count) -> Counter.builder("parallax.port.verdicts")
+                .description("Port verdicts stored, by region and state (OPEN, CLOSED, FILTERED, ERROR)")
+                .tag("region", verdict.region())
+                .tag("state", state.name())
+                .register(registry)
+                .increment(count));
     }
 }

@@ -121,11 +121,15 @@ public class VerdictStore {
         }
         insertPorts(verdict.checkId(), verdict.region(), verdict.ports());
         Duration sinceAccepted = Duration.between(acceptedAt, Instant.now());
-        verdictMetrics.stored(verdict, sinceAccepted);
-        checkMetrics.regionEnded(verdict.region(), verdict.status());
-        refreshCheckStatus(verdict.checkId())
-                .ifPresent(outcome -> checkMetrics.completed(outcome, sinceAccepted));
-        afterCommit.run(() -> updates.changed(verdict.checkId()));
+        Optional<CheckMetrics.Outcome> completed = refreshCheckStatus(verdict.checkId());
+        // Once the rows are visible: counted once even if a rolled-back batch is stored again, and a woken event
+        // stream reads what was stored.
+        afterCommit.run(() -> {
+            verdictMetrics.stored(verdict, sinceAccepted);
+            checkMetrics.regionEnded(verdict.region(), verdict.status());
+            completed.ifPresent(outcome -> checkMetrics.completed(outcome, sinceAccepted));
+            updates.changed(verdict.checkId());
+        });
         return new Stored(verdict, Outcome.STORED, scheduled);
     }
 

@@ -6,7 +6,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class KafkaAdminSettingsTest {
+class KafkaAdminClientsTest {
 
     @Test
     void adminClientsConnectAsTheChannelsDoThroughTlsAndSasl() {
@@ -18,7 +18,7 @@ class KafkaAdminSettingsTest {
                 "ssl.truststore.location", "/etc/parallax/kafka-ca/ca.crt",
                 "ssl.truststore.type", "PEM");
 
-        assertThat(KafkaAdminSettings.of(kafka, 3_000, 5_000)).containsAllEntriesOf(kafka)
+        assertThat(KafkaAdminClients.settings(kafka, 3_000, 5_000)).containsAllEntriesOf(kafka)
                 .containsEntry("request.timeout.ms", 3_000)
                 .containsEntry("default.api.timeout.ms", 5_000);
     }
@@ -28,7 +28,7 @@ class KafkaAdminSettingsTest {
         Map<String, Object> kafka = Map.of("bootstrap.servers", "kafka.example:9093", "group.id", "parallax-coordinator",
                 "request.timeout.ms", "30000");
 
-        assertThat(KafkaAdminSettings.of(kafka, 3_000, 5_000)).as("group.id is a consumer's, the timeouts are ours")
+        assertThat(KafkaAdminClients.settings(kafka, 3_000, 5_000)).as("group.id is a consumer's, the timeouts are ours")
                 .containsOnlyKeys("bootstrap.servers", "request.timeout.ms", "default.api.timeout.ms")
                 .containsEntry("request.timeout.ms", 3_000);
     }
