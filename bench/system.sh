@@ -54,37 +54,13 @@ done
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 for tool in ip nft; do command -v "$tool" >/dev/null || die "$tool is missing (Debian: iproute2, nftables)"; done
 
-# shellcheck source=../deploy/find-jdk.sh
-source "$ROOT/deploy/find-jdk.sh"
-parallax_find_jdk || die "no JDK 21+ found: set JAVA_HOME to a JDK 21 or newer"
-JAVA=$PARALLAX_JAVA
-
-# One benchmark at a time on this machine (the same lock as the other harnesses): two would measure each other.
-LOCK=/run/lock/parallax-bench.lock
-[ -d /run/lock ] && [ -w /run/lock ] || LOCK=/tmp/parallax-bench.lock
-exec 9>"$LOCK"
-flock -n 9 || die "another benchmark is running (lock $LOCK held)"
-
-if [ "$BUILD" = 1 ]; then
-    log "building the coordinator, the agent, the broker, the local stack and bench (skip with --no-build)"
-    (cd "$ROOT" && JAVA_HOME="$PARALLAX_JAVA_HOME" timeout 1200 ./mvnw -q -B -pl bench,coordinator,agent -am package \
-        -DskipTests) >&2 || die "build failed"
-fi
-BENCH_JAR=$(ls "$HERE"/target/parallax-bench-*.jar 2>/dev/null | head -1)
-[ -n "$BENCH_JAR" ] && [ -d "$HERE/target/lib" ] || die "bench/target has no jar: run without --no-build"
-for built in coordinator/target/quarkus-app/quarkus-run.jar agent/target/quarkus-app/quarkus-run.jar \
-             deploy/kafka-broker/target/libs; do
-    [ -e "$ROOT/$built" ] || die "$built is missing: run without --no-build"
-done
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+# shellcheck source=stack-harness.sh
+source "$HERE/stack-harness.sh"
+bench_stack_prepare
 
 OUT="$HERE/target/system/run-$(date -u +%Y%m%d-%H%M%S)"
 mkdir -p "$OUT" || die "cannot create $OUT"
-# Every run uses the same build, copied aside: a rebuild of the working tree meanwhile cannot change it.
-SNAPSHOT="$OUT/artifacts"
-for built in coordinator/target/quarkus-app agent/target/quarkus-app deploy/kafka-broker/target/libs; do
-    mkdir -p "$SNAPSHOT/$(dirname "$built")" && cp -a "$ROOT/$built" "$SNAPSHOT/$built" || die "cannot copy $built"
-done
+bench_stack_snapshot "$OUT"
 trap 'rm -rf "$SNAPSHOT" "$OUT"/run-*/stack/pgdata "$OUT"/run-*/stack/kafka' EXIT
 
 {
