@@ -6,19 +6,27 @@ import dev.parallax.coordinator.check.CheckMetrics;
 import dev.parallax.coordinator.check.CheckUpdates;
 import dev.parallax.coordinator.database.AfterCommit;
 import dev.parallax.coordinator.database.PgArrays;
-import dev.parallax.coordinator.database.SqlTimestamps;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.hibernate.Session;
 
+import java.sql.Array;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -26,6 +34,9 @@ import java.util.UUID;
  * verdict may arrive after the deadline sweeper already ended its region: both MUST leave the stored rows
  * exactly as they were. The guard is the row itself: a region result changes only while it is PENDING,
  * and port rows are keyed so a repeat insert does nothing.
+ *
+ * <p>A batch is stored with a fixed number of statements whatever its size (each takes the whole batch as
+ * arrays through {@code unnest}): one per verdict made the ingester the stack's bottleneck.
  */
 @ApplicationScoped
 @Transactional
@@ -61,138 +72,289 @@ public class VerdictStore {
     }
 
     public Outcome store(ProbeVerdict verdict) {
-        return storeOne(verdict).outcome();
+        return storeAll(List.of(verdict)).getFirst().outcome();
     }
 
     /**
      * Stores a batch of verdicts in ONE transaction: one commit for a poll's worth of verdicts instead of one
-     * each. Verdicts are taken in check order, so two batches locking the same checks lock them in the same
-     * order. If any verdict fails, nothing of the batch is stored.
+     * each. If any verdict fails, nothing of the batch is stored. The answer is in the batch's order.
      */
     public List<Stored> storeAll(List<ProbeVerdict> verdicts) {
-        List<ProbeVerdict> ordered = new ArrayList<>(verdicts);
-        ordered.sort(Comparator.comparing(ProbeVerdict::checkId));
-        List<Stored> stored = new ArrayList<>(ordered.size());
-        for (ProbeVerdict verdict : ordered) {
-            stored.add(storeOne(verdict));
+        if (verdicts.isEmpty()) {
+            return List.of();
         }
-        return stored;
-    }
-
-    private Stored storeOne(ProbeVerdict verdict) {
-        // Lock the check row first: concurrent verdicts for one check (from any coordinator replica) then
-        // decide the check's status one after the other, and none can leave it RUNNING forever.
-        @SuppressWarnings("unchecked")
-        List<Object[]> locked = em.createNativeQuery(
-                        "SELECT schedule_id IS NOT NULL, created_at FROM checks WHERE id = :id FOR UPDATE")
-                .setParameter("id", verdict.checkId())
-                .getResultList();
-        if (locked.isEmpty()) {
-            return new Stored(verdict, Outcome.IGNORED_UNKNOWN, false);
-        }
-        boolean scheduled = Boolean.TRUE.equals(locked.getFirst()[0]);
-        Instant acceptedAt = SqlTimestamps.instant(locked.getFirst()[1]);
-        int updated = em.createNativeQuery("""
-                        UPDATE region_results
-                           SET status = :status, agent_id = :agentId, message = :message,
-                               resolved_addresses = CAST(:addresses AS text[]), resolve_micros = :resolveMicros,
-                               verdict_id = :verdictId, started_at = :startedAt, finished_at = :finishedAt,
-                               updated_at = now()
-                         WHERE check_id = :checkId AND region = :region AND status = 'PENDING'
-                        """)
-                .setParameter("status", verdict.status().name())
-                .setParameter("agentId", verdict.agentId())
-                .setParameter("message", verdict.message())
-                .setParameter("addresses", PgArrays.textArray(verdict.resolvedAddresses()))
-                .setParameter("resolveMicros", verdict.resolveMicros())
-                .setParameter("verdictId", verdict.verdictId())
-                .setParameter("startedAt", verdict.startedAt())
-                .setParameter("finishedAt", verdict.finishedAt())
-                .setParameter("checkId", verdict.checkId())
-                .setParameter("region", verdict.region())
-                .executeUpdate();
-        if (updated == 0) {
-            boolean asked = !em.createNativeQuery(
-                            "SELECT 1 FROM region_results WHERE check_id = :checkId AND region = :region")
-                    .setParameter("checkId", verdict.checkId())
-                    .setParameter("region", verdict.region())
-                    .getResultList().isEmpty();
-            return new Stored(verdict, asked ? Outcome.IGNORED_TERMINAL : Outcome.IGNORED_UNKNOWN, scheduled);
-        }
-        insertPorts(verdict.checkId(), verdict.region(), verdict.ports());
-        Duration sinceAccepted = Duration.between(acceptedAt, Instant.now());
-        Optional<CheckMetrics.Outcome> completed = refreshCheckStatus(verdict.checkId());
+        Batch batch = em.unwrap(Session.class).doReturningWork(connection -> storeBatch(connection, verdicts));
         // Once the rows are visible: counted once even if a rolled-back batch is stored again, and a woken event
         // stream reads what was stored.
-        afterCommit.run(() -> {
-            verdictMetrics.stored(verdict, sinceAccepted);
-            checkMetrics.regionEnded(verdict.region(), verdict.status());
-            completed.ifPresent(outcome -> checkMetrics.completed(outcome, sinceAccepted));
-            updates.changed(verdict.checkId());
-        });
-        return new Stored(verdict, Outcome.STORED, scheduled);
+        afterCommit.run(() -> batch.announce(verdictMetrics, checkMetrics, updates));
+        return batch.outcomes();
     }
 
-    private void insertPorts(UUID checkId, String region, List<PortVerdict> ports) {
-        if (ports.isEmpty()) {
-            return;
+    private record Key(UUID checkId, String region) {
+        static Key of(ProbeVerdict verdict) {
+            return new Key(verdict.checkId(), verdict.region());
         }
-        // A JDBC batch: a verdict can carry thousands of ports, one statement each would be far slower.
-        em.unwrap(Session.class).doWork(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("""
-                    INSERT INTO port_results (check_id, region, address, port, state, reason, rtt_micros, message)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT DO NOTHING
-                    """)) {
-                int pending = 0;
-                for (PortVerdict port : ports) {
-                    insert.setObject(1, checkId);
-                    insert.setString(2, region);
-                    insert.setString(3, port.address());
-                    insert.setInt(4, port.port());
-                    insert.setString(5, port.state().name());
-                    insert.setString(6, port.reason().wireName());
-                    insert.setLong(7, port.rttMicros());
-                    insert.setString(8, port.message());
-                    insert.addBatch();
-                    if (++pending == 1000) {
-                        insert.executeBatch();
-                        pending = 0;
-                    }
-                }
-                if (pending > 0) {
-                    insert.executeBatch();
+    }
+
+    /** A checks row as the batch locked it. */
+    private record LockedCheck(boolean scheduled, Instant acceptedAt) {
+    }
+
+    /** A stored batch: its outcomes, and what to count and whom to wake once it committed. */
+    private record Batch(List<Stored> outcomes, Map<UUID, Duration> sinceAccepted,
+                         Map<UUID, CheckMetrics.Outcome> completed) {
+
+        void announce(VerdictMetrics verdictMetrics, CheckMetrics checkMetrics, CheckUpdates updates) {
+            for (Stored stored : outcomes) {
+                if (stored.outcome() == Outcome.STORED) {
+                    ProbeVerdict verdict = stored.verdict();
+                    verdictMetrics.stored(verdict, sinceAccepted.get(verdict.checkId()));
+                    checkMetrics.regionEnded(verdict.region(), verdict.status());
                 }
             }
-        });
+            completed.forEach((checkId, outcome) -> checkMetrics.completed(outcome, sinceAccepted.get(checkId)));
+            sinceAccepted.keySet().forEach(updates::changed);
+        }
     }
 
-    /** Completes the check once no region is PENDING; the outcome when this call completed it. */
-    private Optional<CheckMetrics.Outcome> refreshCheckStatus(UUID checkId) {
-        // A local ERROR says nothing about the target, so it never makes a port divergent (as RegionComparison).
-        @SuppressWarnings("unchecked")
-        List<Object[]> updated = em.createNativeQuery("""
-                        UPDATE checks
-                           SET status = CASE WHEN pending.n > 0 THEN 'RUNNING' ELSE 'COMPLETE' END,
-                               completed_at = CASE WHEN pending.n > 0 THEN NULL ELSE now() END,
-                               divergent_ports = divergent.n
-                          FROM (SELECT count(*) AS n FROM region_results
-                                 WHERE check_id = :id AND status = 'PENDING') AS pending,
-                               (SELECT count(*) AS n FROM (SELECT port FROM port_results
-                                                            WHERE check_id = :id AND state <> 'ERROR'
-                                                            GROUP BY port
-                                                           HAVING count(DISTINCT state) > 1) AS ports) AS divergent,
-                               (SELECT count(*) AS n FROM region_results
-                                 WHERE check_id = :id AND status NOT IN ('PENDING', 'DONE')) AS not_done
-                         WHERE id = :id AND status <> 'COMPLETE'
-                     RETURNING checks.status, not_done.n
-                        """)
-                .setParameter("id", checkId)
-                .getResultList();
-        if (updated.isEmpty() || !"COMPLETE".equals(updated.getFirst()[0])) {
-            return Optional.empty();
+    private static Batch storeBatch(Connection connection, List<ProbeVerdict> verdicts) throws SQLException {
+        Map<UUID, LockedCheck> checks = lockChecks(connection, verdicts);
+        Instant now = Instant.now();
+
+        // At most one verdict per region can end it; a second one in the same batch is a repeat.
+        List<ProbeVerdict> candidates = new ArrayList<>();
+        Set<Key> seen = new HashSet<>();
+        for (ProbeVerdict verdict : verdicts) {
+            if (checks.containsKey(verdict.checkId()) && seen.add(Key.of(verdict))) {
+                candidates.add(verdict);
+            }
         }
-        return Optional.of(((Number) updated.getFirst()[1]).longValue() == 0 ? CheckMetrics.Outcome.DONE
-                : CheckMetrics.Outcome.PARTIAL);
+        Set<Key> ended = endRegions(connection, candidates);
+        List<ProbeVerdict> storedVerdicts = candidates.stream().filter(v -> ended.contains(Key.of(v))).toList();
+        insertPorts(connection, storedVerdicts);
+
+        Map<UUID, Duration> sinceAccepted = new HashMap<>();
+        for (ProbeVerdict verdict : storedVerdicts) {
+            sinceAccepted.put(verdict.checkId(), Duration.between(checks.get(verdict.checkId()).acceptedAt(), now));
+        }
+        Map<UUID, CheckMetrics.Outcome> completed = refreshCheckStatus(connection, sinceAccepted.keySet());
+
+        Set<ProbeVerdict> stored = Collections.newSetFromMap(new IdentityHashMap<>());
+        stored.addAll(storedVerdicts);
+        List<ProbeVerdict> notStored = verdicts.stream()
+                .filter(v -> checks.containsKey(v.checkId()) && !stored.contains(v)).toList();
+        Set<Key> asked = askedRegions(connection, notStored);
+        List<Stored> outcomes = new ArrayList<>(verdicts.size());
+        for (ProbeVerdict verdict : verdicts) {
+            LockedCheck check = checks.get(verdict.checkId());
+            Key key = Key.of(verdict);
+            Outcome outcome;
+            if (check == null) {
+                outcome = Outcome.IGNORED_UNKNOWN;
+            } else if (stored.remove(verdict)) {
+                outcome = Outcome.STORED;
+            } else {
+                outcome = ended.contains(key) || asked.contains(key) ? Outcome.IGNORED_TERMINAL
+                        : Outcome.IGNORED_UNKNOWN;
+            }
+            outcomes.add(new Stored(verdict, outcome, check != null && check.scheduled()));
+        }
+        return new Batch(outcomes, sinceAccepted, completed);
+    }
+
+    /**
+     * Locks the batch's checks rows, in id order: concurrent verdicts for one check (from any coordinator
+     * replica, or the deadline sweeper) then decide the check's status one after the other, none can leave it
+     * RUNNING forever, and two batches that share checks lock them in the same order.
+     */
+    private static Map<UUID, LockedCheck> lockChecks(Connection connection, List<ProbeVerdict> verdicts)
+            throws SQLException {
+        UUID[] ids = new TreeSet<>(verdicts.stream().map(ProbeVerdict::checkId).toList()).toArray(UUID[]::new);
+        Map<UUID, LockedCheck> locked = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT id, schedule_id IS NOT NULL, created_at FROM checks
+                 WHERE id = ANY(?) ORDER BY id FOR UPDATE
+                """)) {
+            select.setArray(1, connection.createArrayOf("uuid", ids));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    locked.put(rows.getObject(1, UUID.class),
+                            new LockedCheck(rows.getBoolean(2), rows.getTimestamp(3).toInstant()));
+                }
+            }
+        }
+        return locked;
+    }
+
+    /** Ends the still PENDING regions the verdicts answer; the regions it ended. */
+    private static Set<Key> endRegions(Connection connection, List<ProbeVerdict> verdicts) throws SQLException {
+        Set<Key> ended = new HashSet<>();
+        if (verdicts.isEmpty()) {
+            return ended;
+        }
+        int n = verdicts.size();
+        UUID[] checkIds = new UUID[n];
+        String[] regions = new String[n];
+        String[] statuses = new String[n];
+        String[] agentIds = new String[n];
+        String[] messages = new String[n];
+        String[] addresses = new String[n];
+        Long[] resolveMicros = new Long[n];
+        UUID[] verdictIds = new UUID[n];
+        String[] startedAt = new String[n];
+        String[] finishedAt = new String[n];
+        for (int i = 0; i < n; i++) {
+            ProbeVerdict verdict = verdicts.get(i);
+            checkIds[i] = verdict.checkId();
+            regions[i] = verdict.region();
+            statuses[i] = verdict.status().name();
+            agentIds[i] = verdict.agentId();
+            messages[i] = verdict.message();
+            // unnest would flatten an array of arrays: each row's addresses travel as one array literal.
+            addresses[i] = PgArrays.textArray(verdict.resolvedAddresses());
+            resolveMicros[i] = verdict.resolveMicros();
+            verdictIds[i] = verdict.verdictId();
+            startedAt[i] = verdict.startedAt().toString();
+            finishedAt[i] = verdict.finishedAt().toString();
+        }
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE region_results r
+                   SET status = v.status, agent_id = v.agent_id, message = v.message,
+                       resolved_addresses = CAST(v.addresses AS text[]), resolve_micros = v.resolve_micros,
+                       verdict_id = v.verdict_id, started_at = v.started_at, finished_at = v.finished_at,
+                       updated_at = now()
+                  FROM unnest(?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS timestamptz[]), CAST(? AS timestamptz[]))
+                       AS v(check_id, region, status, agent_id, message, addresses, resolve_micros, verdict_id,
+                            started_at, finished_at)
+                 WHERE r.check_id = v.check_id AND r.region = v.region AND r.status = 'PENDING'
+             RETURNING r.check_id, r.region
+                """)) {
+            update.setArray(1, connection.createArrayOf("uuid", checkIds));
+            update.setArray(2, connection.createArrayOf("text", regions));
+            update.setArray(3, connection.createArrayOf("text", statuses));
+            update.setArray(4, connection.createArrayOf("text", agentIds));
+            update.setArray(5, connection.createArrayOf("text", messages));
+            update.setArray(6, connection.createArrayOf("text", addresses));
+            update.setArray(7, connection.createArrayOf("int8", resolveMicros));
+            update.setArray(8, connection.createArrayOf("uuid", verdictIds));
+            update.setArray(9, connection.createArrayOf("text", startedAt));
+            update.setArray(10, connection.createArrayOf("text", finishedAt));
+            try (ResultSet rows = update.executeQuery()) {
+                while (rows.next()) {
+                    ended.add(new Key(rows.getObject(1, UUID.class), rows.getString(2)));
+                }
+            }
+        }
+        return ended;
+    }
+
+    /** The port rows of the verdicts that ended their region, in one statement; a repeated row is skipped. */
+    private static void insertPorts(Connection connection, List<ProbeVerdict> verdicts) throws SQLException {
+        int n = verdicts.stream().mapToInt(v -> v.ports().size()).sum();
+        if (n == 0) {
+            return;
+        }
+        UUID[] checkIds = new UUID[n];
+        String[] regions = new String[n];
+        String[] addresses = new String[n];
+        Integer[] ports = new Integer[n];
+        String[] states = new String[n];
+        String[] reasons = new String[n];
+        Long[] rttMicros = new Long[n];
+        String[] messages = new String[n];
+        int i = 0;
+        for (ProbeVerdict verdict : verdicts) {
+            for (PortVerdict port : verdict.ports()) {
+                checkIds[i] = verdict.checkId();
+                regions[i] = verdict.region();
+                addresses[i] = port.address();
+                ports[i] = port.port();
+                states[i] = port.state().name();
+                reasons[i] = port.reason().wireName();
+                rttMicros[i] = port.rttMicros();
+                messages[i] = port.message();
+                i++;
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO port_results (check_id, region, address, port, state, reason, rtt_micros, message)
+                SELECT * FROM unnest(?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
+                """)) {
+            Array[] columns = {
+                    connection.createArrayOf("uuid", checkIds), connection.createArrayOf("text", regions),
+                    connection.createArrayOf("text", addresses), connection.createArrayOf("int4", ports),
+                    connection.createArrayOf("text", states), connection.createArrayOf("text", reasons),
+                    connection.createArrayOf("int8", rttMicros), connection.createArrayOf("text", messages)};
+            for (int column = 0; column < columns.length; column++) {
+                insert.setArray(column + 1, columns[column]);
+            }
+            insert.executeUpdate();
+        }
+    }
+
+    /**
+     * Recounts the given checks: COMPLETE once no region is PENDING, and their divergent ports. The outcome of
+     * each check this call completed.
+     */
+    private static Map<UUID, CheckMetrics.Outcome> refreshCheckStatus(Connection connection, Set<UUID> checkIds)
+            throws SQLException {
+        Map<UUID, CheckMetrics.Outcome> completed = new HashMap<>();
+        if (checkIds.isEmpty()) {
+            return completed;
+        }
+        // A local ERROR says nothing about the target, so it never makes a port divergent (as RegionComparison).
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE checks
+                   SET status = CASE WHEN counts.pending > 0 THEN 'RUNNING' ELSE 'COMPLETE' END,
+                       completed_at = CASE WHEN counts.pending > 0 THEN NULL ELSE now() END,
+                       divergent_ports = counts.divergent
+                  FROM (SELECT touched.id,
+                               (SELECT count(*) FROM region_results r
+                                 WHERE r.check_id = touched.id AND r.status = 'PENDING') AS pending,
+                               (SELECT count(*) FROM region_results r
+                                 WHERE r.check_id = touched.id AND r.status NOT IN ('PENDING', 'DONE')) AS not_done,
+                               (SELECT count(*) FROM (SELECT p.port FROM port_results p
+                                                       WHERE p.check_id = touched.id AND p.state <> 'ERROR'
+                                                       GROUP BY p.port
+                                                      HAVING count(DISTINCT p.state) > 1) AS ports) AS divergent
+                          FROM unnest(?) AS touched(id)) AS counts
+                 WHERE checks.id = counts.id AND checks.status <> 'COMPLETE'
+             RETURNING checks.id, checks.status, counts.not_done
+                """)) {
+            update.setArray(1, connection.createArrayOf("uuid", checkIds.toArray(UUID[]::new)));
+            try (ResultSet rows = update.executeQuery()) {
+                while (rows.next()) {
+                    if ("COMPLETE".equals(rows.getString(2))) {
+                        completed.put(rows.getObject(1, UUID.class), rows.getLong(3) == 0
+                                ? CheckMetrics.Outcome.DONE : CheckMetrics.Outcome.PARTIAL);
+                    }
+                }
+            }
+        }
+        return completed;
+    }
+
+    /** Which of the verdicts' regions their checks asked (a verdict for one that was not asked is unknown). */
+    private static Set<Key> askedRegions(Connection connection, List<ProbeVerdict> verdicts) throws SQLException {
+        Set<Key> asked = new HashSet<>();
+        if (verdicts.isEmpty()) {
+            return asked;
+        }
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT r.check_id, r.region FROM region_results r
+                  JOIN unnest(?, ?) AS v(check_id, region) ON r.check_id = v.check_id AND r.region = v.region
+                """)) {
+            select.setArray(1, connection.createArrayOf("uuid",
+                    verdicts.stream().map(ProbeVerdict::checkId).toArray(UUID[]::new)));
+            select.setArray(2, connection.createArrayOf("text",
+                    verdicts.stream().map(ProbeVerdict::region).toArray(String[]::new)));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    asked.add(new Key(rows.getObject(1, UUID.class), rows.getString(2)));
+                }
+            }
+        }
+        return asked;
     }
 }

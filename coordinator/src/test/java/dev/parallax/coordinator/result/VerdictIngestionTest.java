@@ -146,6 +146,55 @@ class VerdictIngestionTest {
     }
 
     @Test
+    void aBatchDecidesEachVerdictAsIfStoredOneByOneAndAnswersInItsOrder() {
+        UUID complete = Api.submit("""
+                {"target": "127.0.0.1", "ports": [80, 443], "regions": ["eu-west", "us-east"]}
+                """);
+        UUID alreadyAnswered = Api.submit("""
+                {"target": "127.0.0.1", "ports": [22], "regions": ["eu-west"]}
+                """);
+        ProbeVerdict earlier = Verdicts.done(alreadyAnswered, "eu-west",
+                PortVerdict.of("127.0.0.1", 22, Reason.SYN_ACK, 100));
+        assertThat(store.store(earlier)).isEqualTo(VerdictStore.Outcome.STORED);
+
+        ProbeVerdict euWest = Verdicts.done(complete, "eu-west",
+                PortVerdict.of("127.0.0.1", 80, Reason.SYN_ACK, 10),
+                PortVerdict.of("127.0.0.1", 443, Reason.CONN_REFUSED, 11));
+        ProbeVerdict usEast = Verdicts.done(complete, "us-east",
+                PortVerdict.of("127.0.0.1", 80, Reason.SYN_ACK, 20),
+                PortVerdict.of("127.0.0.1", 443, Reason.NO_RESPONSE, 21));
+        ProbeVerdict repeatInBatch = Verdicts.done(complete, "eu-west",
+                PortVerdict.of("127.0.0.1", 80, Reason.CONN_REFUSED, 30));
+        ProbeVerdict late = Verdicts.done(alreadyAnswered, "eu-west",
+                PortVerdict.of("127.0.0.1", 22, Reason.CONN_REFUSED, 40));
+        ProbeVerdict notAsked = Verdicts.done(alreadyAnswered, "us-east");
+        ProbeVerdict noSuchCheck = Verdicts.done(UUID.randomUUID(), "eu-west");
+
+        List<VerdictStore.Stored> outcomes = store.storeAll(
+                List.of(notAsked, euWest, late, repeatInBatch, noSuchCheck, usEast));
+
+        assertThat(outcomes).extracting(VerdictStore.Stored::verdict)
+                .as("the answer keeps the batch's order")
+                .containsExactly(notAsked, euWest, late, repeatInBatch, noSuchCheck, usEast);
+        assertThat(outcomes).extracting(VerdictStore.Stored::outcome).containsExactly(
+                VerdictStore.Outcome.IGNORED_UNKNOWN, VerdictStore.Outcome.STORED,
+                VerdictStore.Outcome.IGNORED_TERMINAL, VerdictStore.Outcome.IGNORED_TERMINAL,
+                VerdictStore.Outcome.IGNORED_UNKNOWN, VerdictStore.Outcome.STORED);
+        assertThat(Sql.rows(db, "SELECT region, port, state FROM port_results WHERE check_id = ? ORDER BY 1, 2",
+                complete)).as("the first verdict of a region wins; the repeat in the same batch adds nothing")
+                .containsExactly(
+                        Map.of("region", "eu-west", "port", 80, "state", "OPEN"),
+                        Map.of("region", "eu-west", "port", 443, "state", "CLOSED"),
+                        Map.of("region", "us-east", "port", 80, "state", "OPEN"),
+                        Map.of("region", "us-east", "port", 443, "state", "FILTERED"));
+        assertThat(Sql.rows(db, "SELECT status, divergent_ports FROM checks WHERE id = ?", complete))
+                .as("both regions in one batch complete the check and count its divergent port")
+                .containsExactly(Map.of("status", "COMPLETE", "divergent_ports", 1));
+        assertThat(Sql.rows(db, "SELECT state FROM port_results WHERE check_id = ?", alreadyAnswered))
+                .as("a verdict after the region ended changes nothing").containsExactly(Map.of("state", "OPEN"));
+    }
+
+    @Test
     void verdictForAnUnknownCheckOrRegionIsIgnored() {
         UUID id = Api.submit("""
                 {"target": "127.0.0.1", "ports": [22], "regions": ["eu-west"]}
