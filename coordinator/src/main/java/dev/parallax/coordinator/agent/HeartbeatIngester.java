@@ -13,6 +13,12 @@ import org.jboss.logging.Logger;
 public class HeartbeatIngester {
 
     public static final String CHANNEL = "heartbeats-in";
+    /**
+     * The ingester's own worker (one thread): on the default pool, heartbeats queued behind thousands of REST
+     * requests under load, agents looked offline past {@code parallax.agents.offline-after}, and checks were
+     * refused their regions as UNAVAILABLE while every agent was up.
+     */
+    static final String WORKER = "heartbeat-ingest";
 
     private static final Logger LOG = Logger.getLogger(HeartbeatIngester.class);
 
@@ -23,11 +29,11 @@ public class HeartbeatIngester {
     }
 
     /**
-     * Blocking: JDBC work. It never throws, because a nacked record would stop the channel: a heartbeat
+     * Blocking: JDBC work, which MUST NOT wait behind REST requests ({@link #WORKER}). It never throws, because a nacked record would stop the channel: a heartbeat
      * that cannot be stored is dropped, and the next one, seconds later, says the same thing.
      */
     @Incoming(CHANNEL)
-    @Blocking
+    @Blocking(value = WORKER, ordered = true)
     public void onHeartbeat(String payload) {
         try {
             registry.record(WireJson.read(payload, Heartbeat.class));
