@@ -193,8 +193,9 @@ public class CheckValidator {
     }
 
     private List<String> named(List<?> named, List<FieldError> errors) {
+        // The configured regions answer almost every request; the registry (a query) only when a name is not one.
         Set<String> known = new TreeSet<>(knownRegions);
-        registry.regions().forEach(region -> known.add(region.name()));
+        boolean registryAsked = false;
         Set<String> regions = new LinkedHashSet<>();
         for (Object item : named) {
             if (!(item instanceof String region)) {
@@ -206,6 +207,10 @@ public class CheckValidator {
             } catch (IllegalArgumentException e) {
                 errors.add(new FieldError("regions", e.getMessage()));
                 continue;
+            }
+            if (!known.contains(region) && !registryAsked) {
+                registry.regions().forEach(agentRegion -> known.add(agentRegion.name()));
+                registryAsked = true;
             }
             if (!known.contains(region)) {
                 errors.add(new FieldError("regions", "unknown region '" + region + "'; known regions: "
