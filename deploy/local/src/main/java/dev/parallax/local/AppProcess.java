@@ -40,33 +40,33 @@ public final class AppProcess implements AutoCloseable {
     }
 
     /**
-     * Runs {@code java -Xmx256m -D<k>=<v>... -jar runJar} and waits (at most {@link #DEFAULT_READY_TIMEOUT})
+     * Runs {@code java <jvmOptions> -D<k>=<v>... -jar runJar} and waits (at most {@link #DEFAULT_READY_TIMEOUT})
      * until it is ready; fails at once, with the end of its log, if the process exits first.
      *
      * @param name             a label for messages, e.g. {@code coordinator} or {@code agent-eu-west}
      * @param httpPort         passed as {@code quarkus.http.port} and polled on 127.0.0.1
      * @param systemProperties passed as {@code -Dk=v}, in iteration order
      */
-    public static AppProcess start(String name, Path runJar, int httpPort, Map<String, String> systemProperties,
-                                   Path logFile) {
-        AppProcess app = launch(name, runJar, httpPort, systemProperties, logFile);
+    public static AppProcess start(String name, Path runJar, List<String> jvmOptions, int httpPort,
+                                   Map<String, String> systemProperties, Path logFile) {
+        AppProcess app = launch(name, runJar, jvmOptions, httpPort, systemProperties, logFile);
         app.awaitReady(DEFAULT_READY_TIMEOUT);
         return app;
     }
 
     /** Starts the process without waiting for readiness; pair with {@link #awaitReady}. */
-    static AppProcess launch(String name, Path runJar, int httpPort, Map<String, String> systemProperties,
-                             Path logFile) {
-        return launch(name, runJar, List.of(), "127.0.0.1", httpPort, systemProperties, logFile);
+    static AppProcess launch(String name, Path runJar, List<String> jvmOptions, int httpPort,
+                             Map<String, String> systemProperties, Path logFile) {
+        return launch(name, runJar, jvmOptions, List.of(), "127.0.0.1", httpPort, systemProperties, logFile);
     }
 
     /**
-     * As {@link #launch(String, Path, int, Map, Path)}, with the java command run behind {@code commandPrefix}
+     * As {@link #launch(String, Path, List, int, Map, Path)}, with the java command run behind {@code commandPrefix}
      * (e.g. {@code ip netns exec <ns>}, which execs in place, so the pid stays the JVM's) and readiness polled
      * on {@code httpHost}, the address the app listens on ({@code quarkus.http.host}).
      */
-    static AppProcess launch(String name, Path runJar, List<String> commandPrefix, String httpHost, int httpPort,
-                             Map<String, String> systemProperties, Path logFile) {
+    static AppProcess launch(String name, Path runJar, List<String> jvmOptions, List<String> commandPrefix,
+                             String httpHost, int httpPort, Map<String, String> systemProperties, Path logFile) {
         Path jar = runJar.toAbsolutePath();
         Path log = logFile.toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
@@ -80,7 +80,8 @@ public final class AppProcess implements AutoCloseable {
                     + " contradicts httpPort " + httpPort);
         }
         List<String> command = new ArrayList<>(commandPrefix);
-        command.addAll(List.of(Processes.javaBinary(), "-Xmx256m"));
+        command.add(Processes.javaBinary());
+        command.addAll(jvmOptions);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
         try {

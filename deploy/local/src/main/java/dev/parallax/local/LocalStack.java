@@ -60,6 +60,17 @@ import java.util.regex.Pattern;
 public final class LocalStack implements AutoCloseable {
 
     public static final List<String> DEFAULT_REGIONS = List.of("eu-west", "us-east", "ap-south");
+    /**
+     * The coordinator's JVM options. An explicit small -Xms: the default initial heap is 1/64 of the machine's
+     * memory, which the heap then fills before it ever collects. The serial collector: G1's own structures took
+     * 39 MB. Chosen with the system benchmark (docs/benchmarks.md, "Memory").
+     */
+    public static final List<String> COORDINATOR_JVM_OPTIONS = List.of("-Xms32m", "-Xmx192m", "-XX:+UseSerialGC");
+    /**
+     * An agent's JVM options, for the same reasons, with a small young generation: an agent keeps little, and each
+     * young-generation page it cycles through stays in its RSS.
+     */
+    public static final List<String> AGENT_JVM_OPTIONS = List.of("-Xms16m", "-Xmx64m", "-Xmn8m", "-XX:+UseSerialGC");
     /** Loopback only: the local stack checks the machine's own ports, which the default policy blocks. */
     public static final String DEFAULT_ALLOW_TARGETS = "127.0.0.0/8,::1/128";
     /** With vantage namespaces: the ports the target namespace listens on. */
@@ -82,6 +93,8 @@ public final class LocalStack implements AutoCloseable {
     private final String allowTargets;
     private final Map<String, String> coordinatorOverrides;
     private final Map<String, String> agentOverrides;
+    private final List<String> coordinatorJvmOptions;
+    private final List<String> agentJvmOptions;
     private final Consumer<String> progress;
     private final Map<String, String> environment;
     private final Map<String, Integer> agentCounts;
@@ -133,6 +146,8 @@ public final class LocalStack implements AutoCloseable {
         this.allowTargets = b.allowTargets;
         this.coordinatorOverrides = Map.copyOf(b.coordinatorProperties);
         this.agentOverrides = Map.copyOf(b.agentProperties);
+        this.coordinatorJvmOptions = b.coordinatorJvmOptions;
+        this.agentJvmOptions = b.agentJvmOptions;
         this.progress = b.progress;
         this.environment = b.environment;
         this.agentCounts = Map.copyOf(b.agentCounts);
@@ -226,7 +241,7 @@ public final class LocalStack implements AutoCloseable {
 
         t = System.nanoTime();
         ensureOpen();
-        AppProcess app = AppProcess.launch("coordinator", coordinatorJar, coordinatorPort,
+        AppProcess app = AppProcess.launch("coordinator", coordinatorJar, coordinatorJvmOptions, coordinatorPort,
                 coordinatorProperties(coordinatorPort), logFile("coordinator"));
         adoptCoordinator(app);
         app.awaitReady(AppProcess.DEFAULT_READY_TIMEOUT);
@@ -268,7 +283,8 @@ public final class LocalStack implements AutoCloseable {
             ensureOpen();
             int port = replicaPorts.computeIfAbsent(n, i -> Processes.freePort());
             String name = "coordinator-" + n;
-            AppProcess replica = AppProcess.launch(name, coordinatorJar, port, coordinatorProperties(port),
+            AppProcess replica = AppProcess.launch(name, coordinatorJar, coordinatorJvmOptions, port,
+                    coordinatorProperties(port),
                     logFile(name));
             adoptReplica(name, replica);
             launched.add(replica);
@@ -316,7 +332,7 @@ public final class LocalStack implements AutoCloseable {
         // In its region's namespace, the agent's HTTP port is reachable from here only on its bridge address.
         String host = vantages == null ? "127.0.0.1" : vantages.vantageAddress(region).getHostAddress();
         List<String> prefix = vantages == null ? List.of() : vantages.commandPrefix(region);
-        AppProcess agent = AppProcess.launch(agentComponent(agentId), agentJar, prefix, host, port,
+        AppProcess agent = AppProcess.launch(agentComponent(agentId), agentJar, agentJvmOptions, prefix, host, port,
                 agentProperties(region, agentId, host, port), logFile(agentComponent(agentId)));
         adoptAgent(agentId, agent);
         agent.awaitReady(AppProcess.DEFAULT_READY_TIMEOUT);
@@ -389,7 +405,8 @@ public final class LocalStack implements AutoCloseable {
         long t = System.nanoTime();
         int port = n == 1 ? coordinatorPort : replicaPorts.get(n);
         requirePortFree(name, port);
-        AppProcess app = AppProcess.launch(name, runJar("coordinator"), port, coordinatorProperties(port),
+        AppProcess app = AppProcess.launch(name, runJar("coordinator"), coordinatorJvmOptions, port,
+                coordinatorProperties(port),
                 logFile(name));
         if (n == 1) {
             adoptCoordinator(app);
@@ -1059,6 +1076,8 @@ public final class LocalStack implements AutoCloseable {
         private String allowTargets = DEFAULT_ALLOW_TARGETS;
         private Map<String, String> coordinatorProperties = Map.of();
         private Map<String, String> agentProperties = Map.of();
+        private List<String> coordinatorJvmOptions = COORDINATOR_JVM_OPTIONS;
+        private List<String> agentJvmOptions = AGENT_JVM_OPTIONS;
         private Consumer<String> progress = line -> System.err.println("[parallax-local] " + line);
         private Map<String, String> environment = System.getenv();
         private final Map<String, Integer> agentCounts = new LinkedHashMap<>();
@@ -1153,6 +1172,18 @@ public final class LocalStack implements AutoCloseable {
         }
 
         /** Extra or overriding system properties for every agent (not {@code quarkus.http.port}). */
+        /** The coordinators' JVM options, instead of {@link #COORDINATOR_JVM_OPTIONS}. */
+        public Builder coordinatorJvmOptions(List<String> options) {
+            this.coordinatorJvmOptions = List.copyOf(options);
+            return this;
+        }
+
+        /** The agents' JVM options, instead of {@link #AGENT_JVM_OPTIONS}. */
+        public Builder agentJvmOptions(List<String> options) {
+            this.agentJvmOptions = List.copyOf(options);
+            return this;
+        }
+
         public Builder agentProperties(Map<String, String> properties) {
             this.agentProperties = Map.copyOf(properties);
             return this;
