@@ -6,8 +6,9 @@
 # floors (a PostgreSQL commit, two Kafka hops) measured in the same run. See docs/benchmarks.md, "System".
 #
 #   sudo bench/system.sh [--no-build] [--runs N] [--latency-checks N] [--rates 250,500,1000,2000]
-#                        [--rate-seconds S] [--ingest-rate R] [--ingest-seconds S] [--budget-seconds S]
-#                        [--coordinator-properties 'k=v;k=v']
+#                        [--rate-seconds S] [--ingest-rate R] [--ingest-seconds S] [--capacity-checks N]
+#                        [--budget-seconds S]
+#                        [--coordinator-properties 'k=v;k=v'] [--coordinator-jvm '-X...'] [--agent-jvm '-X...']
 #
 # Options:
 #   --no-build            use the existing jars (bench/target, coordinator/agent quarkus-app, broker libs)
@@ -17,8 +18,12 @@
 #   --rate-seconds S      how long each rate is held (default 30)
 #   --ingest-rate R       checks/s of 100 ports x 3 regions in the ingestion phase (default 200)
 #   --ingest-seconds S    how long (default 20)
+#   --capacity-checks N   checks of 100 ports x 3 synthetic regions whose verdicts the harness publishes at once,
+#                         to time the ingester alone (default 1000; 0 skips it)
 #   --budget-seconds S    bound on one run, build excluded (default 1200); phases that would not fit are skipped
 #   --coordinator-properties 'k=v;k=v'   extra coordinator settings, to try one without a rebuild
+#   --coordinator-jvm '-Xmx.. -XX:..'    the coordinator's JVM options instead of LocalStack's (to try some)
+#   --agent-jvm '-Xmx.. -XX:..'          the agents' JVM options instead of LocalStack's
 #
 # Needs root (network namespaces, nftables), `ip` and `nft`. Network: the stack listens on 127.0.0.1 only; the
 # agents probe only the target namespace's address, which the stack creates and removes.
@@ -42,8 +47,11 @@ while [ $# -gt 0 ]; do
         --rate-seconds) ARGS+=(--rate-seconds "${2:?}"); shift ;;
         --ingest-rate) ARGS+=(--ingest-rate "${2:?}"); shift ;;
         --ingest-seconds) ARGS+=(--ingest-seconds "${2:?}"); shift ;;
+        --capacity-checks) ARGS+=(--capacity-checks "${2:?}"); shift ;;
         --budget-seconds) ARGS+=(--budget-s "${2:?}"); shift ;;
         --coordinator-properties) ARGS+=(--coordinator-properties "${2:?}"); shift ;;
+        --coordinator-jvm) ARGS+=(--coordinator-jvm "${2:?}"); shift ;;
+        --agent-jvm) ARGS+=(--agent-jvm "${2:?}"); shift ;;
         -h|--help) awk 'NR > 1 && /^#/ {print; next} NR > 1 {exit}' "$0"; exit 0 ;;
         *) die "unknown option: $1 (see --help)" ;;
     esac
