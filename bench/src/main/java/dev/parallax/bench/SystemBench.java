@@ -7,7 +7,6 @@ import dev.parallax.common.contract.RegionStatus;
 import dev.parallax.common.contract.Topics;
 import dev.parallax.common.contract.WireJson;
 import dev.parallax.local.LocalStack;
-import dev.parallax.local.PrometheusText;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -156,7 +155,10 @@ public final class SystemBench {
                 .agentJvmOptions(options.agentJvm)
                 .progress(line -> log("[stack] " + line));
         try (LocalStack stack = builder.build().start();
-             Connection db = DriverManager.getConnection(stack.jdbcUrl(), stack.username(), stack.password())) {
+             Connection db = DriverManager.getConnection(stack.jdbcUrl(), stack.username(), stack.password());
+             StackBacklog backlog = new StackBacklog(
+                     DriverManager.getConnection(stack.jdbcUrl(), stack.username(), stack.password()),
+                     stack.kafkaBootstrap(), REGIONS)) {
             String target = stack.vantageNetwork().map(n -> n.targetAddress().getHostAddress()).orElse("127.0.0.1");
             Api api = new Api(stack.apiBaseUri());
             Map<String, ProcessHandle> processes = stack.processes();
@@ -167,11 +169,11 @@ public final class SystemBench {
             Floors floors = measureFloors(stack, db);
             latencyPhase(api, db, target, floors);
             int afterLatency = report.length();
-            List<RateResult> rates = throughputPhase(api, db, stack, target);
+            List<RateResult> rates = throughputPhase(api, db, backlog, stack, target);
             Map<String, Long> loaded = rss(processes);
             // Before the ingestion phase, whose 100-port jobs keep the agents busy long after its window.
             ingesterCapacityPhase(api, db, stack, target);
-            ingestionPhase(api, db, target);
+            ingestionPhase(api, db, backlog, target);
             memoryTable(idle, loaded);
             report.insert(afterLatency, rateTable(rates));
         }
@@ -362,7 +364,8 @@ public final class SystemBench {
                              double verdictsLag, double coordinatorRss) {
     }
 
-    private List<RateResult> throughputPhase(Api api, Connection db, LocalStack stack, String target)
+    private List<RateResult> throughputPhase(Api api, Connection db, StackBacklog backlog, LocalStack stack,
+                                             String target)
             throws Exception {
         List<RateResult> results = new ArrayList<>();
         String body = check(target, "[" + OPEN_PORT + "]");
@@ -378,12 +381,9 @@ public final class SystemBench {
             // submissions may still wait for their answer, not after they all came back.
             OpenLoop load = OpenLoop.run(api, body, rate, options.rateWindow, deadlineNanos, (accepted, unanswered) -> {
                 acceptedInWindow.set(accepted.size());
-                Map<String, Double> metrics = api.metricsIfAnswered();
-                atEnd.set(new WindowEnd(unanswered, pending(db, accepted),
-                        metrics.getOrDefault("parallax_outbox_backlog", Double.NaN),
-                        jobsLag(metrics),
-                        metrics.getOrDefault("parallax_verdicts_lag", Double.NaN),
-                        rss(stack.processes()).getOrDefault("coordinator", 0L) / 1e6));
+                StackBacklog.Reading waiting = backlog.read();
+                atEnd.set(new WindowEnd(unanswered, pending(db, accepted), waiting.outboxRows(), waiting.jobsLag(),
+                        waiting.verdictsLag(), rss(stack.processes()).getOrDefault("coordinator", 0L) / 1e6));
             });
             WindowEnd end = atEnd.get();
             // Then give the stack the window once more to finish what it accepted.
@@ -417,7 +417,8 @@ public final class SystemBench {
                 whose every region ended DONE within it. *Sustained*: all of them over the time from the window's
                 start to the last one's completion. Latency is from acceptance to completion as stored. Unanswered
                 submissions, unfinished checks, outbox backlog, jobs and verdicts lag are read when the window's last
-                submission goes out (the gauges are up to 5 s old); the stack then gets the window again to finish.
+                submission goes out, by the harness from PostgreSQL and the broker (the coordinator's own gauges
+                cannot answer then); the stack then gets the window again to finish.
                 *Regions not DONE*: after that, the regions of the window's checks that ended otherwise.
 
                 | rate (checks/s) | accepted/s | refused | completed/s in the window | sustained completed/s | p50 | p99 | unanswered at the end | unfinished at the end | outbox backlog | jobs lag | verdicts lag | coordinator RSS | regions not DONE |
@@ -442,16 +443,6 @@ public final class SystemBench {
         while (System.nanoTime() < giveUp && pending(db, ids) > 0) {
             Thread.sleep(500);
         }
-    }
-
-    /**
-     * The jobs lag over the agents' region topics (the synthetic regions' jobs wait unconsumed by design); NaN when
-     * the scrape had none.
-     */
-    private static double jobsLag(Map<String, Double> metrics) {
-        return metrics.entrySet().stream().filter(e -> e.getKey().startsWith("parallax_jobs_lag{"))
-                .filter(e -> SYNTHETIC_REGIONS.stream().noneMatch(r -> e.getKey().contains("\"" + r + "\"")))
-                .mapToDouble(Map.Entry::getValue).reduce(Double::sum).orElse(Double.NaN);
     }
 
     /** The regions of these checks that ended other than DONE, by status ("none" when all are DONE). */
@@ -514,7 +505,7 @@ public final class SystemBench {
 
     // ---- 3. ingestion: verdict rows per second under a 100-port x 3-region load ----
 
-    private void ingestionPhase(Api api, Connection db, String target) throws Exception {
+    private void ingestionPhase(Api api, Connection db, StackBacklog backlog, String target) throws Exception {
         if (!withinBudget()) {
             log("time budget spent: ingestion not run");
             return;
@@ -525,11 +516,11 @@ public final class SystemBench {
         log("ingestion: " + options.ingestRate + " checks/s of 100 ports x 3 regions for "
                 + options.ingestWindow.toSeconds() + " s");
         long start = System.nanoTime();
-        AtomicReference<Map<String, Double>> atEnd = new AtomicReference<>(Map.of());
+        AtomicReference<StackBacklog.Reading> atEnd = new AtomicReference<>();
         CompletableFuture<OpenLoop> load = CompletableFuture.supplyAsync(() -> {
             try {
                 return OpenLoop.run(api, body, options.ingestRate, options.ingestWindow, deadlineNanos,
-                        (accepted, unanswered) -> atEnd.set(api.metricsIfAnswered()));
+                        (accepted, unanswered) -> atEnd.set(backlog.read()));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -556,8 +547,8 @@ public final class SystemBench {
         double mean = (rowsAfter - rowsBefore) / Math.max(0.001, seconds);
         // Which side limits: with jobs waiting for agents the ingester had nothing to store; with verdicts waiting,
         // it was the ingester.
-        double jobsLag = jobsLag(atEnd.get());
-        double verdictsLag = atEnd.get().getOrDefault("parallax_verdicts_lag", Double.NaN);
+        double jobsLag = atEnd.get() == null ? Double.NaN : atEnd.get().jobsLag();
+        double verdictsLag = atEnd.get() == null ? Double.NaN : atEnd.get().verdictsLag();
         long expected = done.ids().size() * 300L;
         report.append(String.format(Locale.ROOT, """
 
@@ -828,26 +819,6 @@ public final class SystemBench {
                 }
             }
             throw new IllegalStateException("the event stream of check " + id + " ended without complete");
-        }
-
-        /**
-         * The metrics, or none when the coordinator cannot answer within the scrape's timeout: under overload the
-         * scrape waits behind the submissions, and a missing gauge is reported as such (NaN), not as a crash.
-         */
-        Map<String, Double> metricsIfAnswered() throws InterruptedException {
-            try {
-                return metrics();
-            } catch (IOException e) {
-                log("the coordinator's /q/metrics did not answer: " + e);
-                return Map.of();
-            }
-        }
-
-        Map<String, Double> metrics() throws IOException, InterruptedException {
-            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(base.resolve("/q/metrics"))
-                            .header("Accept", "text/plain; version=0.0.4").timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return PrometheusText.samples(answer.body());
         }
 
         static String checkId(String body) {
