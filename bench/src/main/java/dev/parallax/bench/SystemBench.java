@@ -464,12 +464,16 @@ public final class SystemBench {
     }
 
     private static int pending(Connection db, List<UUID> ids) throws Exception {
-        try (PreparedStatement query = db.prepareStatement(
-                "SELECT count(*) FROM checks WHERE id = ANY (?) AND status <> 'COMPLETE'")) {
+        return (int) countOf(db, "SELECT count(*) FROM checks WHERE id = ANY (?) AND status <> 'COMPLETE'", ids);
+    }
+
+    /** A {@code count(*)} query whose one parameter is these check ids. */
+    private static long countOf(Connection db, String sql, List<UUID> ids) throws Exception {
+        try (PreparedStatement query = db.prepareStatement(sql)) {
             query.setArray(1, db.createArrayOf("uuid", ids.toArray()));
             try (ResultSet rows = query.executeQuery()) {
                 rows.next();
-                return rows.getInt(1);
+                return rows.getLong(1);
             }
         }
     }
@@ -663,14 +667,8 @@ public final class SystemBench {
      * are written in one transaction. Counting the region rows keeps the sampling light.
      */
     private static long storedRows(Connection db, List<UUID> ids) throws Exception {
-        try (PreparedStatement query = db.prepareStatement(
-                "SELECT count(*) FROM region_results WHERE check_id = ANY (?) AND status = 'DONE'")) {
-            query.setArray(1, db.createArrayOf("uuid", ids.toArray()));
-            try (ResultSet rows = query.executeQuery()) {
-                rows.next();
-                return rows.getLong(1) * 100;
-            }
-        }
+        return 100 * countOf(db, "SELECT count(*) FROM region_results WHERE check_id = ANY (?) AND status = 'DONE'",
+                ids);
     }
 
     /** Submits {@code count} checks with at most {@code concurrency} requests in flight; the accepted ids. */
