@@ -29,8 +29,9 @@ public class HeartbeatIngester {
     }
 
     /**
-     * Blocking: JDBC work, which MUST NOT wait behind REST requests ({@link #WORKER}). It never throws, because a nacked record would stop the channel: a heartbeat
-     * that cannot be stored is dropped, and the next one, seconds later, says the same thing.
+     * Blocking: JDBC work, which MUST NOT wait behind REST requests ({@link #WORKER}). It never throws, because a
+     * nacked record would stop the channel: a heartbeat that cannot be stored is dropped, and the next one, seconds
+     * later, says the same thing.
      */
     @Incoming(CHANNEL)
     @Blocking(value = WORKER, ordered = true)

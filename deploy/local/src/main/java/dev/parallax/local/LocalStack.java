@@ -63,7 +63,7 @@ public final class LocalStack implements AutoCloseable {
     /**
      * The coordinator's JVM options. An explicit small -Xms: the default initial heap is 1/64 of the machine's
      * memory, which the heap then fills before it ever collects. The serial collector: G1's own structures took
-     * 39 MB. Chosen with the system benchmark (docs/benchmarks.md, "Memory").
+     * 39 MB. Chosen with the system benchmark (docs/benchmarks.md, "System benchmark").
      */
     public static final List<String> COORDINATOR_JVM_OPTIONS = List.of("-Xms32m", "-Xmx192m", "-XX:+UseSerialGC");
     /**

@@ -1,6 +1,7 @@
 package dev.parallax.local;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,6 +17,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +29,11 @@ import java.util.stream.Stream;
 final class Processes {
 
     private static final int TAIL_LINES = 40;
+    /**
+     * Every port {@link #freePort()} gave out in this JVM: a port handed out is bound later, by another process,
+     * and until then it looks free to the next caller too (a coordinator was once given PostgreSQL's port).
+     */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private static final String SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid")
             .filter(p -> Files.isExecutable(Path.of(p)))
@@ -68,17 +76,23 @@ final class Processes {
         int from = Math.max(10_000, ephemeralLow - 10_000);
         for (int attempt = 0; attempt < 50 && from < ephemeralLow; attempt++) {
             int candidate = ThreadLocalRandom.current().nextInt(from, ephemeralLow);
-            if (bindable(candidate)) {
+            if (bindable(candidate) && HANDED_OUT.add(candidate)) {
                 return candidate;
             }
         }
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
+        // The kernel may give the same ephemeral port again once it is released: never hand one out twice.
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(false);
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("no free loopback port", e);
+            }
         }
+        throw new IllegalStateException("no loopback port that was not handed out already");
     }
 
     private static boolean bindable(int port) {
@@ -92,9 +106,10 @@ final class Processes {
     }
 
     /** The first port of net.ipv4.ip_local_port_range (32768 when it cannot be read). */
-    private static int ephemeralRangeStart() {
-        try {
-            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip();
+    static int ephemeralRangeStart() {
+        // Read as a stream: procfs reports a size of 0, and Files.readString returned "3" of "32768\t60999".
+        try (InputStream in = Files.newInputStream(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+            String range = new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip();
             return Integer.parseInt(range.split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return 32_768;

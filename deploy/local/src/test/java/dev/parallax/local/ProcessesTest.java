@@ -7,6 +7,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,6 +18,23 @@ class ProcessesTest {
 
     @TempDir
     Path dir;
+
+    @Test
+    void freePortsAreBelowTheEphemeralRangeAndNeverHandedOutTwice() throws Exception {
+        String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).getFirst().strip();
+        int ephemeralLow = Integer.parseInt(range.split("\\s+")[0]);
+        assertThat(Processes.ephemeralRangeStart()).as("the first port of %s", range).isEqualTo(ephemeralLow);
+
+        Set<Integer> ports = new HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            int port = Processes.freePort();
+            assertThat(ports.add(port)).as("port %d handed out twice", port).isTrue();
+            if (ephemeralLow > 10_000) {
+                assertThat(port).as("below the ephemeral range %s, where the kernel does not pick", range)
+                        .isBetween(Math.max(10_000, ephemeralLow - 10_000), ephemeralLow - 1);
+            }
+        }
+    }
 
     @Test
     void orphanNamedByItsPidFileIsEnded() throws Exception {
