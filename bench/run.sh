@@ -74,11 +74,9 @@ find_java() {
 JAVA=$(find_java) || die "no JDK 21+ found: set JAVA_HOME to a JDK 21 or newer"
 JDK_HOME=$(dirname "$(dirname "$JAVA")")
 
-# One benchmark at a time on this machine: two would measure each other.
-LOCK=/run/lock/parallax-bench.lock
-[ -d /run/lock ] && [ -w /run/lock ] || LOCK=/tmp/parallax-bench.lock
-exec 9>"$LOCK"
-flock -n 9 || die "another bench/run.sh is running (lock held)"
+# shellcheck source=stack-harness.sh
+source "$HERE/stack-harness.sh"
+bench_take_lock
 
 if [ "$BUILD" = 1 ]; then
     log "building common, agent, bench with $JDK_HOME (skip with --no-build)"

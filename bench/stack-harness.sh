@@ -1,5 +1,15 @@
-# Shared set-up of the harnesses that run the whole local stack (bench/schedules.sh, bench/system.sh); sourced,
-# after the harness has set ROOT, HERE, BUILD and defined log and die.
+# Shared set-up of the harnesses that run the whole local stack (bench/schedules.sh, bench/system.sh), and the
+# benchmark lock that bench/run.sh takes too; sourced, after the harness has set ROOT, HERE, BUILD and defined log
+# and die.
+
+# One benchmark at a time on this machine (bench/run.sh takes the same lock): two would measure each other. The lock
+# is held on file descriptor 9 until the harness exits.
+bench_take_lock() {
+    LOCK=/run/lock/parallax-bench.lock
+    [ -d /run/lock ] && [ -w /run/lock ] || LOCK=/tmp/parallax-bench.lock
+    exec 9>"$LOCK"
+    flock -n 9 || die "another benchmark is running (lock $LOCK held)"
+}
 
 # Finds a JDK 21+ (JAVA, PARALLAX_JAVA_HOME), takes the benchmark lock, builds unless BUILD=0, checks that the built
 # apps are there (BENCH_JAR) and raises the open-files limit.
@@ -9,11 +19,7 @@ bench_stack_prepare() {
     parallax_find_jdk || die "no JDK 21+ found: set JAVA_HOME to a JDK 21 or newer"
     JAVA=$PARALLAX_JAVA
 
-    # One benchmark at a time on this machine (bench/run.sh takes the same lock): two would measure each other.
-    LOCK=/run/lock/parallax-bench.lock
-    [ -d /run/lock ] && [ -w /run/lock ] || LOCK=/tmp/parallax-bench.lock
-    exec 9>"$LOCK"
-    flock -n 9 || die "another benchmark is running (lock $LOCK held)"
+    bench_take_lock
 
     if [ "$BUILD" = 1 ]; then
         log "building the coordinator, the agent, the broker, the local stack and bench with $PARALLAX_JAVA_HOME (skip with --no-build)"

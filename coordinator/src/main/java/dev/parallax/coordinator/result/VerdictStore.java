@@ -26,7 +26,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -169,7 +168,7 @@ public class VerdictStore {
      */
     private static Map<UUID, LockedCheck> lockChecks(Connection connection, List<ProbeVerdict> verdicts)
             throws SQLException {
-        UUID[] ids = new TreeSet<>(verdicts.stream().map(ProbeVerdict::checkId).toList()).toArray(UUID[]::new);
+        UUID[] ids = verdicts.stream().map(ProbeVerdict::checkId).distinct().toArray(UUID[]::new);
         Map<UUID, LockedCheck> locked = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement("""
                 SELECT id, schedule_id IS NOT NULL, created_at FROM checks
