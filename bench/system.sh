@@ -5,7 +5,7 @@
 # sequential checks, throughput at rising open-loop rates, verdict rows stored per second, and memory; beside the
 # floors (a PostgreSQL commit, two Kafka hops) measured in the same run. See docs/benchmarks.md, "System".
 #
-#   sudo bench/system.sh [--no-build] [--runs N] [--latency-checks N] [--rates 250,500,1000,2000]
+#   sudo bench/system.sh [--no-build] [--runs N] [--warmup-checks N] [--latency-checks N] [--rates 250,500,1000,2000]
 #                        [--rate-seconds S] [--ingest-rate R] [--ingest-seconds S] [--capacity-checks N]
 #                        [--budget-seconds S]
 #                        [--coordinator-properties 'k=v;k=v'] [--coordinator-jvm '-X...'] [--agent-jvm '-X...']
@@ -13,6 +13,8 @@
 # Options:
 #   --no-build            use the existing jars (bench/target, coordinator/agent quarkus-app, broker libs)
 #   --runs N              whole runs, each on a fresh stack (default 1); the report of each is kept
+#   --warmup-checks N     checks followed to their end by 8 concurrent clients before anything is measured, so
+#                         that the JIT has compiled the paths (default 3000, at most 120 s; 0 skips it)
 #   --latency-checks N    sequential checks of the latency phase (default 1000, after 50 unmeasured)
 #   --rates LIST          open-loop rates in checks/s (default 250,500,1000,2000)
 #   --rate-seconds S      how long each rate is held (default 30)
@@ -42,6 +44,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --no-build) BUILD=0 ;;
         --runs) RUNS=${2:?}; shift ;;
+        --warmup-checks) ARGS+=(--warmup-checks "${2:?}"); shift ;;
         --latency-checks) ARGS+=(--latency-checks "${2:?}"); shift ;;
         --rates) ARGS+=(--rates "${2:?}"); shift ;;
         --rate-seconds) ARGS+=(--rate-seconds "${2:?}"); shift ;;

@@ -82,7 +82,7 @@ public final class SystemBench {
     }
 
     /** Command-line options. */
-    record Options(Path repoRoot, Path workDir, int latencyChecks, List<Integer> rates, Duration rateWindow,
+    record Options(Path repoRoot, Path workDir, int warmupChecks, int latencyChecks, List<Integer> rates, Duration rateWindow,
                    int ingestRate, Duration ingestWindow, int capacityChecks, Duration budget, boolean namespaces,
                    Map<String, String> coordinatorProperties, List<String> coordinatorJvm, List<String> agentJvm) {
 
@@ -96,6 +96,7 @@ public final class SystemBench {
             }
             return new Options(Path.of(values.getOrDefault("repo-root", ".")).toAbsolutePath(),
                     Path.of(values.getOrDefault("work-dir", "bench/target/system")).toAbsolutePath(),
+                    Integer.parseInt(values.getOrDefault("warmup-checks", "3000")),
                     Integer.parseInt(values.getOrDefault("latency-checks", "1000")),
                     Stream.of(values.getOrDefault("rates", "250,500,1000,2000").split(","))
                             .map(String::strip).map(Integer::parseInt).toList(),
@@ -165,9 +166,10 @@ public final class SystemBench {
             Map<String, Long> idle = rss(processes);
             log("target " + target + ":" + OPEN_PORT + "; idle RSS " + idle);
 
+            warmUp(api, target);
             settle(processes);
             Floors floors = measureFloors(stack, db);
-            latencyPhase(api, db, target, floors);
+            latencyPhase(api, db, stack.kafkaBootstrap(), target, floors);
             int afterLatency = report.length();
             List<RateResult> rates = throughputPhase(api, db, backlog, stack, target);
             Map<String, Long> loaded = rss(processes);
@@ -182,6 +184,54 @@ public final class SystemBench {
         System.out.println(report);
         log("report: " + out);
         return 0;
+    }
+
+    // ---- warm-up: what a production stack has long behind it ----
+
+    private static final Duration WARM_UP_AT_MOST = Duration.ofSeconds(120);
+    private static final int WARM_UP_CLIENTS = 8;
+
+    /**
+     * Checks followed to their end by a few concurrent clients, unmeasured: until the JIT has compiled the paths, a
+     * check takes about twice as long (p50 51 ms after 50 checks, 26 ms over 3,000), which no long-running stack
+     * shows its users. Bounded by count and time.
+     */
+    private void warmUp(Api api, String target) throws InterruptedException {
+        if (options.warmupChecks <= 0) {
+            return;
+        }
+        String body = check(target, "[" + OPEN_PORT + "]");
+        AtomicInteger left = new AtomicInteger(options.warmupChecks);
+        AtomicInteger failed = new AtomicInteger();
+        long until = System.nanoTime() + WARM_UP_AT_MOST.toNanos();
+        long started = System.nanoTime();
+        List<Thread> clients = new ArrayList<>();
+        for (int i = 0; i < WARM_UP_CLIENTS; i++) {
+            clients.add(Thread.ofPlatform().name("warm-up-" + i).start(() -> {
+                while (left.getAndDecrement() > 0 && System.nanoTime() < until && withinBudget()) {
+                    try {
+                        api.submitAndFollow(body);
+                    } catch (IOException | RuntimeException e) {
+                        failed.incrementAndGet();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }));
+        }
+        for (Thread client : clients) {
+            client.join();
+        }
+        int done = options.warmupChecks - Math.max(0, left.get()) - failed.get();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        log(String.format(Locale.ROOT, "warm-up: %d checks followed to COMPLETE in %.0f s (%d failed)", done, seconds,
+                failed.get()));
+        report.append(String.format(Locale.ROOT, """
+
+                Warm-up, not measured: %d checks followed to `complete` by %d concurrent clients in %.0f s (%d failed),
+                so that the JIT has compiled the paths, as in any stack that has run for a while.
+                """, done, WARM_UP_CLIENTS, seconds, failed.get()));
     }
 
     // ---- floors: what the stack cannot beat, measured now on the same broker and database ----
@@ -268,20 +318,20 @@ public final class SystemBench {
 
     // ---- 1. latency: sequential checks, submit -> COMPLETE seen on the event stream ----
 
-    private void latencyPhase(Api api, Connection db, String target, Floors floors) throws Exception {
+    private void latencyPhase(Api api, Connection db, String bootstrap, String target, Floors floors) throws Exception {
         String body = check(target, "[" + OPEN_PORT + "]");
         for (int i = 0; i < 50 && withinBudget(); i++) {
             api.submitAndFollow(body);
         }
         List<Double> latencies = new ArrayList<>();
-        List<UUID> ids = new ArrayList<>();
+        List<Api.Followed> followedChecks = new ArrayList<>();
         List<Double> posts = new ArrayList<>();
         long started = System.nanoTime();
         for (int i = 0; i < options.latencyChecks && withinBudget(); i++) {
             Api.Followed followed = api.submitAndFollow(body);
             latencies.add(followed.millis());
             posts.add(followed.acceptedMillis());
-            ids.add(followed.id());
+            followedChecks.add(followed);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         Percentiles p = Percentiles.of(latencies.stream().mapToDouble(Double::doubleValue).toArray());
@@ -306,40 +356,66 @@ public final class SystemBench {
                 p.p99() / floorP99));
         log(String.format(Locale.ROOT, "latency: %d checks p50 %.1f ms p95 %.1f ms p99 %.1f ms", p.count(), p.p50(), p95,
                 p.p99()));
-        report.append(breakdown(db, ids));
+        report.append(breakdown(db, bootstrap, followedChecks));
     }
 
     /**
-     * Where a check's time goes, from the rows: accepted (coordinator clock) to an agent starting its job, the job
-     * itself, the job's end to its verdict stored, and the last region stored to the client seeing COMPLETE is the
-     * rest. Every process runs on this one machine, so the clocks agree.
+     * Where a check's time goes, per region: the rows' timestamps (coordinator and agent clocks), the Kafka records'
+     * CreateTime (the relay's and the agent's producer) and the client's own clock. Every process runs on this one
+     * machine, so the clocks agree. PostgreSQL's {@code now()} in the stored rows is its transaction's start.
      */
-    private static String breakdown(Connection db, List<UUID> ids) throws Exception {
-        String[] names = {"accepted → agent starts the job (outbox, relay, Kafka, agent's poll)",
-                "the job on the agent (probe)", "job done → verdict stored (Kafka, ingester, commit)",
-                "accepted → check COMPLETE in PostgreSQL"};
-        List<List<Double>> columns = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                new ArrayList<>());
+    private static String breakdown(Connection db, String bootstrap, List<Api.Followed> followed) throws Exception {
+        Map<UUID, Api.Followed> byId = new LinkedHashMap<>();
+        followed.forEach(f -> byId.put(f.id(), f));
+        RecordTimes records = RecordTimes.read(bootstrap, REGIONS, byId.keySet());
+        String[] names = {"POST sent → check accepted (HTTP, auth, quota, validation)",
+                "accepted → job record produced (rest of the submission, commit, relay)",
+                "job produced → agent starts the job (Kafka, the agent's poll and dispatch)",
+                "the job on the agent (probe)",
+                "job done → verdict record produced (the agent's send)",
+                "verdict produced → region stored (Kafka, ingester's poll, its transaction's start)",
+                "check COMPLETE stored → client reads `complete` (commit, wake-up, read, SSE)",
+                "accepted → check COMPLETE stored"};
+        List<List<Double>> columns = Stream.generate(() -> (List<Double>) new ArrayList<Double>())
+                .limit(names.length).toList();
         try (PreparedStatement query = db.prepareStatement("""
-                SELECT EXTRACT(EPOCH FROM r.started_at - c.created_at) * 1000,
-                       EXTRACT(EPOCH FROM r.finished_at - r.started_at) * 1000,
-                       EXTRACT(EPOCH FROM r.updated_at - r.finished_at) * 1000,
-                       EXTRACT(EPOCH FROM c.completed_at - c.created_at) * 1000
+                SELECT c.id, r.region, EXTRACT(EPOCH FROM c.created_at) * 1000, EXTRACT(EPOCH FROM r.started_at) * 1000,
+                       EXTRACT(EPOCH FROM r.finished_at) * 1000, EXTRACT(EPOCH FROM r.updated_at) * 1000,
+                       EXTRACT(EPOCH FROM c.completed_at) * 1000
                   FROM checks c JOIN region_results r ON r.check_id = c.id
                  WHERE c.id = ANY (?) AND r.status = 'DONE'
                 """)) {
-            query.setArray(1, db.createArrayOf("uuid", ids.toArray()));
+            query.setArray(1, db.createArrayOf("uuid", byId.keySet().toArray()));
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    for (int i = 0; i < 4; i++) {
-                        columns.get(i).add(rows.getDouble(i + 1));
+                    UUID id = rows.getObject(1, UUID.class);
+                    RecordTimes.Key key = new RecordTimes.Key(id, rows.getString(2));
+                    double accepted = rows.getDouble(3);
+                    double started = rows.getDouble(4);
+                    double finished = rows.getDouble(5);
+                    double stored = rows.getDouble(6);
+                    double complete = rows.getDouble(7);
+                    Api.Followed client = byId.get(id);
+                    Long job = records.jobs.get(key);
+                    Long verdict = records.verdicts.get(key);
+                    columns.get(0).add(accepted - client.sentEpochMillis());
+                    if (job != null) {
+                        columns.get(1).add(job - accepted);
+                        columns.get(2).add(started - job);
                     }
+                    columns.get(3).add(finished - started);
+                    if (verdict != null) {
+                        columns.get(4).add(verdict - finished);
+                        columns.get(5).add(stored - verdict);
+                    }
+                    columns.get(6).add(client.completeSeenEpochMillis() - complete);
+                    columns.get(7).add(complete - accepted);
                 }
             }
         }
         StringBuilder table = new StringBuilder("""
 
-                Where the time goes (per region, from the stored rows):
+                Where the time goes (per region; rows' timestamps, Kafka records' CreateTime, the client's clock):
 
                 | stage | p50 | p99 |
                 |---|---:|---:|
@@ -785,12 +861,18 @@ public final class SystemBench {
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         }
 
-        /** A check followed to its end: its id, and milliseconds from sending the POST to reading {@code complete}. */
-        record Followed(UUID id, double acceptedMillis, double millis) {
+        /**
+         * A check followed to its end: its id, milliseconds from sending the POST to its answer and to reading
+         * {@code complete}, and the epoch (fractional milliseconds) of sending the POST and of reading
+         * {@code complete}, to line up with the stack's timestamps.
+         */
+        record Followed(UUID id, double acceptedMillis, double millis, double sentEpochMillis,
+                        double completeSeenEpochMillis) {
         }
 
         /** Submits a check and reads its event stream until {@code complete}. */
         Followed submitAndFollow(String body) throws IOException, InterruptedException {
+            double sentEpochMillis = epochMillis();
             long start = System.nanoTime();
             HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/checks"))
                     .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
@@ -809,7 +891,9 @@ public final class SystemBench {
                 while (it.hasNext()) {
                     String line = it.next();
                     if (line.startsWith("event:") && line.substring(6).strip().equals("complete")) {
-                        return new Followed(UUID.fromString(id), acceptedMillis, (System.nanoTime() - start) / 1e6);
+                        double millis = (System.nanoTime() - start) / 1e6;
+                        return new Followed(UUID.fromString(id), acceptedMillis, millis, sentEpochMillis,
+                                epochMillis());
                     }
                     if (line.startsWith("event:") && line.substring(6).strip().equals("timeout")) {
                         throw new IllegalStateException("check " + id + " timed out on its stream");
@@ -817,6 +901,11 @@ public final class SystemBench {
                 }
             }
             throw new IllegalStateException("the event stream of check " + id + " ended without complete");
+        }
+
+        private static double epochMillis() {
+            Instant now = Instant.now();
+            return now.getEpochSecond() * 1e3 + now.getNano() / 1e6;
         }
 
         static String checkId(String body) {
