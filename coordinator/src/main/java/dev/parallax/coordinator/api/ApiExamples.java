@@ -527,6 +527,13 @@ final class ApiExamples {
               "instance": "/api/v1/checks"
             }""";
 
+    static final String OVERLOADED = """
+            {
+              "type": "urn:parallax:problem:overloaded", "title": "Service unavailable", "status": 503,
+              "detail": "this coordinator already has 256 API requests in flight; nothing was done, retry shortly",
+              "instance": "/api/v1/checks"
+            }""";
+
     static final String TOO_MANY_STREAMS = """
             {
               "type": "urn:parallax:problem:too-many-streams", "title": "Service unavailable", "status": 503,

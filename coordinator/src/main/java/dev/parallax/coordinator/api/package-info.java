@@ -79,11 +79,15 @@
                     content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                             examples = @ExampleObject(name = "internal error", value = ApiExamples.INTERNAL_ERROR))),
             @APIResponse(name = ApiDocumentation.UNAVAILABLE, responseCode = "503",
-                    description = "PostgreSQL is unreachable: nothing was stored; retry after `Retry-After` seconds.",
+                    description = "PostgreSQL is unreachable, or this coordinator already has "
+                            + "`parallax.api.max-in-flight` API requests in flight (type `overloaded`): nothing was "
+                            + "done; retry after `Retry-After` seconds.",
                     headers = @Header(name = ApiDocumentation.RETRY_AFTER, ref = ApiDocumentation.RETRY_AFTER),
                     content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
-                            examples = @ExampleObject(name = "database unreachable",
-                                    value = ApiExamples.DATABASE_UNAVAILABLE)))
+                            examples = {
+                                @ExampleObject(name = "database unreachable", value = ApiExamples.DATABASE_UNAVAILABLE),
+                                @ExampleObject(name = "overloaded", value = ApiExamples.OVERLOADED)
+                            }))
         }))
 package dev.parallax.coordinator.api;
 

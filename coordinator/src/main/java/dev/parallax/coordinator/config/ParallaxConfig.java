@@ -237,6 +237,13 @@ public interface ParallaxConfig {
         /** The largest request body accepted; a larger one gets 413 before it is read. */
         @WithDefault("8192")
         int maxBodyBytes();
+
+        /**
+         * API requests one coordinator works on or queues at once; the next gets 503 with Retry-After at once. Event
+         * streams are not counted (they have their own bound).
+         */
+        @WithDefault("256")
+        int maxInFlight();
     }
 
     interface Metrics {
