@@ -7,7 +7,8 @@ import jakarta.ws.rs.core.Response;
 /**
  * The two limits every caller has, each a token bucket shared by all replicas ({@link QuotaBuckets}): requests per
  * second (with a burst of two seconds' worth) on every API request, and check cost per hour, where a check costs
- * ports x regions (a burst of the whole hour's worth).
+ * ports x regions (a burst of the whole hour's worth). Requests are taken a tenth of a second's worth at a time
+ * ({@link RequestLeases}); check cost is taken exactly, one statement per check, so that the budget headers are exact.
  */
 @ApplicationScoped
 public class Quotas {
@@ -35,16 +36,34 @@ public class Quotas {
     }
 
     private final QuotaBuckets buckets;
+    private final RequestLeases leases;
 
-    public Quotas(QuotaBuckets buckets) {
+    public Quotas(QuotaBuckets buckets, RequestLeases leases) {
         this.buckets = buckets;
+        this.leases = leases;
     }
 
-    /** @throws QuotaExceededException when the caller is over its request rate */
+    /**
+     * Takes one request from the caller's rate: from this replica's lease when it holds one, otherwise a new lease
+     * from the shared bucket ({@link RequestLeases}), otherwise the bucket's last token.
+     *
+     * @throws QuotaExceededException when the caller is over its request rate
+     */
     public void chargeRequest(Caller caller) {
-        double capacity = (double) caller.requestsPerSecond() * BURST_SECONDS;
-        take(caller, QuotaBuckets.Kind.REQUESTS, capacity, caller.requestsPerSecond(), 1,
-                "more than " + caller.requestsPerSecond() + " requests a second");
+        String subject = caller.quotaSubject();
+        if (leases.tryTake(subject)) {
+            return;
+        }
+        int perSecond = caller.requestsPerSecond();
+        double capacity = (double) perSecond * BURST_SECONDS;
+        long leaseSize = RequestLeases.leaseSize(perSecond);
+        if (leaseSize > 1 && buckets.take(subject, QuotaBuckets.Kind.REQUESTS, capacity, perSecond, leaseSize)
+                .taken()) {
+            leases.add(subject, leaseSize - 1);
+            return;
+        }
+        take(caller, QuotaBuckets.Kind.REQUESTS, capacity, perSecond, 1,
+                "more than " + perSecond + " requests a second");
     }
 
     /**

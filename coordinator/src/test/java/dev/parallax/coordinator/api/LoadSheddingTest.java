@@ -7,6 +7,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Beyond {@code parallax.api.max-in-flight} requests in flight, the next API request is answered 503 at once, while
  * health and metrics still answer; the requests in flight finish normally and free their places. Requests are held in
- * flight for real: a transaction of the test's locks the request-rate buckets, which every API request takes from.
+ * flight for real: a transaction of the test's locks the check-cost buckets, which every submission takes from.
  */
 @QuarkusTest
 @TestProfile(LoadSheddingTest.ThreeInFlight.class)
@@ -50,18 +51,17 @@ class LoadSheddingTest {
 
     @Test
     void aRequestBeyondTheBoundIs503WithRetryAfterAndTheOthersFinish() throws Exception {
-        // The caller's bucket row exists once it has made a request.
-        given().when().get("/api/v1/regions").then().statusCode(200);
+        // The caller's cost bucket exists once it has submitted a check.
+        submit().then().statusCode(202);
 
         List<CompletableFuture<Integer>> held = new ArrayList<>();
         try (ExecutorService clients = Executors.newFixedThreadPool(4); Connection locker = db.getConnection()) {
             locker.setAutoCommit(false);
             try (Statement lock = locker.createStatement()) {
-                lock.execute("SELECT * FROM quota_buckets WHERE kind = 'requests' FOR UPDATE");
+                lock.execute("SELECT * FROM quota_buckets WHERE kind = 'cost' FOR UPDATE");
             }
             for (int i = 0; i < 3; i++) {
-                held.add(CompletableFuture.supplyAsync(() -> given().when().get("/api/v1/regions").statusCode(),
-                        clients));
+                held.add(CompletableFuture.supplyAsync(() -> submit().statusCode(), clients));
             }
             awaitLockWaiters(3);
 
@@ -86,13 +86,19 @@ class LoadSheddingTest {
 
             locker.rollback();
             for (CompletableFuture<Integer> request : held) {
-                assertThat(request.get(AT_MOST.toSeconds(), TimeUnit.SECONDS)).as("a request that was in flight")
-                        .isEqualTo(200);
+                assertThat(request.get(AT_MOST.toSeconds(), TimeUnit.SECONDS)).as("a submission that was in flight")
+                        .isEqualTo(202);
             }
         }
         for (int i = 0; i < 5; i++) {
             given().when().get("/api/v1/regions").then().statusCode(200);
         }
+    }
+
+    private static Response submit() {
+        return given().contentType(ContentType.JSON)
+                .body("{\"target\": \"127.0.0.1\", \"ports\": [9], \"regions\": [\"eu-west\"]}")
+                .when().post("/api/v1/checks");
     }
 
     private void awaitLockWaiters(int count) throws InterruptedException {
@@ -105,7 +111,7 @@ class LoadSheddingTest {
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("expected " + count + " requests waiting for the bucket lock within " + AT_MOST
+        throw new AssertionError("expected " + count + " submissions waiting for the cost bucket's lock within " + AT_MOST
                 + ", saw " + waiting);
     }
 }
