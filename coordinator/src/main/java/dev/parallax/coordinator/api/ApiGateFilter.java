@@ -57,13 +57,8 @@ public class ApiGateFilter {
         }
     }
 
-    /**
-     * The API key and the request rate, on the worker thread. {@code readBody}: the body, already known to be small,
-     * is read on the event loop before the switch to the worker, so the resource parses it from memory. Read by the
-     * worker instead, every chunk crossed threads through a monitor, and that hand-over was a third of the event
-     * loop's time in the system benchmark (JFR).
-     */
-    @ServerRequestFilter(priority = Priorities.AUTHENTICATION, readBody = true)
+    /** The API key and the request rate, on the worker thread. */
+    @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
     public void gate(ContainerRequestContext request, HttpServerRequest http) {
         if (!request.getUriInfo().getPath().startsWith("/api/")) {
             return;

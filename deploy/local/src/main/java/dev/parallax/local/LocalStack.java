@@ -63,9 +63,10 @@ public final class LocalStack implements AutoCloseable {
     /**
      * The coordinator's JVM options. An explicit small -Xms: the default initial heap is 1/64 of the machine's
      * memory, which the heap then fills before it ever collects. The serial collector: G1's own structures took
-     * 39 MB. Chosen with the system benchmark (docs/benchmarks.md, "System benchmark").
+     * 39 MB. A 128 MB heap: with 192 MB the heap grew to its maximum under load, and the process to 510 MB. Chosen
+     * with the system benchmark (docs/benchmarks.md, "System benchmark").
      */
-    public static final List<String> COORDINATOR_JVM_OPTIONS = List.of("-Xms32m", "-Xmx192m", "-XX:+UseSerialGC");
+    public static final List<String> COORDINATOR_JVM_OPTIONS = List.of("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC");
     /**
      * An agent's JVM options, for the same reasons, with a small young generation: an agent keeps little, and each
      * young-generation page it cycles through stays in its RSS.
