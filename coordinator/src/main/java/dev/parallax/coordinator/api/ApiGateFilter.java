@@ -35,8 +35,8 @@ public class ApiGateFilter {
     }
 
     /**
-     * The body size, on the event loop before anything is read: a declared length over the limit is 413 at once.
-     * Runs after {@link ApiLoadShedding} (a lower priority runs first among non-blocking filters).
+     * The body size, on the event loop before anything is read: a declared length over the limit is 413 at once,
+     * without taking a worker thread.
      */
     @ServerRequestFilter(nonBlocking = true, priority = Priorities.AUTHENTICATION - 50)
     public void limitBody(ContainerRequestContext request) {

@@ -9,7 +9,6 @@ import dev.parallax.common.target.InvalidTargetException;
 import dev.parallax.coordinator.api.ApiKeyNotFoundException;
 import dev.parallax.coordinator.api.RequestTooLargeException;
 import dev.parallax.coordinator.api.SubmitCheckRequest;
-import dev.parallax.coordinator.api.OverloadedException;
 import dev.parallax.coordinator.api.TooManyStreamsException;
 import dev.parallax.coordinator.auth.AuthenticationFailedException;
 import dev.parallax.coordinator.auth.ScopeMissingException;
@@ -102,12 +101,6 @@ public class ProblemMapper {
     public Response tooManyStreams(TooManyStreamsException e, UriInfo uri) {
         return Response.fromResponse(problem(503, "too-many-streams", "Service unavailable", e.getMessage(), uri,
                 null)).header("Retry-After", "5").build();
-    }
-
-    @ServerExceptionMapper
-    public Response overloaded(OverloadedException e, UriInfo uri) {
-        return Response.fromResponse(problem(503, "overloaded", "Service unavailable", e.getMessage(), uri, null))
-                .header("Retry-After", "1").build();
     }
 
     @ServerExceptionMapper
