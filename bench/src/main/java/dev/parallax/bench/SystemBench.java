@@ -489,7 +489,8 @@ public final class SystemBench {
                 ### 2. Throughput: open-loop rates, 3 regions × 1 port, %d s each
 
                 Submitted at the rate whatever the answers (at most 4,000 requests in flight; more are counted
-                refused). *Accepted/s*: 202 answers received within the window. *Completed in the window*: checks
+                refused, as is every answer but 202: mostly the coordinator's 503 `overloaded`, past its bound of
+                requests in flight). *Accepted/s*: 202 answers received within the window. *Completed in the window*: checks
                 whose every region ended DONE within it. *Sustained*: all of them over the time from the window's
                 start to the last one's completion. Latency is from acceptance to completion as stored. Unanswered
                 submissions, unfinished checks, outbox backlog, jobs and verdicts lag are read when the window's last

@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Request-rate tokens this replica has already taken from a caller's shared bucket and not yet spent: a tenth of a
  * second's worth at a time, so that a caller's requests cost one bucket statement per lease instead of one each.
  * The shared bucket still bounds the caller's rate across all replicas exactly (leased tokens left it when taken);
- * what a replica holds unspent, at most one lease, is only unavailable to the others meanwhile. A lease unused for
+ * what a replica holds unspent (a lease, or a few when requests race for a new one) is only unavailable to the
+ * others meanwhile. A lease unused for
  * {@link #IDLE} is dropped, so that callers who went away (anonymous clients are per address) are not kept.
  *
  * <p>Any thread MAY call {@link #tryTake}; a lease is changed only under its own lock.

@@ -16,8 +16,8 @@ public record Problem(
         @Schema(description = "What kind of problem: `urn:parallax:problem:` and one of `invalid-request`, "
                 + "`malformed-json`, `unauthenticated`, `scope-missing`, `check-not-found`, `schedule-not-found`, "
                 + "`api-key-not-found`, `schedule-limit`, `request-too-large`, `quota-exceeded`, `too-many-streams`, "
-                + "`overloaded`, `unavailable`, `internal-error`; or `about:blank` for a plain HTTP error (an unknown route, a "
-                + "method or media type the route does not take), whose `title` is the HTTP reason phrase.",
+                + "`overloaded`, `unavailable`, `internal-error`; or `about:blank` for a plain HTTP error (an unknown "
+                + "route, a method or media type the route does not take), whose `title` is the HTTP reason phrase.",
                 examples = "urn:parallax:problem:invalid-request") String type,
         @Schema(description = "A short summary of the problem type.", examples = "Invalid request") String title,
         @Schema(description = "The HTTP status code.", examples = "400") int status,
