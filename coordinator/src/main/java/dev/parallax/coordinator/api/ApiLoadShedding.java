@@ -33,7 +33,7 @@ public class ApiLoadShedding {
 
     /** Before the REST layer's own route (higher runs first). */
     private static final int PRIORITY = 100;
-    private static final Pattern EVENT_STREAM = Pattern.compile("/api/v1/checks/[^/]+/events/?");
+    private static final Pattern EVENT_STREAM = Pattern.compile(Pattern.quote(CheckResource.PATH) + "/[^/]+/events/?");
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final int maxInFlight;
@@ -78,13 +78,14 @@ public class ApiLoadShedding {
     }
 
     private String refusal(String path) {
-        Problem problem = new Problem("urn:parallax:problem:overloaded", "Service unavailable", 503,
+        Problem problem = new Problem(Problem.TYPE_BASE + "overloaded", "Service unavailable", 503,
                 "this coordinator already has " + maxInFlight + " API requests in flight; nothing was done, retry "
                         + "shortly", path, null);
         try {
             return json.writeValueAsString(problem);
         } catch (JsonProcessingException impossible) {
-            return "{\"type\":\"urn:parallax:problem:overloaded\",\"title\":\"Service unavailable\",\"status\":503}";
+            return "{\"type\":\"" + Problem.TYPE_BASE + "overloaded\",\"title\":\"Service unavailable\","
+                    + "\"status\":503}";
         }
     }
 }

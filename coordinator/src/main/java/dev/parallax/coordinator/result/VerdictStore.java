@@ -228,16 +228,11 @@ public class VerdictStore {
                  WHERE r.check_id = v.check_id AND r.region = v.region AND r.status = 'PENDING'
              RETURNING r.check_id, r.region
                 """)) {
-            update.setArray(1, connection.createArrayOf("uuid", checkIds));
-            update.setArray(2, connection.createArrayOf("text", regions));
-            update.setArray(3, connection.createArrayOf("text", statuses));
-            update.setArray(4, connection.createArrayOf("text", agentIds));
-            update.setArray(5, connection.createArrayOf("text", messages));
-            update.setArray(6, connection.createArrayOf("text", addresses));
-            update.setArray(7, connection.createArrayOf("int8", resolveMicros));
-            update.setArray(8, connection.createArrayOf("uuid", verdictIds));
-            update.setArray(9, connection.createArrayOf("text", startedAt));
-            update.setArray(10, connection.createArrayOf("text", finishedAt));
+            bindColumns(update, connection.createArrayOf("uuid", checkIds), connection.createArrayOf("text", regions),
+                    connection.createArrayOf("text", statuses), connection.createArrayOf("text", agentIds),
+                    connection.createArrayOf("text", messages), connection.createArrayOf("text", addresses),
+                    connection.createArrayOf("int8", resolveMicros), connection.createArrayOf("uuid", verdictIds),
+                    connection.createArrayOf("text", startedAt), connection.createArrayOf("text", finishedAt));
             try (ResultSet rows = update.executeQuery()) {
                 while (rows.next()) {
                     ended.add(new Key(rows.getObject(1, UUID.class), rows.getString(2)));
@@ -280,15 +275,18 @@ public class VerdictStore {
                 SELECT * FROM unnest(?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT DO NOTHING
                 """)) {
-            Array[] columns = {
-                    connection.createArrayOf("uuid", checkIds), connection.createArrayOf("text", regions),
+            bindColumns(insert, connection.createArrayOf("uuid", checkIds), connection.createArrayOf("text", regions),
                     connection.createArrayOf("text", addresses), connection.createArrayOf("int4", ports),
                     connection.createArrayOf("text", states), connection.createArrayOf("text", reasons),
-                    connection.createArrayOf("int8", rttMicros), connection.createArrayOf("text", messages)};
-            for (int column = 0; column < columns.length; column++) {
-                insert.setArray(column + 1, columns[column]);
-            }
+                    connection.createArrayOf("int8", rttMicros), connection.createArrayOf("text", messages));
             insert.executeUpdate();
+        }
+    }
+
+    /** Binds one array per column, in order, for a statement that reads them through {@code unnest}. */
+    private static void bindColumns(PreparedStatement statement, Array... columns) throws SQLException {
+        for (int i = 0; i < columns.length; i++) {
+            statement.setArray(i + 1, columns[i]);
         }
     }
 

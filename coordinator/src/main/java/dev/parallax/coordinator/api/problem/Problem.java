@@ -27,4 +27,6 @@ public record Problem(
         @Schema(description = "For a 400, every field that needs fixing; absent otherwise.") List<FieldError> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
+    /** Our own problem types; plain HTTP errors (unknown route, wrong method) use "about:blank" (RFC 9457 §4.2.1). */
+    public static final String TYPE_BASE = "urn:parallax:problem:";
 }

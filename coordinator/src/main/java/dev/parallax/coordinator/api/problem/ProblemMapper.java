@@ -37,8 +37,6 @@ import java.util.stream.Collectors;
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
-    /** Our own problem types; plain HTTP errors (unknown route, wrong method) use "about:blank" (RFC 9457 §4.2.1). */
-    private static final String TYPE_BASE = "urn:parallax:problem:";
     private static final String HTTP_TYPE = "about:blank";
 
     private final ObjectMapper json;
@@ -185,7 +183,7 @@ public class ProblemMapper {
 
     private Response problem(int status, String type, String title, String detail, UriInfo uri,
                              List<FieldError> errors) {
-        Problem problem = new Problem(type.equals(HTTP_TYPE) ? HTTP_TYPE : TYPE_BASE + type, title, status, detail, uri == null ? null : uri.getPath(),
+        Problem problem = new Problem(type.equals(HTTP_TYPE) ? HTTP_TYPE : Problem.TYPE_BASE + type, title, status, detail, uri == null ? null : uri.getPath(),
                 errors == null || errors.isEmpty() ? null : errors);
         String body;
         try {
