@@ -163,11 +163,16 @@ public final class SystemBench {
             String target = stack.vantageNetwork().map(n -> n.targetAddress().getHostAddress()).orElse("127.0.0.1");
             Api api = new Api(stack.apiBaseUri());
             Map<String, ProcessHandle> processes = stack.processes();
+            Map<String, Long> started = rss(processes);
+            // Idle means quiet: the JVMs compile and their start-up allocations are handed back for a while after
+            // they answer ready.
+            settle(processes);
             Map<String, Long> idle = rss(processes);
-            log("target " + target + ":" + OPEN_PORT + "; idle RSS " + idle);
+            log("target " + target + ":" + OPEN_PORT + "; RSS when ready " + started + ", idle " + idle);
 
             warmUp(api, target);
             settle(processes);
+            Map<String, Long> warm = rss(processes);
             Floors floors = measureFloors(stack, db);
             latencyPhase(api, db, stack.kafkaBootstrap(), target, floors);
             int afterLatency = report.length();
@@ -176,7 +181,7 @@ public final class SystemBench {
             // Before the ingestion phase, whose 100-port jobs keep the agents busy long after its window.
             ingesterCapacityPhase(api, db, stack, target);
             ingestionPhase(api, db, backlog, target);
-            memoryTable(idle, loaded);
+            memoryTable(started, idle, warm, loaded);
             report.insert(afterLatency, rateTable(rates));
         }
         Path out = options.workDir.resolve("report.md");
@@ -771,16 +776,22 @@ public final class SystemBench {
 
     // ---- 4. memory ----
 
-    private void memoryTable(Map<String, Long> idle, Map<String, Long> loaded) {
+    private void memoryTable(Map<String, Long> started, Map<String, Long> idle, Map<String, Long> warm,
+                             Map<String, Long> loaded) {
         StringBuilder table = new StringBuilder("""
 
                 ### 4. Memory (RSS)
 
-                | process | idle | after the throughput rates | target |
-                |---|---:|---:|---|
-                """);
-        idle.forEach((name, rss) -> table.append(String.format(Locale.ROOT, "| %s | %.0f MB | %.0f MB | %s |%n", name,
-                rss / 1e6, loaded.getOrDefault(name, 0L) / 1e6,
+                *When ready*: as the stack answers ready. *Idle*: once it is quiet after that (under %.2f of a core
+                together over 2 s, at most a minute later). *Idle after the warm-up*: quiet again after the
+                warm-up's checks. *After the throughput rates*: at the end of the last rate's window.
+
+                | process | when ready | idle | idle after the warm-up | after the throughput rates | target |
+                |---|---:|---:|---:|---:|---|
+                """.formatted(QUIET_CORES));
+        idle.forEach((name, rss) -> table.append(String.format(Locale.ROOT,
+                "| %s | %.0f MB | %.0f MB | %.0f MB | %.0f MB | %s |%n", name, started.getOrDefault(name, 0L) / 1e6,
+                rss / 1e6, warm.getOrDefault(name, 0L) / 1e6, loaded.getOrDefault(name, 0L) / 1e6,
                 name.startsWith("agent") ? "≤ 150 MB idle, ≤ 300 MB loaded"
                         : name.startsWith("coordinator") ? "≤ 400 MB loaded" : "")));
         table.append(String.format(Locale.ROOT, "%nJVM options: coordinator `%s`; agents `%s`.%n",

@@ -64,14 +64,17 @@ public final class LocalStack implements AutoCloseable {
      * The coordinator's JVM options. An explicit small -Xms: the default initial heap is 1/64 of the machine's
      * memory, which the heap then fills before it ever collects. The serial collector: G1's own structures took
      * 39 MB. A 128 MB heap: with 192 MB the heap grew to its maximum under load, and the process to 510 MB. Chosen
-     * with the system benchmark (docs/benchmarks.md, "System benchmark").
+     * with the system benchmark (docs/benchmarks.md, "System benchmark"). The native heap trimmed every 5 s: glibc
+     * keeps what the JVM frees (start-up, JIT compilations, bursts) for reuse, 20-30 MB per process, until trimmed.
      */
-    public static final List<String> COORDINATOR_JVM_OPTIONS = List.of("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC");
+    public static final List<String> COORDINATOR_JVM_OPTIONS = List.of("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC",
+            "-XX:TrimNativeHeapInterval=5000");
     /**
      * An agent's JVM options, for the same reasons, with a small young generation: an agent keeps little, and each
      * young-generation page it cycles through stays in its RSS.
      */
-    public static final List<String> AGENT_JVM_OPTIONS = List.of("-Xms16m", "-Xmx64m", "-Xmn8m", "-XX:+UseSerialGC");
+    public static final List<String> AGENT_JVM_OPTIONS = List.of("-Xms16m", "-Xmx64m", "-Xmn8m", "-XX:+UseSerialGC",
+            "-XX:TrimNativeHeapInterval=5000");
     /** Loopback only: the local stack checks the machine's own ports, which the default policy blocks. */
     public static final String DEFAULT_ALLOW_TARGETS = "127.0.0.0/8,::1/128";
     /** With vantage namespaces: the ports the target namespace listens on. */

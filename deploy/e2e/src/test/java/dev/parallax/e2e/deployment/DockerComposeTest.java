@@ -1,6 +1,7 @@
 package dev.parallax.e2e.deployment;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.parallax.local.LocalStack;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -21,6 +22,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static dev.parallax.e2e.deployment.Repository.child;
@@ -35,6 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DockerComposeTest {
 
     static final Path COMPOSE = Repository.file("docker-compose.yml");
+    /** {@code ENV NAME="value"}, the one form the Dockerfiles use. */
+    private static final Pattern DOCKERFILE_ENV = Pattern.compile("ENV ([A-Z_]+)=\"([^\"]*)\"");
 
     static Map<String, Object> services() {
         return child(Repository.yamlMap(COMPOSE), "services");
@@ -125,6 +130,25 @@ class DockerComposeTest {
                     .contains("ENV JAVA_APP_JAR=\"/deployments/quarkus-run.jar\"", "USER 185",
                             "EXPOSE " + httpPort(app))
                     .anyMatch(line -> line.startsWith("FROM "));
+        }
+    }
+
+    @Test
+    void theImagesRunTheJvmWithTheOptionsTheLocalStackWasMeasuredWith() {
+        Map<App, List<String>> measured = Map.of(App.COORDINATOR, LocalStack.COORDINATOR_JVM_OPTIONS,
+                App.AGENT, LocalStack.AGENT_JVM_OPTIONS);
+        for (App app : App.values()) {
+            Map<String, String> env = new LinkedHashMap<>();
+            Repository.read(app.dockerfile()).lines().map(String::strip)
+                    .map(DOCKERFILE_ENV::matcher).filter(Matcher::matches)
+                    .forEach(line -> env.put(line.group(1), line.group(2)));
+            List<String> options = new ArrayList<>();
+            options.addAll(Arrays.asList(env.getOrDefault("GC_CONTAINER_OPTIONS", "").split("\\s+")));
+            options.addAll(Arrays.asList(env.getOrDefault("JAVA_OPTS_APPEND", "").split("\\s+")));
+            assertThat(options).as(app.dockerfile() + ": GC_CONTAINER_OPTIONS and JAVA_OPTS_APPEND carry the JVM "
+                    + "options of LocalStack, which the system benchmark measured").containsAll(measured.get(app));
+            assertThat(env.get("GC_CONTAINER_OPTIONS")).as(app.dockerfile() + ": the collector replaces run-java.sh's "
+                    + "default, with which a second collector would not start").startsWith("-XX:+Use");
         }
     }
 
