@@ -437,7 +437,39 @@ public final class SystemBench {
     private record RateResult(int rate, int submitted, int accepted, int refused, double acceptedPerSecond,
                               double completedPerSecond, double sustainedPerSecond, Percentiles latency,
                               int unanswered, int unfinished, double outboxBacklog, double jobsLag,
-                              double verdictsLag, double coordinatorRss, String regionsNotDone) {
+                              double verdictsLag, double coordinatorRss, String regionsNotDone, CpuUse cpu) {
+    }
+
+    /**
+     * CPU the processes used from a window's start until its checks completed (or the patience after it ran out),
+     * by role: cores on average, and milliseconds per completed check (an agent's per job: one of the three).
+     */
+    private record CpuUse(Map<String, Double> cores, double coordinatorMsPerCheck, double agentMsPerJob) {
+
+        static final List<String> ROLES = List.of("coordinator", "agents", "kafka", "postgres", "client");
+
+        static Map<String, Long> sample(Map<String, ProcessHandle> processes) {
+            Map<String, Long> nanos = new LinkedHashMap<>();
+            ROLES.forEach(role -> nanos.put(role, 0L));
+            processes.forEach((name, process) -> {
+                String role = name.startsWith("agent") ? "agents" : name;
+                if (nanos.containsKey(role)) {
+                    // PostgreSQL's work is in its backends, children of the postmaster.
+                    long own = cpuNanos(process) + process.descendants().mapToLong(SystemBench::cpuNanos).sum();
+                    nanos.merge(role, own, Long::sum);
+                }
+            });
+            nanos.put("client", cpuNanos(ProcessHandle.current()));
+            return nanos;
+        }
+
+        static CpuUse between(Map<String, Long> before, Map<String, Long> after, long wallNanos, int completed) {
+            Map<String, Double> cores = new LinkedHashMap<>();
+            ROLES.forEach(role -> cores.put(role, (after.get(role) - before.get(role)) / (double) wallNanos));
+            double perCheck = Math.max(1, completed);
+            return new CpuUse(cores, (after.get("coordinator") - before.get("coordinator")) / 1e6 / perCheck,
+                    (after.get("agents") - before.get("agents")) / 1e6 / perCheck / REGIONS.size());
+        }
     }
 
     /** The stack as the harness read it when the window's last submission went out. */
@@ -457,6 +489,8 @@ public final class SystemBench {
             }
             log("open loop at " + rate + " checks/s for " + options.rateWindow.toSeconds() + " s");
             AtomicReference<WindowEnd> atEnd = new AtomicReference<>();
+            Map<String, Long> cpuBefore = CpuUse.sample(stack.processes());
+            long cpuFrom = System.nanoTime();
             AtomicInteger acceptedInWindow = new AtomicInteger();
             // The state at the end of the window is what says whether the stack keeps up: read it there, while
             // submissions may still wait for their answer, not after they all came back.
@@ -469,13 +503,15 @@ public final class SystemBench {
             WindowEnd end = atEnd.get();
             // Then give the stack the window once more to finish what it accepted.
             awaitCompletion(db, load.ids(), options.rateWindow);
+            CpuUse cpu = CpuUse.between(cpuBefore, CpuUse.sample(stack.processes()), System.nanoTime() - cpuFrom,
+                    load.ids().size() - pending(db, load.ids()));
             Completion completion = completion(db, load.ids(), load.startedEpochMillis(),
                     load.startedEpochMillis() + options.rateWindow.toMillis());
             RateResult result = new RateResult(rate, load.submitted(), load.ids().size(), load.refused(),
                     acceptedInWindow.get() / (double) options.rateWindow.toSeconds(),
                     completion.inWindow() / (double) options.rateWindow.toSeconds(), completion.sustained(),
                     completion.latency(), end.unanswered(), end.unfinished(), end.outboxBacklog(), end.jobsLag(),
-                    end.verdictsLag(), end.coordinatorRss(), regionsNotDone(db, load.ids()));
+                    end.verdictsLag(), end.coordinatorRss(), regionsNotDone(db, load.ids()), cpu);
             results.add(result);
             log(String.format(Locale.ROOT, "rate %d: accepted %d (%.0f/s within the window), refused %d, completed"
                             + " %.0f/s in the window, %.0f/s sustained, p99 %.0f ms; at the window's end %d"
@@ -514,6 +550,20 @@ public final class SystemBench {
                     r.verdictsLag, r.coordinatorRss, r.regionsNotDone));
         }
         table.append("\nTarget: 2,000 checks/s sustained with no growing backlog.\n");
+        table.append("""
+
+                CPU from each window's start until its checks completed: cores on average (the machine has %d),
+                and CPU milliseconds per completed check (the coordinator's) or per job (one agent's).
+
+                | rate (checks/s) | coordinator | agents (%d) | kafka | postgres | client (this harness) | coordinator ms per check | agent ms per job |
+                |---:|---:|---:|---:|---:|---:|---:|---:|
+                """.formatted(Runtime.getRuntime().availableProcessors(), REGIONS.size()));
+        for (RateResult r : results) {
+            Map<String, Double> cores = r.cpu.cores();
+            table.append(String.format(Locale.ROOT, "| %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n", r.rate,
+                    cores.get("coordinator"), cores.get("agents"), cores.get("kafka"), cores.get("postgres"),
+                    cores.get("client"), r.cpu.coordinatorMsPerCheck(), r.cpu.agentMsPerJob()));
+        }
         return table.toString();
     }
 
@@ -820,8 +870,11 @@ public final class SystemBench {
 
     /** CPU the stack's processes used so far, all threads. */
     private static long cpuNanos(Map<String, ProcessHandle> processes) {
-        return processes.values().stream()
-                .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
+        return processes.values().stream().mapToLong(SystemBench::cpuNanos).sum();
+    }
+
+    private static long cpuNanos(ProcessHandle process) {
+        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
     private static Map<String, Long> rss(Map<String, ProcessHandle> processes) {

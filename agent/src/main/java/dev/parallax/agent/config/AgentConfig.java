@@ -30,6 +30,13 @@ public interface AgentConfig {
         @WithDefault("256")
         int maxInFlight();
 
+        /**
+         * Jobs run at once, each on its own virtual thread; more wait in order. A job's thread only waits on the
+         * probe engine, which bounds the sockets ({@link #maxInFlight()}).
+         */
+        @WithDefault("64")
+        int maxJobs();
+
         /** Selector threads of the probe engine; 0 means one per core. */
         @WithDefault("0")
         int selectorThreads();

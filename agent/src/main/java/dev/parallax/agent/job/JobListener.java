@@ -8,14 +8,8 @@ import dev.parallax.common.contract.ProbeJob;
 import dev.parallax.common.contract.ProbeVerdict;
 import dev.parallax.common.contract.WireJson;
 import dev.parallax.common.logging.CheckLogContext;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.annotations.Blocking;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -23,13 +17,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 
-/** Consumes this region's jobs and publishes one verdict per job. */
+/** Handles one of this region's jobs ({@link JobConsumer}) and publishes its verdict. */
 @ApplicationScoped
 public class JobListener {
-
-    public static final String JOBS = "jobs-in";
-    public static final String VERDICTS = "verdicts-out";
 
     private static final Logger LOG = Logger.getLogger(JobListener.class);
     private static final Duration PUBLISH_RETRY = Duration.ofSeconds(1);
@@ -39,11 +31,11 @@ public class JobListener {
     private static final ObjectMapper TREE_READER = new ObjectMapper();
 
     private final JobHandler handler;
-    private final MutinyEmitter<String> verdicts;
+    private final VerdictProducer verdicts;
     private final DeadLetters deadLetters;
     private final JobMetrics metrics;
 
-    public JobListener(JobHandler handler, @Channel(VERDICTS) MutinyEmitter<String> verdicts,
+    public JobListener(JobHandler handler, VerdictProducer verdicts,
                        DeadLetters deadLetters, JobMetrics metrics) {
         this.handler = handler;
         this.verdicts = verdicts;
@@ -52,18 +44,16 @@ public class JobListener {
     }
 
     /**
-     * Blocking, on the {@code probe-jobs} pool, unordered: DNS is blocking and a job waits for its probes,
-     * while other jobs proceed. The job's offset is committed only after this returns, and this returns only
-     * after Kafka acknowledged the verdict (or the job's deadline passed, when the coordinator has ended the
-     * region anyway): a crash in between redelivers the job, never loses it.
+     * Runs on a job's own (virtual) thread and blocks: DNS is blocking and a job waits for its probes, while other
+     * jobs proceed. It returns only after Kafka acknowledged the verdict (or the job's deadline passed, when the
+     * coordinator has ended the region anyway), and only then is the job's offset committed: a crash in between
+     * redelivers the job, never loses it.
      *
-     * <p>It throws only while the agent stops, so that the job is not committed and goes to the next agent
-     * of the region; any other failure becomes a FAILED verdict, because a nacked record would stop the
-     * channel. A job that breaks the contract is parked on the dead-letter topic ({@link DeadLetters}) and, if
-     * it still names a check of this region, answered FAILED.
+     * <p>It throws only while the agent stops ({@link ProberClosedException}), so that the job is not committed and
+     * goes to the next agent of the region; any other failure becomes a FAILED verdict. A job that breaks the
+     * contract is parked on the dead-letter topic ({@link DeadLetters}) and, if it still names a check of this
+     * region, answered FAILED.
      */
-    @Incoming(JOBS)
-    @Blocking(value = "probe-jobs", ordered = false)
     public void onJob(ConsumerRecord<String, String> record) {
         ProbeJob job;
         try {
@@ -121,27 +111,32 @@ public class JobListener {
     private void publish(UUID checkId, Instant deadline, ProbeVerdict verdict) {
         String json = WireJson.write(verdict);
         while (true) {
+            String failure;
             try {
-                verdicts.sendMessageAndAwait(Message.of(json).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                        .withKey(checkId.toString())
-                        .build()));
+                verdicts.send(checkId, json);
                 metrics.published(verdict);
                 LOG.infof("Check %s: %s, %d port verdicts, in %d ms", checkId, verdict.status(),
                         verdict.ports().size(), Duration.between(verdict.startedAt(), verdict.finishedAt()).toMillis());
                 return;
+            } catch (ExecutionException e) {
+                failure = String.valueOf(e.getCause());
             } catch (RuntimeException e) {
-                if (!Instant.now().isBefore(deadline)) {
-                    LOG.errorf("Check %s: verdict not published before the job's deadline, given up: %s",
-                            checkId, e.getMessage());
-                    return;
-                }
-                LOG.warnf("Check %s: publishing the verdict failed, retrying: %s", checkId, e.getMessage());
-                try {
-                    Thread.sleep(PUBLISH_RETRY);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new ProberClosedException();
-                }
+                failure = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProberClosedException();
+            }
+            if (!Instant.now().isBefore(deadline)) {
+                LOG.errorf("Check %s: verdict not published before the job's deadline, given up: %s", checkId,
+                        failure);
+                return;
+            }
+            LOG.warnf("Check %s: publishing the verdict failed, retrying: %s", checkId, failure);
+            try {
+                Thread.sleep(PUBLISH_RETRY);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new ProberClosedException();
             }
         }
     }

@@ -29,9 +29,9 @@ class EnvironmentVariablesTest {
         assertThat(ConfigKeys.fromClasses(App.AGENT)).as("the agent's keys from its classes")
                 .contains("parallax.agent.region", "parallax.agent.dns.servers", "parallax.targets.allow");
         assertThat(ConfigKeys.fromProperties(App.AGENT)).as("the agent's application.properties")
-                .contains("parallax.agent.region", "quarkus.http.port", "mp.messaging.incoming.jobs-in.topic")
+                .contains("parallax.agent.region", "quarkus.http.port", "mp.messaging.outgoing.heartbeats-out.topic")
                 .noneMatch(key -> key.startsWith("%"));
-        assertThat(ConfigKeys.environmentVariable("mp.messaging.incoming.jobs-in.topic"))
+        assertThat(ConfigKeys.environmentVariable("mp.messaging.outgoing.heartbeats-out.topic"))
                 .isEqualTo("MP_MESSAGING_INCOMING_JOBS_IN_TOPIC");
     }
 
