@@ -1,6 +1,7 @@
 package dev.parallax.coordinator.api;
 
 import dev.parallax.common.contract.RegionStatus;
+import dev.parallax.coordinator.check.CheckNotFoundException;
 import dev.parallax.coordinator.check.CheckService;
 import dev.parallax.coordinator.check.CheckStatus;
 import dev.parallax.coordinator.check.CheckUpdates;
@@ -59,18 +60,32 @@ public class CheckEventStreams {
         streams.shutdownNow();
     }
 
-    /** Whether a stream slot is free; the caller answers 503 when not. */
-    boolean tryReserve() {
-        return slots.tryAcquire();
+    /**
+     * Streams the check until it is COMPLETE or the client goes away. A check the caller may not read is a
+     * {@link CheckNotFoundException}, and no free slot a {@link TooManyStreamsException}, both before any event.
+     */
+    void open(UUID id, String rawId, String owner, SseEventSink sink, Sse sse) {
+        // Watched from before the first read: a change committed after that read began always wakes the stream,
+        // so nothing needs reading twice.
+        CheckUpdates.Watch watch = updates.watch(id);
+        boolean streaming = false;
+        try {
+            CheckService.CheckRecord first = checks.find(id, owner).orElseThrow(() -> new CheckNotFoundException(rawId));
+            if (!slots.tryAcquire()) {
+                throw new TooManyStreamsException(MAX_STREAMS);
+            }
+            streaming = true;
+            stream(first, owner, sink, sse, watch);
+        } finally {
+            if (!streaming) {
+                watch.close();
+            }
+        }
     }
 
-    /**
-     * Streams the check from {@code first} (already read, so that a missing check was a 404 before any event)
-     * until it is COMPLETE or the client goes away. MUST be called after {@link #tryReserve()} returned true.
-     */
-    void stream(CheckService.CheckRecord first, String owner, SseEventSink sink, Sse sse) {
-        // Watched from before the first read was sent, so no change committed after that read is missed.
-        CheckUpdates.Watch watch = updates.watch(first.check().id);
+    /** MUST hold a slot; takes over the watch and the slot. */
+    private void stream(CheckService.CheckRecord first, String owner, SseEventSink sink, Sse sse,
+                        CheckUpdates.Watch watch) {
         try {
             // The first event writes the response head. Sent here, on the request's thread, so that the stream's
             // own thread never starts the response while this one does: a verdict stored within milliseconds made
@@ -102,8 +117,6 @@ public class CheckEventStreams {
         Instant giveUp = first.check().deadline.plus(AFTER_DEADLINE);
         Set<String> sent = new HashSet<>();
         CheckService.CheckRecord record = first;
-        // The watch began after the first read: read once more without waiting, for a change committed in between.
-        boolean readAgainAtOnce = true;
         while (!sink.isClosed()) {
             CheckResponse response = CheckResource.toResponse(record);
             for (CheckResponse.Region region : response.regions()) {
@@ -125,10 +138,7 @@ public class CheckEventStreams {
                                 + " s; read it at /api/v1/checks/" + id).build());
                 return;
             }
-            if (!readAgainAtOnce) {
-                watch.await(POLL);
-            }
-            readAgainAtOnce = false;
+            watch.await(POLL);
             Optional<CheckService.CheckRecord> next = checks.find(id, owner);
             if (next.isEmpty()) {
                 // Deleted meanwhile (retention): nothing more will come.

@@ -234,13 +234,7 @@ public class CheckResource {
                                schema = @Schema(type = SchemaType.STRING, format = "uuid"))
                        @PathParam("id") String rawId, @Context SseEventSink sink, @Context Sse sse) {
         Caller caller = current.require(Scope.CHECKS_READ);
-        UUID id = parseId(rawId);
-        CheckService.CheckRecord first = checks.find(id, caller.owner())
-                .orElseThrow(() -> new CheckNotFoundException(rawId));
-        if (!streams.tryReserve()) {
-            throw new TooManyStreamsException(CheckEventStreams.MAX_STREAMS);
-        }
-        streams.stream(first, caller.owner(), sink, sse);
+        streams.open(parseId(rawId), rawId, caller.owner(), sink, sse);
     }
 
     @GET

@@ -14,6 +14,8 @@ import dev.parallax.coordinator.result.RegionResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import org.hibernate.FlushMode;
+import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -169,10 +171,15 @@ public class CheckService {
 
     /**
      * One consistent snapshot: without REPEATABLE READ a verdict committing between the three reads could
-     * show a PENDING region that already has port rows.
+     * show a PENDING region that already has port rows. MUST begin its own transaction (the isolation level is
+     * set by its first statement). Read-only entities and no flush: an event stream reads a check each time a
+     * region of it ends, and Hibernate's snapshots and dirty checks of rows nobody writes were a cost of each.
      */
     public Optional<CheckRecord> find(UUID id, String owner) {
         em.createNativeQuery("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").executeUpdate();
+        Session session = em.unwrap(Session.class);
+        session.setDefaultReadOnly(true);
+        session.setHibernateFlushMode(FlushMode.MANUAL);
         Check check = Check.findById(id);
         if (check == null || !check.owner.equals(owner)) {
             return Optional.empty();
