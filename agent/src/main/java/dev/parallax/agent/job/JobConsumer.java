@@ -66,7 +66,7 @@ public class JobConsumer {
     private static final Duration AFTER_FAILURE = Duration.ofSeconds(1);
 
     private final Map<String, Object> kafka;
-    private final JobListener listener;
+    private final JobRecordHandler records;
     private final JobAssignment assignment;
     private final MeterRegistry registry;
     private final String topic;
@@ -89,10 +89,10 @@ public class JobConsumer {
     private volatile boolean stopping;
 
     public JobConsumer(@Identifier(AgentKafkaSettings.KAFKA_PROPERTIES) Map<String, Object> kafka,
-                       JobListener listener, JobAssignment assignment, JobHandler handler, AgentConfig config,
+                       JobRecordHandler records, JobAssignment assignment, JobHandler handler, AgentConfig config,
                        MeterRegistry registry) {
         this.kafka = kafka;
-        this.listener = listener;
+        this.records = records;
         this.assignment = assignment;
         this.registry = registry;
         this.topic = Topics.jobs(handler.region());
@@ -212,7 +212,7 @@ public class JobConsumer {
             ConsumerRecord<String, String> record;
             while (!stopping && (record = waiting.poll()) != null) {
                 try {
-                    listener.onJob(record);
+                    records.onJob(record);
                     ended.add(record);
                 } catch (ProberClosedException e) {
                     // The agent is stopping: not committed, the job goes to the region's next agent.

@@ -32,7 +32,7 @@ class EnvironmentVariablesTest {
                 .contains("parallax.agent.region", "quarkus.http.port", "mp.messaging.outgoing.heartbeats-out.topic")
                 .noneMatch(key -> key.startsWith("%"));
         assertThat(ConfigKeys.environmentVariable("mp.messaging.outgoing.heartbeats-out.topic"))
-                .isEqualTo("MP_MESSAGING_INCOMING_JOBS_IN_TOPIC");
+                .isEqualTo("MP_MESSAGING_OUTGOING_HEARTBEATS_OUT_TOPIC");
     }
 
     @ParameterizedTest

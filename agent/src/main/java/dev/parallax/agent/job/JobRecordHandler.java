@@ -19,11 +19,14 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 
-/** Handles one of this region's jobs ({@link JobConsumer}) and publishes its verdict. */
+/**
+ * One job record of this region, from {@link JobConsumer}: read it, have {@link JobHandler} answer it, publish the
+ * verdict.
+ */
 @ApplicationScoped
-public class JobListener {
+public class JobRecordHandler {
 
-    private static final Logger LOG = Logger.getLogger(JobListener.class);
+    private static final Logger LOG = Logger.getLogger(JobRecordHandler.class);
     private static final Duration PUBLISH_RETRY = Duration.ofSeconds(1);
 
     /** How long a FAILED verdict for a broken job is retried: such a job has no deadline we could trust. */
@@ -35,7 +38,7 @@ public class JobListener {
     private final DeadLetters deadLetters;
     private final JobMetrics metrics;
 
-    public JobListener(JobHandler handler, VerdictProducer verdicts,
+    public JobRecordHandler(JobHandler handler, VerdictProducer verdicts,
                        DeadLetters deadLetters, JobMetrics metrics) {
         this.handler = handler;
         this.verdicts = verdicts;
