@@ -2,14 +2,13 @@ package dev.parallax.agent.heartbeat;
 
 import dev.parallax.agent.config.AgentConfig;
 import dev.parallax.agent.job.JobHandler;
+import dev.parallax.agent.kafka.AgentProducer;
 import dev.parallax.common.contract.Heartbeat;
+import dev.parallax.common.contract.Topics;
 import dev.parallax.common.contract.WireJson;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
 
 import java.net.InetAddress;
@@ -21,24 +20,24 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Tells the coordinator, every few seconds, that this agent is alive and what it can do. */
+/**
+ * Tells the coordinator, every few seconds, that this agent is alive and what it can do: {@code parallax.heartbeats},
+ * keyed by agent id (the coordinator makes the topic compacted, so it keeps each agent's latest).
+ */
 @ApplicationScoped
 public class HeartbeatPublisher {
 
-    public static final String CHANNEL = "heartbeats-out";
-
     private static final Logger LOG = Logger.getLogger(HeartbeatPublisher.class);
 
-    private final MutinyEmitter<String> heartbeats;
+    private final AgentProducer producer;
     private final JobHandler handler;
     private final int probeCapacity;
     private final Clock clock;
     private final Instant startedAt;
     private final String version;
 
-    public HeartbeatPublisher(@Channel(CHANNEL) MutinyEmitter<String> heartbeats, JobHandler handler,
-                              AgentConfig config) {
-        this.heartbeats = heartbeats;
+    public HeartbeatPublisher(AgentProducer producer, JobHandler handler, AgentConfig config) {
+        this.producer = producer;
         this.handler = handler;
         this.probeCapacity = config.agent().maxInFlight();
         this.clock = Clock.systemUTC();
@@ -53,9 +52,16 @@ public class HeartbeatPublisher {
     void beat() {
         Heartbeat heartbeat = current();
         // Fire and forget: a lost heartbeat is replaced by the next one a few seconds later.
-        heartbeats.sendMessage(Message.of(WireJson.write(heartbeat))
-                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(heartbeat.agentId()).build()))
-                .subscribe().with(sent -> { }, failure -> LOG.debugf("Heartbeat not sent: %s", failure.getMessage()));
+        try {
+            producer.send(new ProducerRecord<>(Topics.HEARTBEATS, heartbeat.agentId(), WireJson.write(heartbeat)),
+                    (sent, failure) -> {
+                        if (failure != null) {
+                            LOG.debugf("Heartbeat not sent: %s", failure.getMessage());
+                        }
+                    });
+        } catch (RuntimeException e) {
+            LOG.debugf("Heartbeat not sent: %s", e.getMessage());
+        }
     }
 
     Heartbeat current() {

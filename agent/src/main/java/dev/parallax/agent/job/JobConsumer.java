@@ -1,6 +1,7 @@
 package dev.parallax.agent.job;
 
 import dev.parallax.agent.config.AgentConfig;
+import dev.parallax.agent.kafka.AgentKafkaSettings;
 import dev.parallax.agent.probe.ProberClosedException;
 import dev.parallax.common.contract.Topics;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -2,14 +2,17 @@ package dev.parallax.agent.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parallax.agent.kafka.AgentProducer;
 import dev.parallax.agent.probe.ProberClosedException;
 import dev.parallax.common.contract.ContractViolationException;
 import dev.parallax.common.contract.ProbeJob;
 import dev.parallax.common.contract.ProbeVerdict;
+import dev.parallax.common.contract.Topics;
 import dev.parallax.common.contract.WireJson;
 import dev.parallax.common.logging.CheckLogContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -34,14 +37,14 @@ public class JobRecordHandler {
     private static final ObjectMapper TREE_READER = new ObjectMapper();
 
     private final JobHandler handler;
-    private final VerdictProducer verdicts;
+    private final AgentProducer producer;
     private final DeadLetters deadLetters;
     private final JobMetrics metrics;
 
-    public JobRecordHandler(JobHandler handler, VerdictProducer verdicts,
+    public JobRecordHandler(JobHandler handler, AgentProducer producer,
                        DeadLetters deadLetters, JobMetrics metrics) {
         this.handler = handler;
-        this.verdicts = verdicts;
+        this.producer = producer;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
     }
@@ -116,7 +119,7 @@ public class JobRecordHandler {
         while (true) {
             String failure;
             try {
-                verdicts.send(checkId, json);
+                producer.sendAndAwait(new ProducerRecord<>(Topics.VERDICTS, checkId.toString(), json));
                 metrics.published(verdict);
                 LOG.infof("Check %s: %s, %d port verdicts, in %d ms", checkId, verdict.status(),
                         verdict.ports().size(), Duration.between(verdict.startedAt(), verdict.finishedAt()).toMillis());

@@ -29,10 +29,10 @@ class EnvironmentVariablesTest {
         assertThat(ConfigKeys.fromClasses(App.AGENT)).as("the agent's keys from its classes")
                 .contains("parallax.agent.region", "parallax.agent.dns.servers", "parallax.targets.allow");
         assertThat(ConfigKeys.fromProperties(App.AGENT)).as("the agent's application.properties")
-                .contains("parallax.agent.region", "quarkus.http.port", "mp.messaging.outgoing.heartbeats-out.topic")
+                .contains("parallax.agent.region", "quarkus.http.port", "kafka.bootstrap.servers")
                 .noneMatch(key -> key.startsWith("%"));
-        assertThat(ConfigKeys.environmentVariable("mp.messaging.outgoing.heartbeats-out.topic"))
-                .isEqualTo("MP_MESSAGING_OUTGOING_HEARTBEATS_OUT_TOPIC");
+        assertThat(ConfigKeys.environmentVariable("mp.messaging.incoming.verdicts-in.topic"))
+                .isEqualTo("MP_MESSAGING_INCOMING_VERDICTS_IN_TOPIC");
     }
 
     @ParameterizedTest

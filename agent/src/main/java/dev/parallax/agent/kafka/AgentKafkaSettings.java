@@ -1,18 +1,18 @@
-package dev.parallax.agent.job;
+package dev.parallax.agent.kafka;
 
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Settings for the agent's own Kafka clients (the jobs consumer, the verdicts producer): the connection settings
+ * Settings for the agent's Kafka clients (the jobs consumer, the producer): the connection settings
  * every Kafka channel gets (bootstrap servers, TLS, SASL, from Quarkus's {@value #KAFKA_PROPERTIES} bean of every
  * {@code kafka.*} property, environment variables included), then the client's own.
  */
-final class AgentKafkaSettings {
+public final class AgentKafkaSettings {
 
     /** The name of Quarkus's bean with every {@code kafka.*} property as Kafka client settings. */
-    static final String KAFKA_PROPERTIES = "default-kafka-broker";
+    public static final String KAFKA_PROPERTIES = "default-kafka-broker";
 
     private AgentKafkaSettings() {
     }
@@ -21,7 +21,7 @@ final class AgentKafkaSettings {
      * The settings among {@code kafka} that a client of this kind knows (the rest would only earn an "unknown
      * configuration" warning), overridden by {@code own}.
      */
-    static Map<String, Object> of(Map<String, Object> kafka, Set<String> known, Map<String, Object> own) {
+    public static Map<String, Object> of(Map<String, Object> kafka, Set<String> known, Map<String, Object> own) {
         Map<String, Object> settings = new HashMap<>();
         kafka.forEach((name, value) -> {
             if (known.contains(name)) {

@@ -1,12 +1,12 @@
-package dev.parallax.agent.job;
+package dev.parallax.agent.kafka;
 
-import dev.parallax.common.contract.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -14,27 +14,29 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Publishes verdicts to {@code parallax.verdicts}, keyed by check id: acknowledged writes only ({@code acks=all},
- * idempotent). A plain Kafka producer rather than a messaging channel: a job's thread sends and waits for the
- * acknowledgement itself, with no dispatch through the messaging layer on the way (docs/benchmarks.md, "System
+ * The agent's one Kafka producer, for everything it writes: verdicts, heartbeats and parked jobs. Acknowledged
+ * writes only ({@code acks=all}, idempotent), sent at once. A plain producer rather than messaging channels: a
+ * job's thread sends and waits for the acknowledgement itself, with no dispatch through the messaging layer, and
+ * one producer keeps one network thread and one set of buffers instead of three (docs/benchmarks.md, "System
  * benchmark"). Any thread MAY send. Created at start-up, not by the first job, which would wait for it.
  */
 @Startup
 @Singleton
-public class VerdictProducer {
+public class AgentProducer {
 
     /** The client id, which names the producer's Kafka client meters. */
-    static final String CLIENT_ID = "kafka-producer-verdicts-out";
+    static final String CLIENT_ID = "kafka-producer-agent";
 
     private final KafkaProducer<String, String> producer;
     private final KafkaClientMetrics clientMetrics;
 
-    public VerdictProducer(@Identifier(AgentKafkaSettings.KAFKA_PROPERTIES) Map<String, Object> kafka,
-                           MeterRegistry registry) {
+    public AgentProducer(@Identifier(AgentKafkaSettings.KAFKA_PROPERTIES) Map<String, Object> kafka,
+                         MeterRegistry registry) {
         producer = new KafkaProducer<>(AgentKafkaSettings.of(kafka, ProducerConfig.configNames(), Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, CLIENT_ID,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
@@ -51,12 +53,23 @@ public class VerdictProducer {
     }
 
     /**
-     * Sends the verdict and waits for Kafka's acknowledgement.
+     * Sends the record and waits for Kafka's acknowledgement.
      *
      * @throws ExecutionException when Kafka did not take it (the cause says why)
      */
-    public void send(UUID checkId, String verdictJson) throws ExecutionException, InterruptedException {
-        producer.send(new ProducerRecord<>(Topics.VERDICTS, checkId.toString(), verdictJson)).get();
+    public void sendAndAwait(ProducerRecord<String, String> record) throws ExecutionException, InterruptedException {
+        producer.send(record).get();
+    }
+
+    /** As {@link #sendAndAwait(ProducerRecord)}, waiting at most {@code atMost}. */
+    public void sendAndAwait(ProducerRecord<String, String> record, Duration atMost)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        producer.send(record).get(atMost.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Sends the record without waiting; {@code done} runs on the producer's thread and MUST NOT block. */
+    public void send(ProducerRecord<String, String> record, Callback done) {
+        producer.send(record, done);
     }
 
     @PreDestroy
