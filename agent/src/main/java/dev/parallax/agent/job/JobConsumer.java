@@ -32,7 +32,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Consumes this region's jobs ({@code parallax.jobs.<region>}, group {@code parallax-agent-<region>}) with a plain
@@ -77,7 +76,6 @@ public class JobConsumer {
     private final LinkedBlockingQueue<ConsumerRecord<String, String>> waiting = new LinkedBlockingQueue<>();
     private final ConcurrentLinkedQueue<ConsumerRecord<String, String>> ended = new ConcurrentLinkedQueue<>();
     private final Semaphore runners;
-    private final AtomicInteger running = new AtomicInteger();
     private final ExecutorService jobs = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("probe-job-", 0).factory());
 
@@ -170,11 +168,9 @@ public class JobConsumer {
     /** Jobs not started are left for redelivery; running ones get {@link #STOP_GRACE}; what ended is committed. */
     private void closeConsumer() {
         waiting.clear();
-        long giveUp = System.nanoTime() + STOP_GRACE.toNanos();
         try {
-            while (running.get() > 0 && System.nanoTime() < giveUp) {
-                TimeUnit.MILLISECONDS.sleep(10);
-            }
+            // Every runner holds a permit until it ends: all of them back means no job runs any more.
+            runners.tryAcquire(maxJobs, STOP_GRACE.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -202,7 +198,6 @@ public class JobConsumer {
 
     private void startRunners() {
         while (!stopping && !waiting.isEmpty() && runners.tryAcquire()) {
-            running.incrementAndGet();
             jobs.execute(this::runWaitingJobs);
         }
     }
@@ -227,7 +222,6 @@ public class JobConsumer {
                 }
             }
         } finally {
-            running.decrementAndGet();
             runners.release();
             if (!waiting.isEmpty()) {
                 startRunners();

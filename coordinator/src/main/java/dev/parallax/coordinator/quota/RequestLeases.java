@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * second's worth at a time, so that a caller's requests cost one bucket statement per lease instead of one each.
  * The shared bucket still bounds the caller's rate across all replicas exactly (leased tokens left it when taken);
  * what a replica holds unspent (a lease, or a few when requests race for a new one) is only unavailable to the
- * others meanwhile. A lease unused for
- * {@link #IDLE} is dropped, so that callers who went away (anonymous clients are per address) are not kept.
+ * others meanwhile. A lease unused for {@link #IDLE} is dropped, so that callers who went away (anonymous clients
+ * are per address) are not kept.
  *
  * <p>Any thread MAY call {@link #tryTake}; a lease is changed only under its own lock.
  */
