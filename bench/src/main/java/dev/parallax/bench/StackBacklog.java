@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class StackBacklog implements AutoCloseable {
 
-    /** The coordinators' consumer group on the verdicts topic ({@code mp.messaging.incoming.verdicts-in.group.id}). */
-    private static final String VERDICTS_GROUP = "parallax-coordinator";
+    /** The coordinators' consumer group on the verdicts topic. */
+    private static final String VERDICTS_GROUP = Topics.COORDINATOR_GROUP;
     private static final long CALL_BOUND_MS = 10_000;
 
     /** Rows and lags at one moment; {@code jobsLag} summed over the regions' topics. */

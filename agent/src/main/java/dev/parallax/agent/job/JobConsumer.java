@@ -1,7 +1,7 @@
 package dev.parallax.agent.job;
 
 import dev.parallax.agent.config.AgentConfig;
-import dev.parallax.agent.kafka.AgentKafkaSettings;
+import dev.parallax.common.kafka.KafkaClientSettings;
 import dev.parallax.agent.probe.ProberClosedException;
 import dev.parallax.common.contract.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -87,7 +87,7 @@ public class JobConsumer {
     private Thread pollThread;
     private volatile boolean stopping;
 
-    public JobConsumer(@Identifier(AgentKafkaSettings.KAFKA_PROPERTIES) Map<String, Object> kafka,
+    public JobConsumer(@Identifier(KafkaClientSettings.KAFKA_PROPERTIES) Map<String, Object> kafka,
                        JobRecordHandler records, JobAssignment assignment, JobHandler handler, AgentConfig config,
                        MeterRegistry registry) {
         this.kafka = kafka;
@@ -101,7 +101,7 @@ public class JobConsumer {
     }
 
     void start(@Observes StartupEvent startup) {
-        consumer = new KafkaConsumer<>(AgentKafkaSettings.of(kafka, ConsumerConfig.configNames(), Map.of(
+        consumer = new KafkaConsumer<>(KafkaClientSettings.of(kafka, ConsumerConfig.configNames(), Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, CLIENT_ID,
                 ConsumerConfig.GROUP_ID_CONFIG, group,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),

@@ -1,5 +1,6 @@
 package dev.parallax.agent.kafka;
 
+import dev.parallax.common.kafka.KafkaClientSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.Startup;
@@ -35,9 +36,9 @@ public class AgentProducer {
     private final KafkaProducer<String, String> producer;
     private final KafkaClientMetrics clientMetrics;
 
-    public AgentProducer(@Identifier(AgentKafkaSettings.KAFKA_PROPERTIES) Map<String, Object> kafka,
+    public AgentProducer(@Identifier(KafkaClientSettings.KAFKA_PROPERTIES) Map<String, Object> kafka,
                          MeterRegistry registry) {
-        producer = new KafkaProducer<>(AgentKafkaSettings.of(kafka, ProducerConfig.configNames(), Map.of(
+        producer = new KafkaProducer<>(KafkaClientSettings.of(kafka, ProducerConfig.configNames(), Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, CLIENT_ID,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),

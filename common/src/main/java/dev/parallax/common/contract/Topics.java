@@ -20,6 +20,9 @@ public final class Topics {
     /** Header of a parked record saying why it was parked (as SmallRye's dead-letter queue names it). */
     public static final String DEAD_LETTER_REASON = "dead-letter-reason";
 
+    /** The consumer group the coordinators share the verdicts topic in. */
+    public static final String COORDINATOR_GROUP = "parallax-coordinator";
+
     /** Region names double as topic-name suffixes, so they keep to what every Kafka and DNS tool accepts. */
     public static final Pattern REGION_NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
 

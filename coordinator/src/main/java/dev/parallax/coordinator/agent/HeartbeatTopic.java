@@ -1,7 +1,7 @@
 package dev.parallax.coordinator.agent;
 
 import dev.parallax.common.contract.Topics;
-import dev.parallax.coordinator.config.KafkaAdminClients;
+import dev.parallax.coordinator.kafka.KafkaAdminClients;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

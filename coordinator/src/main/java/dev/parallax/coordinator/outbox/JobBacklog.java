@@ -2,7 +2,7 @@ package dev.parallax.coordinator.outbox;
 
 import dev.parallax.common.contract.Topics;
 import dev.parallax.coordinator.agent.AgentRegistry;
-import dev.parallax.coordinator.config.KafkaAdminClients;
+import dev.parallax.coordinator.kafka.KafkaAdminClients;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,7 +20,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -55,13 +54,10 @@ public class JobBacklog {
     private volatile double oldestSeconds = Double.NaN;
     private volatile double verdictsLag = Double.NaN;
     private final Map<String, Double> lagByRegion = new ConcurrentHashMap<>();
-    private final String verdictsGroup;
     private Admin admin;
 
-    public JobBacklog(EntityManager em, AgentRegistry registry, KafkaAdminClients admins, MeterRegistry meters,
-                      @ConfigProperty(name = "mp.messaging.incoming.verdicts-in.group.id") String verdictsGroup) {
+    public JobBacklog(EntityManager em, AgentRegistry registry, KafkaAdminClients admins, MeterRegistry meters) {
         this.em = em;
-        this.verdictsGroup = verdictsGroup;
         this.registry = registry;
         this.admins = admins;
         this.meters = meters;
@@ -135,7 +131,7 @@ public class JobBacklog {
             for (String region : regions) {
                 lagByRegion.put(region, lag(admin, Topics.jobs(region), Topics.agentGroup(region)));
             }
-            verdictsLag = lag(admin, Topics.VERDICTS, verdictsGroup);
+            verdictsLag = lag(admin, Topics.VERDICTS, Topics.COORDINATOR_GROUP);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | RuntimeException e) {

@@ -1,7 +1,7 @@
 package dev.parallax.coordinator.outbox;
 
 import dev.parallax.common.contract.Topics;
-import dev.parallax.coordinator.config.KafkaAdminClients;
+import dev.parallax.coordinator.kafka.KafkaAdminClients;
 import dev.parallax.coordinator.config.ParallaxConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;

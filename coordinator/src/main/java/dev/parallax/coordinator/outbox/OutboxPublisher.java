@@ -3,14 +3,12 @@ package dev.parallax.coordinator.outbox;
 import dev.parallax.common.logging.CheckLogContext;
 import dev.parallax.coordinator.config.ParallaxConfig;
 import dev.parallax.coordinator.database.SqlTimestamps;
-import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import dev.parallax.coordinator.kafka.CoordinatorProducer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -18,8 +16,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -35,20 +33,17 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class OutboxPublisher {
 
-    public static final String CHANNEL = "jobs-out";
-
     private static final Logger LOG = Logger.getLogger(OutboxPublisher.class);
     private static final Duration FIRST_RETRY = Duration.ofMillis(200);
 
     private final EntityManager em;
-    private final MutinyEmitter<String> emitter;
+    private final CoordinatorProducer producer;
     private final ParallaxConfig.Outbox config;
     private final JobTopics jobTopics;
 
-    public OutboxPublisher(EntityManager em, @Channel(CHANNEL) MutinyEmitter<String> emitter, ParallaxConfig config,
-                           JobTopics jobTopics) {
+    public OutboxPublisher(EntityManager em, CoordinatorProducer producer, ParallaxConfig config, JobTopics jobTopics) {
         this.em = em;
-        this.emitter = emitter;
+        this.producer = producer;
         this.config = config.outbox();
         this.jobTopics = jobTopics;
     }
@@ -77,16 +72,13 @@ public class OutboxPublisher {
         // default partition count. A no-op once every topic of the batch is ensured; otherwise bounded, and on
         // failure the records go anyway (the topic is tried again with the next batch that has it).
         jobTopics.ensure(batch.stream().map(event -> event.topic).toList());
-        // Sent with the batch's transaction suspended, once for the whole batch. Context propagation would otherwise
-        // carry it into the acknowledgement callbacks on the producer's thread, and a commit racing a callback failed
-        // ("commiting with 2 threads active", seen under load): the rows stayed unsent and went out twice.
-        List<CompletableFuture<Void>> acks = QuarkusTransaction.suspendingExisting().call(() -> {
-            List<CompletableFuture<Void>> sending = new ArrayList<>(batch.size());
-            for (OutboxEvent event : batch) {
-                sending.add(send(event));
-            }
-            return sending;
-        });
+        // The whole batch is sent before any acknowledgement is awaited, so it travels in as few requests as the
+        // producer makes of it. A plain producer's callbacks carry no transaction context; through the messaging
+        // layer they did, and the batch's transaction had to be suspended around the sends.
+        List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
+        for (OutboxEvent event : batch) {
+            acks.add(producer.send(new ProducerRecord<>(event.topic, event.messageKey, event.payload)));
+        }
         long waitUntil = System.nanoTime() + config.sendTimeout().toNanos();
         List<Long> sent = new ArrayList<>(batch.size());
         int failed = 0;
@@ -140,21 +132,7 @@ public class OutboxPublisher {
         return backoff.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : backoff;
     }
 
-    /** MUST be called with the batch's transaction suspended (see {@link #publishBatch()}). */
-    private CompletableFuture<Void> send(OutboxEvent event) {
-        Message<String> record = Message.of(event.payload).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(event.topic)
-                .withKey(event.messageKey)
-                .build());
-        try {
-            return emitter.sendMessage(record).subscribeAsCompletionStage();
-        } catch (RuntimeException e) {
-            // The emitter refuses synchronously when its buffer is full or the channel is down.
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    private static String awaitAck(CompletableFuture<Void> ack, long waitUntilNanos) {
+    private static String awaitAck(Future<RecordMetadata> ack, long waitUntilNanos) {
         try {
             ack.get(Math.max(0, waitUntilNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
             return null;

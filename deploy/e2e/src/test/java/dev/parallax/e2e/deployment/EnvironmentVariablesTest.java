@@ -31,8 +31,8 @@ class EnvironmentVariablesTest {
         assertThat(ConfigKeys.fromProperties(App.AGENT)).as("the agent's application.properties")
                 .contains("parallax.agent.region", "quarkus.http.port", "kafka.bootstrap.servers")
                 .noneMatch(key -> key.startsWith("%"));
-        assertThat(ConfigKeys.environmentVariable("mp.messaging.incoming.verdicts-in.topic"))
-                .isEqualTo("MP_MESSAGING_INCOMING_VERDICTS_IN_TOPIC");
+        assertThat(ConfigKeys.environmentVariable("quarkus.datasource.jdbc.url"))
+                .isEqualTo("QUARKUS_DATASOURCE_JDBC_URL");
     }
 
     @ParameterizedTest

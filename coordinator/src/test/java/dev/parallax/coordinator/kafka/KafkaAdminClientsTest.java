@@ -1,4 +1,4 @@
-package dev.parallax.coordinator.config;
+package dev.parallax.coordinator.kafka;
 
 import org.junit.jupiter.api.Test;
 
