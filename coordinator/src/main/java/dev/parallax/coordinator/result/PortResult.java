@@ -11,7 +11,6 @@ import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
 
 import java.io.Serializable;
-import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -46,10 +45,6 @@ public class PortResult extends PanacheEntityBase {
     public long rttMicros;
 
     public String message;
-
-    public static List<PortResult> forCheck(UUID checkId) {
-        return list("checkId = ?1 order by port, region, address", checkId);
-    }
 
     /** Composite key (check id, region, address, port). */
     public static class Key implements Serializable {

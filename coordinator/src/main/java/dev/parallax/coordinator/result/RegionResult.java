@@ -62,10 +62,6 @@ public class RegionResult extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
-    public static List<RegionResult> forCheck(UUID checkId) {
-        return list("checkId = ?1 order by region", checkId);
-    }
-
     /** Composite key (check id, region). */
     public static class Key implements Serializable {
         public UUID checkId;
