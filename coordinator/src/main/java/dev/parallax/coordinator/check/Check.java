@@ -58,11 +58,11 @@ public class Check extends PanacheEntityBase {
     @Column(name = "evaluated_at")
     public Instant evaluatedAt;
 
-    /** Ports the regions disagree on so far; maintained by the verdict store. */
     /** Whoever submitted the check, or whose schedule fired it: nobody else sees it. */
     @Column(nullable = false)
     public String owner;
 
+    /** Ports the regions disagree on so far; maintained by the verdict store. */
     @Column(name = "divergent_ports", nullable = false)
     public int divergentPorts;
 }
