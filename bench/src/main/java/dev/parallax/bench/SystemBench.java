@@ -174,7 +174,7 @@ public final class SystemBench {
             settle(processes);
             Map<String, Long> warm = rss(processes);
             Floors floors = measureFloors(stack, db);
-            latencyPhase(api, db, stack.kafkaBootstrap(), target, floors);
+            latencyPhase(api, db, stack, target, floors);
             int afterLatency = report.length();
             List<RateResult> rates = throughputPhase(api, db, backlog, stack, target);
             Map<String, Long> loaded = rss(processes);
@@ -323,7 +323,8 @@ public final class SystemBench {
 
     // ---- 1. latency: sequential checks, submit -> COMPLETE seen on the event stream ----
 
-    private void latencyPhase(Api api, Connection db, String bootstrap, String target, Floors floors) throws Exception {
+    private void latencyPhase(Api api, Connection db, LocalStack stack, String target, Floors floors)
+            throws Exception {
         String body = check(target, "[" + OPEN_PORT + "]");
         for (int i = 0; i < 50 && withinBudget(); i++) {
             api.submitAndFollow(body);
@@ -331,6 +332,7 @@ public final class SystemBench {
         List<Double> latencies = new ArrayList<>();
         List<Api.Followed> followedChecks = new ArrayList<>();
         List<Double> posts = new ArrayList<>();
+        Map<String, Long> cpuBefore = CpuUse.sample(stack.processes());
         long started = System.nanoTime();
         for (int i = 0; i < options.latencyChecks && withinBudget(); i++) {
             Api.Followed followed = api.submitAndFollow(body);
@@ -338,7 +340,9 @@ public final class SystemBench {
             posts.add(followed.acceptedMillis());
             followedChecks.add(followed);
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
+        long wallNanos = System.nanoTime() - started;
+        Map<String, Long> cpuAfter = CpuUse.sample(stack.processes());
+        double seconds = wallNanos / 1e9;
         Percentiles p = Percentiles.of(latencies.stream().mapToDouble(Double::doubleValue).toArray());
         double p95 = Percentiles.at(latencies, 0.95);
         double floorP50 = floors.commit.p50() + floors.twoHops.p50();
@@ -361,7 +365,32 @@ public final class SystemBench {
                 p.p99() / floorP99));
         log(String.format(Locale.ROOT, "latency: %d checks p50 %.1f ms p95 %.1f ms p99 %.1f ms", p.count(), p.p50(), p95,
                 p.p99()));
-        report.append(breakdown(db, bootstrap, followedChecks));
+        report.append(breakdown(db, stack.kafkaBootstrap(), followedChecks));
+        report.append(latencyCpu(cpuBefore, cpuAfter, wallNanos, followedChecks.size()));
+    }
+
+    /**
+     * The CPU one sequential check costs each process, against the wall time it takes: on 2 cores, a check whose
+     * processes burn more than its latency's worth of CPU on both cores cannot get faster by waiting less.
+     */
+    private static String latencyCpu(Map<String, Long> before, Map<String, Long> after, long wallNanos, int checks) {
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, """
+
+                CPU per sequential check over the phase (all threads of each process, %d checks, %.1f ms of wall
+                time each; the machine has %d cores):
+
+                | coordinator | agents (3) | kafka | postgres | client | all | cores busy on average |
+                |---:|---:|---:|---:|---:|---:|---:|
+                """, checks, wallNanos / 1e6 / Math.max(1, checks), Runtime.getRuntime().availableProcessors()));
+        double all = 0;
+        for (String role : CpuUse.ROLES) {
+            double millis = (after.get(role) - before.get(role)) / 1e6 / Math.max(1, checks);
+            all += millis;
+            table.append(String.format(Locale.ROOT, "| %.2f ms ", millis));
+        }
+        table.append(String.format(Locale.ROOT, "| %.2f ms | %.2f |%n", all,
+                all * Math.max(1, checks) * 1e6 / wallNanos));
+        return table.toString();
     }
 
     /**
