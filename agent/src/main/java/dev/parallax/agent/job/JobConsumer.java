@@ -2,6 +2,7 @@ package dev.parallax.agent.job;
 
 import dev.parallax.agent.config.AgentConfig;
 import dev.parallax.common.kafka.KafkaClientSettings;
+import dev.parallax.common.kafka.OffsetCommits;
 import dev.parallax.agent.probe.ProberClosedException;
 import dev.parallax.common.contract.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,7 +16,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -81,8 +81,8 @@ public class JobConsumer {
 
     // The poll thread's own state.
     private final Map<TopicPartition, PartitionOffsets> offsets = new HashMap<>();
-    private final Map<TopicPartition, Long> committed = new HashMap<>();
     private KafkaConsumer<String, String> consumer;
+    private OffsetCommits commits;
     private KafkaClientMetrics clientMetrics;
     private Thread pollThread;
     private volatile boolean stopping;
@@ -116,6 +116,10 @@ public class JobConsumer {
                 // The coordinator raises a region's partition count when it finds fewer than configured; the group
                 // notices new partitions only when its metadata is refreshed, by default every 5 minutes.
                 ConsumerConfig.METADATA_MAX_AGE_CONFIG, 30_000)));
+        commits = new OffsetCommits(consumer, topic, partition -> {
+            PartitionOffsets progress = offsets.get(partition);
+            return progress == null ? -1 : progress.committable();
+        }, COMMIT_TIMEOUT);
         clientMetrics = new KafkaClientMetrics(consumer);
         clientMetrics.bindTo(registry);
         pollThread = Thread.ofPlatform().name("jobs-consumer").daemon(true).start(this::pollLoop);
@@ -148,7 +152,7 @@ public class JobConsumer {
                         consumer.resume(consumer.paused());
                     }
                     if (System.nanoTime() - lastCommit >= COMMIT_INTERVAL.toNanos()) {
-                        commitAsync();
+                        commits.commitAsync(offsets.keySet());
                         lastCommit = System.nanoTime();
                     }
                 } catch (WakeupException e) {
@@ -175,19 +179,7 @@ public class JobConsumer {
             Thread.currentThread().interrupt();
         }
         settleEnded();
-        // Twice at most: a wake-up that no poll took yet ends the first attempt.
-        for (int attempt = 1; attempt <= 2; attempt++) {
-            try {
-                commitSync(offsets.keySet());
-                break;
-            } catch (WakeupException e) {
-                LOG.debugf("Commit on stop woken (attempt %d)", attempt);
-            } catch (RuntimeException e) {
-                LOG.warnf("Committing the ended jobs of %s on stop failed; they will be redelivered: %s", topic,
-                        e.getMessage());
-                break;
-            }
-        }
+        commits.commitOnStop(offsets.keySet());
         try {
             consumer.close(COMMIT_TIMEOUT);
         } catch (RuntimeException e) {
@@ -239,42 +231,6 @@ public class JobConsumer {
         }
     }
 
-    private Map<TopicPartition, OffsetAndMetadata> uncommitted(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-        for (TopicPartition partition : partitions) {
-            PartitionOffsets progress = offsets.get(partition);
-            long at = progress == null ? -1 : progress.committable();
-            if (at >= 0 && at != committed.getOrDefault(partition, -1L)) {
-                commit.put(partition, new OffsetAndMetadata(at));
-            }
-        }
-        return commit;
-    }
-
-    private void commitAsync() {
-        Map<TopicPartition, OffsetAndMetadata> commit = uncommitted(offsets.keySet());
-        if (commit.isEmpty()) {
-            return;
-        }
-        commit.forEach((partition, at) -> committed.put(partition, at.offset()));
-        // The callback runs on this thread, within a later poll or commit.
-        consumer.commitAsync(commit, (done, failure) -> {
-            if (failure != null) {
-                LOG.warnf("Committing jobs of %s failed, retried with the next commit: %s", topic,
-                        failure.getMessage());
-                done.keySet().forEach(committed::remove);
-            }
-        });
-    }
-
-    private void commitSync(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> commit = uncommitted(partitions);
-        if (!commit.isEmpty()) {
-            consumer.commitSync(commit, COMMIT_TIMEOUT);
-            commit.forEach((partition, at) -> committed.put(partition, at.offset()));
-        }
-    }
-
     private static TopicPartition partition(ConsumerRecord<?, ?> record) {
         return new TopicPartition(record.topic(), record.partition());
     }
@@ -294,7 +250,7 @@ public class JobConsumer {
             waiting.removeIf(record -> partitions.contains(partition(record)));
             settleEnded();
             try {
-                commitSync(partitions);
+                commits.commitSync(partitions);
             } catch (RuntimeException e) {
                 LOG.warnf("Committing the ended jobs of revoked partitions %s failed; they will be redelivered: %s",
                         partitions, e.getMessage());
@@ -311,10 +267,8 @@ public class JobConsumer {
         }
 
         private void forget(Collection<TopicPartition> partitions) {
-            partitions.forEach(partition -> {
-                offsets.remove(partition);
-                committed.remove(partition);
-            });
+            partitions.forEach(offsets::remove);
+            commits.forget(partitions);
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.parallax.common.kafka;
 
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +18,29 @@ public final class KafkaClientSettings {
     /** The name of Quarkus's bean with every {@code kafka.*} property as Kafka client settings. */
     public static final String KAFKA_PROPERTIES = "default-kafka-broker";
 
+    /**
+     * How every producer of ours writes (the agent's; the coordinator's, which adds a bound on blocking): string keys
+     * and values, acknowledged by every in-sync replica, idempotent, sent at once. Kafka 4's default linger of 5 ms
+     * would add itself to every check's latency at each hop; batching belongs where records are read (the
+     * coordinator's ingester takes a poll's worth per transaction) and where the relay hands over a batch of rows.
+     */
+    public static final Map<String, Object> ACKNOWLEDGED_PRODUCER = Map.of(
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+            ProducerConfig.ACKS_CONFIG, "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+            ProducerConfig.LINGER_MS_CONFIG, 0,
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
+            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+
     private KafkaClientSettings() {
+    }
+
+    /** {@link #of} for a producer: {@link #ACKNOWLEDGED_PRODUCER}'s settings, overridden by {@code own}. */
+    public static Map<String, Object> producer(Map<String, Object> kafka, Map<String, Object> own) {
+        Map<String, Object> settings = new HashMap<>(ACKNOWLEDGED_PRODUCER);
+        settings.putAll(own);
+        return of(kafka, ProducerConfig.configNames(), settings);
     }
 
     /**

@@ -11,7 +11,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
 import java.util.Map;
@@ -41,17 +40,8 @@ public class CoordinatorProducer {
 
     public CoordinatorProducer(@Identifier(KafkaClientSettings.KAFKA_PROPERTIES) Map<String, Object> kafka,
                                MeterRegistry registry) {
-        producer = new KafkaProducer<>(KafkaClientSettings.of(kafka, ProducerConfig.configNames(), Map.of(
+        producer = new KafkaProducer<>(KafkaClientSettings.producer(kafka, Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, CLIENT_ID,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                // Sent at once: Kafka 4's default linger of 5 ms adds itself to every check's latency, and the relay
-                // already hands the producer a batch of rows at a time.
-                ProducerConfig.LINGER_MS_CONFIG, 0,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                 // A topic the broker does not know must not hold the relay's thread for a minute (the default).
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000)));
         clientMetrics = new KafkaClientMetrics(producer);

@@ -1,11 +1,11 @@
 package dev.parallax.coordinator.kafka;
 
+import dev.parallax.common.kafka.OffsetCommits;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
@@ -78,9 +78,9 @@ public final class TopicConsumer {
     private volatile boolean stopping;
     private volatile long lastPollNanos = System.nanoTime();
 
-    // The consumer thread's own: next offset to commit per partition, and what was committed last.
+    // The consumer thread's own: the offset after each partition's last handled record, and the commits.
     private final Map<TopicPartition, Long> handled = new HashMap<>();
-    private final Map<TopicPartition, Long> committed = new HashMap<>();
+    private final OffsetCommits commits;
 
     TopicConsumer(String name, String topic, String group, Offsets offsets, BatchHandler handler,
                   KafkaConsumer<String, String> consumer, KafkaClientMetrics clientMetrics) {
@@ -91,6 +91,8 @@ public final class TopicConsumer {
         this.handler = handler;
         this.consumer = consumer;
         this.clientMetrics = clientMetrics;
+        this.commits = new OffsetCommits(consumer, topic, partition -> handled.getOrDefault(partition, -1L),
+                COMMIT_TIMEOUT);
         this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::pollLoop);
     }
 
@@ -132,7 +134,7 @@ public final class TopicConsumer {
                     continue;
                 }
                 if (offsets == Offsets.COMMITTED && System.nanoTime() - lastCommit >= COMMIT_INTERVAL.toNanos()) {
-                    commitAsync();
+                    commits.commitAsync(handled.keySet());
                     lastCommit = System.nanoTime();
                 }
             }
@@ -169,19 +171,7 @@ public final class TopicConsumer {
 
     private void close() {
         if (offsets == Offsets.COMMITTED) {
-            // Twice at most: a wake-up that no poll took yet ends the first attempt.
-            for (int attempt = 1; attempt <= 2; attempt++) {
-                try {
-                    commitSync(handled.keySet());
-                    break;
-                } catch (WakeupException e) {
-                    LOG.debugf("Commit of %s on stop woken (attempt %d)", topic, attempt);
-                } catch (RuntimeException e) {
-                    LOG.warnf("Committing %s on stop failed; its last records will be read again: %s", topic,
-                            e.getMessage());
-                    break;
-                }
-            }
+            commits.commitOnStop(handled.keySet());
         }
         try {
             consumer.close(COMMIT_TIMEOUT);
@@ -190,40 +180,6 @@ public final class TopicConsumer {
         }
         clientMetrics.close();
         assigned.clear();
-    }
-
-    private Map<TopicPartition, OffsetAndMetadata> uncommitted(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-        for (TopicPartition partition : partitions) {
-            Long next = handled.get(partition);
-            if (next != null && !next.equals(committed.get(partition))) {
-                commit.put(partition, new OffsetAndMetadata(next));
-            }
-        }
-        return commit;
-    }
-
-    private void commitAsync() {
-        Map<TopicPartition, OffsetAndMetadata> commit = uncommitted(handled.keySet());
-        if (commit.isEmpty()) {
-            return;
-        }
-        commit.forEach((partition, at) -> committed.put(partition, at.offset()));
-        // The callback runs on this thread, within a later poll or commit.
-        consumer.commitAsync(commit, (done, failure) -> {
-            if (failure != null) {
-                LOG.warnf("Committing %s failed, retried with the next commit: %s", topic, failure.getMessage());
-                done.keySet().forEach(committed::remove);
-            }
-        });
-    }
-
-    private void commitSync(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> commit = uncommitted(partitions);
-        if (!commit.isEmpty()) {
-            consumer.commitSync(commit, COMMIT_TIMEOUT);
-            commit.forEach((partition, at) -> committed.put(partition, at.offset()));
-        }
     }
 
     /** Runs on the consumer's thread, within {@link KafkaConsumer#poll}. */
@@ -239,7 +195,7 @@ public final class TopicConsumer {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             if (offsets == Offsets.COMMITTED) {
                 try {
-                    commitSync(partitions);
+                    commits.commitSync(partitions);
                 } catch (RuntimeException e) {
                     LOG.warnf("Committing revoked partitions %s failed; their last records will be read again: %s",
                             partitions, e.getMessage());
@@ -258,8 +214,8 @@ public final class TopicConsumer {
             partitions.forEach(partition -> {
                 assigned.remove(partition.partition());
                 handled.remove(partition);
-                committed.remove(partition);
             });
+            commits.forget(partitions);
         }
     }
 }
