@@ -333,6 +333,7 @@ public final class SystemBench {
         List<Api.Followed> followedChecks = new ArrayList<>();
         List<Double> posts = new ArrayList<>();
         Map<String, Long> cpuBefore = CpuUse.sample(stack.processes());
+        Map<String, Long> jitBefore = CpuUse.sampleCompilers(stack.processes());
         long started = System.nanoTime();
         for (int i = 0; i < options.latencyChecks && withinBudget(); i++) {
             Api.Followed followed = api.submitAndFollow(body);
@@ -342,6 +343,7 @@ public final class SystemBench {
         }
         long wallNanos = System.nanoTime() - started;
         Map<String, Long> cpuAfter = CpuUse.sample(stack.processes());
+        Map<String, Long> jitAfter = CpuUse.sampleCompilers(stack.processes());
         double seconds = wallNanos / 1e9;
         Percentiles p = Percentiles.of(latencies.stream().mapToDouble(Double::doubleValue).toArray());
         double p95 = Percentiles.at(latencies, 0.95);
@@ -366,31 +368,40 @@ public final class SystemBench {
         log(String.format(Locale.ROOT, "latency: %d checks p50 %.1f ms p95 %.1f ms p99 %.1f ms", p.count(), p.p50(), p95,
                 p.p99()));
         report.append(breakdown(db, stack.kafkaBootstrap(), followedChecks));
-        report.append(latencyCpu(cpuBefore, cpuAfter, wallNanos, followedChecks.size()));
+        report.append(latencyCpu(cpuBefore, cpuAfter, jitBefore, jitAfter, wallNanos, followedChecks.size()));
     }
 
     /**
      * The CPU one sequential check costs each process, against the wall time it takes: on 2 cores, a check whose
      * processes burn more than its latency's worth of CPU on both cores cannot get faster by waiting less.
      */
-    private static String latencyCpu(Map<String, Long> before, Map<String, Long> after, long wallNanos, int checks) {
+    private static String latencyCpu(Map<String, Long> before, Map<String, Long> after, Map<String, Long> jitBefore,
+                                     Map<String, Long> jitAfter, long wallNanos, int checks) {
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT, """
 
                 CPU per sequential check over the phase (all threads of each process, %d checks, %.1f ms of wall
-                time each; the machine has %d cores):
+                time each; the machine has %d cores). The second row is the part of it the JIT compilers spent:
+                a stack warmed up by concurrent clients still compiles for the sequential ones.
 
-                | coordinator | agents (3) | kafka | postgres | client | all | cores busy on average |
-                |---:|---:|---:|---:|---:|---:|---:|
+                | | coordinator | agents (3) | kafka | postgres | client | all | cores busy on average |
+                |---|---:|---:|---:|---:|---:|---:|---:|
                 """, checks, wallNanos / 1e6 / Math.max(1, checks), Runtime.getRuntime().availableProcessors()));
+        table.append(cpuRow("all threads", before, after, wallNanos, checks));
+        table.append(cpuRow("of which JIT compiler threads", jitBefore, jitAfter, wallNanos, checks));
+        return table.toString();
+    }
+
+    private static String cpuRow(String what, Map<String, Long> before, Map<String, Long> after, long wallNanos,
+                                 int checks) {
+        StringBuilder row = new StringBuilder("| " + what + " ");
         double all = 0;
         for (String role : CpuUse.ROLES) {
             double millis = (after.get(role) - before.get(role)) / 1e6 / Math.max(1, checks);
             all += millis;
-            table.append(String.format(Locale.ROOT, "| %.2f ms ", millis));
+            row.append(String.format(Locale.ROOT, "| %.2f ms ", millis));
         }
-        table.append(String.format(Locale.ROOT, "| %.2f ms | %.2f |%n", all,
-                all * Math.max(1, checks) * 1e6 / wallNanos));
-        return table.toString();
+        return row.append(String.format(Locale.ROOT, "| %.2f ms | %.2f |%n", all,
+                all * Math.max(1, checks) * 1e6 / wallNanos)).toString();
     }
 
     /**
@@ -476,6 +487,8 @@ public final class SystemBench {
     private record CpuUse(Map<String, Double> cores, double coordinatorMsPerCheck, double agentMsPerJob) {
 
         static final List<String> ROLES = List.of("coordinator", "agents", "kafka", "postgres", "client");
+        /** {@code USER_HZ}: the unit of {@code /proc}'s CPU times, 100 on every Linux this runs on. */
+        static final long CLOCK_TICKS_PER_SECOND = 100;
 
         static Map<String, Long> sample(Map<String, ProcessHandle> processes) {
             Map<String, Long> nanos = new LinkedHashMap<>();
@@ -490,6 +503,49 @@ public final class SystemBench {
             });
             nanos.put("client", cpuNanos(ProcessHandle.current()));
             return nanos;
+        }
+
+        /**
+         * CPU the JIT compiler threads of each role's processes used so far ({@code C1 CompilerThre…},
+         * {@code C2 CompilerThre…}, from {@code /proc/<pid>/task}). HotSpot keeps at least one thread of each
+         * compiler alive, and on 2 cores it starts no more, so what one sample sees the next one sees too.
+         */
+        static Map<String, Long> sampleCompilers(Map<String, ProcessHandle> processes) {
+            Map<String, Long> nanos = new LinkedHashMap<>();
+            ROLES.forEach(role -> nanos.put(role, 0L));
+            processes.forEach((name, process) -> {
+                String role = name.startsWith("agent") ? "agents" : name;
+                if (nanos.containsKey(role)) {
+                    nanos.merge(role, compilerNanos(process.pid()), Long::sum);
+                }
+            });
+            nanos.put("client", compilerNanos(ProcessHandle.current().pid()));
+            return nanos;
+        }
+
+        private static long compilerNanos(long pid) {
+            long ticks = 0;
+            try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    String stat;
+                    try {
+                        stat = Files.readString(task.resolve("stat"));
+                    } catch (IOException gone) {
+                        continue;
+                    }
+                    int open = stat.indexOf('(');
+                    int close = stat.lastIndexOf(')');
+                    String comm = stat.substring(open + 1, close);
+                    if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+                        // After the name: state, then fields 4..; utime and stime are fields 14 and 15.
+                        String[] fields = stat.substring(close + 2).split(" ");
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return 0;
+            }
+            return ticks * TimeUnit.SECONDS.toNanos(1) / CLOCK_TICKS_PER_SECOND;
         }
 
         static CpuUse between(Map<String, Long> before, Map<String, Long> after, long wallNanos, int completed) {
