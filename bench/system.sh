@@ -5,7 +5,8 @@
 # sequential checks, throughput at rising open-loop rates, verdict rows stored per second, and memory; beside the
 # floors (a PostgreSQL commit, two Kafka hops) measured in the same run. See docs/benchmarks.md, "System".
 #
-#   sudo bench/system.sh [--no-build] [--runs N] [--warmup-checks N] [--latency-checks N] [--rates 250,500,1000,2000]
+#   sudo bench/system.sh [--no-build] [--runs N] [--warmup-checks N] [--latency-warmup-checks N] [--latency-checks N]
+#                        [--rates 250,500,1000,2000]
 #                        [--rate-seconds S] [--ingest-rate R] [--ingest-seconds S] [--capacity-checks N]
 #                        [--budget-seconds S]
 #                        [--coordinator-properties 'k=v;k=v'] [--coordinator-jvm '-X...'] [--agent-jvm '-X...']
@@ -15,7 +16,9 @@
 #   --runs N              whole runs, each on a fresh stack (default 1); the report of each is kept
 #   --warmup-checks N     checks followed to their end by 8 concurrent clients before anything is measured, so
 #                         that the JIT has compiled the paths (default 3000, at most 120 s; 0 skips it)
-#   --latency-checks N    sequential checks of the latency phase (default 1000, after 50 unmeasured)
+#   --latency-warmup-checks N   unmeasured sequential checks before the latency phase's, so that the JIT has
+#                         compiled the sequential path too (default 2000)
+#   --latency-checks N    sequential checks of the latency phase (default 1000)
 #   --rates LIST          open-loop rates in checks/s (default 250,500,1000,2000)
 #   --rate-seconds S      how long each rate is held (default 30)
 #   --ingest-rate R       checks/s of 100 ports x 3 regions in the ingestion phase (default 200)
@@ -45,6 +48,7 @@ while [ $# -gt 0 ]; do
         --no-build) BUILD=0 ;;
         --runs) RUNS=${2:?}; shift ;;
         --warmup-checks) ARGS+=(--warmup-checks "${2:?}"); shift ;;
+        --latency-warmup-checks) ARGS+=(--latency-warmup-checks "${2:?}"); shift ;;
         --latency-checks) ARGS+=(--latency-checks "${2:?}"); shift ;;
         --rates) ARGS+=(--rates "${2:?}"); shift ;;
         --rate-seconds) ARGS+=(--rate-seconds "${2:?}"); shift ;;

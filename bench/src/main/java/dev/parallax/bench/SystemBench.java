@@ -82,7 +82,8 @@ public final class SystemBench {
     }
 
     /** Command-line options. */
-    record Options(Path repoRoot, Path workDir, int warmupChecks, int latencyChecks, List<Integer> rates, Duration rateWindow,
+    record Options(Path repoRoot, Path workDir, int warmupChecks, int latencyWarmupChecks, int latencyChecks,
+                   List<Integer> rates, Duration rateWindow,
                    int ingestRate, Duration ingestWindow, int capacityChecks, Duration budget, boolean namespaces,
                    Map<String, String> coordinatorProperties, List<String> coordinatorJvm, List<String> agentJvm) {
 
@@ -97,6 +98,7 @@ public final class SystemBench {
             return new Options(Path.of(values.getOrDefault("repo-root", ".")).toAbsolutePath(),
                     Path.of(values.getOrDefault("work-dir", "bench/target/system")).toAbsolutePath(),
                     Integer.parseInt(values.getOrDefault("warmup-checks", "3000")),
+                    Integer.parseInt(values.getOrDefault("latency-warmup-checks", "2000")),
                     Integer.parseInt(values.getOrDefault("latency-checks", "1000")),
                     Stream.of(values.getOrDefault("rates", "250,500,1000,2000").split(","))
                             .map(String::strip).map(Integer::parseInt).toList(),
@@ -326,7 +328,7 @@ public final class SystemBench {
     private void latencyPhase(Api api, Connection db, LocalStack stack, String target, Floors floors)
             throws Exception {
         String body = check(target, "[" + OPEN_PORT + "]");
-        for (int i = 0; i < 50 && withinBudget(); i++) {
+        for (int i = 0; i < options.latencyWarmupChecks && withinBudget(); i++) {
             api.submitAndFollow(body);
         }
         List<Double> latencies = new ArrayList<>();
@@ -353,7 +355,8 @@ public final class SystemBench {
 
                 ### 1. Latency: %d sequential checks, 1 open port, 3 regions (%.0f s)
 
-                Client-measured, from sending the POST to reading `complete` on the check's event stream.
+                Client-measured, from sending the POST to reading `complete` on the check's event stream, after %d
+                unmeasured sequential checks.
 
                 | | p50 | p95 | p99 | max |
                 |---|---:|---:|---:|---:|
@@ -362,7 +365,7 @@ public final class SystemBench {
                 | floor: one PostgreSQL commit + two Kafka hops (same run) | %.1f ms | | %.1f ms | |
                 | ratio Parallax / floor | %.1f× | | %.1f× | |
                 | target | ≤ 10 ms | | ≤ 40 ms | |
-                """, p.count(), seconds, p.p50(), p95, p.p99(), p.max(), Percentiles.at(posts, 0.5),
+                """, p.count(), seconds, options.latencyWarmupChecks, p.p50(), p95, p.p99(), p.max(), Percentiles.at(posts, 0.5),
                 Percentiles.at(posts, 0.95), Percentiles.at(posts, 0.99), floorP50, floorP99, p.p50() / floorP50,
                 p.p99() / floorP99));
         log(String.format(Locale.ROOT, "latency: %d checks p50 %.1f ms p95 %.1f ms p99 %.1f ms", p.count(), p.p50(), p95,
