@@ -45,6 +45,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -494,18 +495,10 @@ public final class SystemBench {
         static final long CLOCK_TICKS_PER_SECOND = 100;
 
         static Map<String, Long> sample(Map<String, ProcessHandle> processes) {
-            Map<String, Long> nanos = new LinkedHashMap<>();
-            ROLES.forEach(role -> nanos.put(role, 0L));
-            processes.forEach((name, process) -> {
-                String role = name.startsWith("agent") ? "agents" : name;
-                if (nanos.containsKey(role)) {
-                    // PostgreSQL's work is in its backends, children of the postmaster.
-                    long own = cpuNanos(process) + process.descendants().mapToLong(SystemBench::cpuNanos).sum();
-                    nanos.merge(role, own, Long::sum);
-                }
-            });
-            nanos.put("client", cpuNanos(ProcessHandle.current()));
-            return nanos;
+            // PostgreSQL's work is in its backends, children of the postmaster.
+            return byRole(processes,
+                    process -> cpuNanos(process) + process.descendants().mapToLong(SystemBench::cpuNanos).sum(),
+                    cpuNanos(ProcessHandle.current()));
         }
 
         /**
@@ -514,15 +507,22 @@ public final class SystemBench {
          * compiler alive, and on 2 cores it starts no more, so what one sample sees the next one sees too.
          */
         static Map<String, Long> sampleCompilers(Map<String, ProcessHandle> processes) {
+            return byRole(processes, process -> compilerNanos(process.pid()),
+                    compilerNanos(ProcessHandle.current().pid()));
+        }
+
+        /** Nanoseconds per role: the agents' summed, this harness's own as the client's. */
+        private static Map<String, Long> byRole(Map<String, ProcessHandle> processes,
+                                                ToLongFunction<ProcessHandle> nanosOf, long client) {
             Map<String, Long> nanos = new LinkedHashMap<>();
             ROLES.forEach(role -> nanos.put(role, 0L));
             processes.forEach((name, process) -> {
                 String role = name.startsWith("agent") ? "agents" : name;
                 if (nanos.containsKey(role)) {
-                    nanos.merge(role, compilerNanos(process.pid()), Long::sum);
+                    nanos.merge(role, nanosOf.applyAsLong(process), Long::sum);
                 }
             });
-            nanos.put("client", compilerNanos(ProcessHandle.current().pid()));
+            nanos.put("client", client);
             return nanos;
         }
 
