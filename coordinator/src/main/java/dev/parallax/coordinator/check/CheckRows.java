@@ -133,7 +133,7 @@ public class CheckRows {
      *
      * <p>Through the DataSource rather than the EntityManager: no entity is built, and outside a transaction the
      * EntityManager needs a request context, which an event stream's virtual thread does not have. Inside a
-     * transaction the DataSource hands out that transaction's connection, so this sees what it wrote.
+     * transaction the DataSource hands out that transaction's connection, so this sees what it flushed.
      */
     public Optional<CheckService.CheckRecord> find(UUID id, String owner) {
         try (Connection connection = dataSource.getConnection();

@@ -27,9 +27,9 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * benchmark", round four).
  *
  * <p>With {@link Offsets#COMMITTED}, a partition's offset is committed only past records whose batch the handler
- * returned from, every {@link #COMMIT_INTERVAL}, when the partition is revoked, and on stop: a crash redelivers at
- * most the last second's records, which the handlers absorb (they are idempotent). If the handler throws, the
- * batch is read again after {@link #AFTER_FAILURE}.
+ * returned from, every {@link #COMMIT_INTERVAL}, when the partition is revoked, and on stop: a crash redelivers the
+ * records handled since the last commit that went through, which the handlers absorb (they are idempotent). If the
+ * handler throws, the batch is read again after {@link #AFTER_FAILURE}.
  *
  * <p>Threads: the consumer belongs to its thread, which polls, runs the handler, commits and takes the rebalance
  * callbacks. Nothing else MAY touch the consumer, except {@link KafkaConsumer#wakeup()} to stop it; the handler
@@ -53,10 +53,12 @@ public final class TopicConsumer {
 
     /**
      * What health checks show of a consumer; safe to read from any thread. {@code running}: its thread is alive;
-     * {@code stopped}: it was told to stop.
+     * {@code stopped}: it was told to stop; {@code pollFailures}: polls that failed in a row since the last that
+     * did not (an authorization refused, an offset out of range with no reset policy: what retrying will not cure
+     * by itself).
      */
     public record State(String name, String topic, String group, boolean running, boolean stopped,
-                        SortedSet<Integer> partitions, Duration sinceLastPoll) {
+                        SortedSet<Integer> partitions, Duration sinceLastPoll, int pollFailures) {
     }
 
     private static final Logger LOG = Logger.getLogger(TopicConsumer.class);
@@ -77,6 +79,7 @@ public final class TopicConsumer {
     private final Thread thread;
     private volatile boolean stopping;
     private volatile long lastPollNanos = System.nanoTime();
+    private volatile int pollFailures;
 
     // The consumer thread's own: the offset after each partition's last handled record, and the commits.
     private final Map<TopicPartition, Long> handled = new HashMap<>();
@@ -106,12 +109,16 @@ public final class TopicConsumer {
         if (thread.isAlive()) {
             consumer.wakeup();
             thread.join(atMost);
+            if (thread.isAlive()) {
+                LOG.warnf("The consumer of %s did not stop within %d s; what it handles from now on is not committed",
+                        topic, atMost.toSeconds());
+            }
         }
     }
 
     public State state() {
         return new State(name, topic, group, thread.isAlive(), stopping, new TreeSet<>(assigned),
-                Duration.ofNanos(System.nanoTime() - lastPollNanos));
+                Duration.ofNanos(System.nanoTime() - lastPollNanos), pollFailures);
     }
 
     private void pollLoop() {
@@ -123,9 +130,11 @@ public final class TopicConsumer {
                 try {
                     records = consumer.poll(POLL);
                     lastPollNanos = System.nanoTime();
+                    pollFailures = 0;
                 } catch (WakeupException e) {
                     continue;
                 } catch (RuntimeException e) {
+                    pollFailures++;
                     LOG.errorf(e, "Polling %s failed; polling again in %d ms", topic, AFTER_FAILURE.toMillis());
                     Thread.sleep(AFTER_FAILURE);
                     continue;

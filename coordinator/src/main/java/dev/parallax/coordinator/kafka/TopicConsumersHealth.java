@@ -4,18 +4,24 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
-import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
+import java.util.function.Predicate;
+
 /**
- * Live and ready unless the thread of a Kafka consumer (the verdicts', the heartbeats') ended without being told to
- * stop. A consumer that holds no partition is still up: with more coordinators than partitions, some hold none.
- * Whether the broker answers is the Kafka client's own readiness check; whether PostgreSQL does, the datasource's.
+ * Ready unless a Kafka consumer (the verdicts', the heartbeats') has ended without being told to stop, or has failed
+ * {@value #POLL_FAILURES_NOT_READY} polls in a row: polls fail for what retrying does not cure by itself (a refused
+ * authorization, an offset out of range), while a broker that is merely away makes them return nothing. A consumer
+ * that holds no partition is still ready: with more coordinators than partitions, some hold none. Whether the broker
+ * answers is the Kafka client's own readiness check; whether PostgreSQL does, the datasource's.
+ * {@link TopicConsumersLiveness} is the liveness side.
  */
-@Liveness
 @Readiness
 @ApplicationScoped
 public class TopicConsumersHealth implements HealthCheck {
+
+    static final int POLL_FAILURES_NOT_READY = 3;
+    static final String NAME = "kafka consumers";
 
     private final TopicConsumers consumers;
 
@@ -25,14 +31,25 @@ public class TopicConsumersHealth implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("kafka consumers").up();
+        return report(consumers, state -> endedUnasked(state)
+                || !state.stopped() && state.pollFailures() >= POLL_FAILURES_NOT_READY);
+    }
+
+    static boolean endedUnasked(TopicConsumer.State state) {
+        return !state.running() && !state.stopped();
+    }
+
+    /** Every consumer's state as data; DOWN if any is {@code down}. */
+    static HealthCheckResponse report(TopicConsumers consumers, Predicate<TopicConsumer.State> down) {
+        HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME).up();
         for (TopicConsumer.State state : consumers.states()) {
-            if (!state.running() && !state.stopped()) {
+            if (down.test(state)) {
                 response.down();
             }
             String status = state.stopped() ? "stopped" : state.running() ? "reading" : "ended unexpectedly";
-            response.withData(state.name(), "%s %s, group %s, partitions %s, last poll %d ms ago".formatted(
-                    status, state.topic(), state.group(), state.partitions(), state.sinceLastPoll().toMillis()));
+            response.withData(state.name(), "%s %s, group %s, partitions %s, last poll %d ms ago, %d failed".formatted(
+                    status, state.topic(), state.group(), state.partitions(), state.sinceLastPoll().toMillis(),
+                    state.pollFailures()));
         }
         return response.build();
     }

@@ -14,8 +14,11 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -75,11 +78,25 @@ public class OutboxPublisher {
         // The whole batch is sent before any acknowledgement is awaited, so it travels in as few requests as the
         // producer makes of it. A plain producer's callbacks carry no transaction context; through the messaging
         // layer they did, and the batch's transaction had to be suspended around the sends.
-        List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
-        for (OutboxEvent event : batch) {
-            acks.add(producer.send(new ProducerRecord<>(event.topic, event.messageKey, event.payload)));
-        }
         long waitUntil = System.nanoTime() + config.sendTimeout().toNanos();
+        List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
+        // A send blocks this thread while the producer has no metadata for the record's topic (up to its
+        // max.block.ms, per record): a topic whose metadata did not come in time is not tried again in this batch,
+        // and nothing more is sent past the send timeout, so a batch never holds its rows locked much longer.
+        Map<String, Future<RecordMetadata>> unreachableTopics = new HashMap<>();
+        for (OutboxEvent event : batch) {
+            Future<RecordMetadata> ack = unreachableTopics.get(event.topic);
+            if (ack == null && System.nanoTime() - waitUntil >= 0) {
+                ack = CompletableFuture.failedFuture(new TimeoutException("not sent before the send timeout"));
+            } else if (ack == null) {
+                ack = producer.send(new ProducerRecord<>(event.topic, event.messageKey, event.payload));
+                if (ack.state() == Future.State.FAILED
+                        && ack.exceptionNow() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                    unreachableTopics.put(event.topic, ack);
+                }
+            }
+            acks.add(ack);
+        }
         List<Long> sent = new ArrayList<>(batch.size());
         int failed = 0;
         for (int i = 0; i < batch.size(); i++) {

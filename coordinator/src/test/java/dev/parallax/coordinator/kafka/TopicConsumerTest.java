@@ -146,9 +146,32 @@ class TopicConsumerTest {
                 .body("checks.find { it.name == 'kafka consumers' }.status", equalTo("UP"));
     }
 
+    @Test
+    void aConsumerWhosePollsKeepFailingMakesTheCoordinatorUnreadyButNotDead() throws Exception {
+        publish("k", "exists");
+        // A new group with no offset reset policy: every poll fails with "no offset for partition".
+        TopicConsumer consumer = start(TopicConsumer.Offsets.COMMITTED,
+                Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none"), records -> { });
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(consumer.state().pollFailures())
+                .as("polls failed in a row").isGreaterThanOrEqualTo(TopicConsumersHealth.POLL_FAILURES_NOT_READY));
+        RestAssured.get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'kafka consumers' }.status", equalTo("DOWN"));
+        RestAssured.get("/q/health/live").then().statusCode(200)
+                .body("checks.find { it.name == 'kafka consumers' }.status", equalTo("UP"));
+
+        consumer.stop(WAIT);
+        RestAssured.get("/q/health/ready").then()
+                .body("checks.find { it.name == 'kafka consumers' }.status", equalTo("UP"));
+    }
+
     private TopicConsumer start(TopicConsumer.Offsets offsets, TopicConsumer.BatchHandler handler) {
-        TopicConsumer consumer = consumers.start("test-consumer-" + topic, topic, group, offsets,
-                Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), handler);
+        return start(offsets, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), handler);
+    }
+
+    private TopicConsumer start(TopicConsumer.Offsets offsets, Map<String, Object> settings,
+                                TopicConsumer.BatchHandler handler) {
+        TopicConsumer consumer = consumers.start("test-consumer-" + topic, topic, group, offsets, settings, handler);
         started.add(consumer);
         return consumer;
     }
