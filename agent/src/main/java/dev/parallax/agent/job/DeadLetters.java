@@ -2,13 +2,11 @@ package dev.parallax.agent.job;
 
 import dev.parallax.agent.kafka.AgentProducer;
 import dev.parallax.common.contract.Topics;
+import dev.parallax.common.kafka.DeadLetterRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -37,13 +35,10 @@ public class DeadLetters {
      * logged in full instead: it is never silently lost, and the jobs never stop.
      */
     public void park(ConsumerRecord<String, String> record, String reason) {
-        RecordHeaders headers = new RecordHeaders();
-        Topics.deadLetterHeaders(reason, record.topic(), record.partition(), record.offset())
-                .forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
         String failure;
         try {
-            producer.sendAndAwait(new ProducerRecord<>(record.topic() + Topics.DEAD_LETTERS_SUFFIX, null,
-                    record.key(), record.value() == null ? "" : record.value(), headers), SEND_TIMEOUT);
+            producer.sendAndAwait(DeadLetterRecord.of(record, record.topic() + Topics.DEAD_LETTERS_SUFFIX, reason),
+                    SEND_TIMEOUT);
             LOG.warnf("Job at %s-%d@%d parked on the dead-letter topic: %s", record.topic(), record.partition(),
                     record.offset(), reason);
             return;

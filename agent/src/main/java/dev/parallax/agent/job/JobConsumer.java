@@ -1,10 +1,10 @@
 package dev.parallax.agent.job;
 
 import dev.parallax.agent.config.AgentConfig;
-import dev.parallax.common.kafka.KafkaClientSettings;
-import dev.parallax.common.kafka.OffsetCommits;
 import dev.parallax.agent.probe.ProberClosedException;
 import dev.parallax.common.contract.Topics;
+import dev.parallax.common.kafka.KafkaClientSettings;
+import dev.parallax.common.kafka.OffsetCommits;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;

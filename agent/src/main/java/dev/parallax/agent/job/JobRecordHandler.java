@@ -41,8 +41,8 @@ public class JobRecordHandler {
     private final DeadLetters deadLetters;
     private final JobMetrics metrics;
 
-    public JobRecordHandler(JobHandler handler, AgentProducer producer,
-                       DeadLetters deadLetters, JobMetrics metrics) {
+    public JobRecordHandler(JobHandler handler, AgentProducer producer, DeadLetters deadLetters,
+                            JobMetrics metrics) {
         this.handler = handler;
         this.producer = producer;
         this.deadLetters = deadLetters;

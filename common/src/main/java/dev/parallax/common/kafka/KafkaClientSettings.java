@@ -24,7 +24,7 @@ public final class KafkaClientSettings {
      * would add itself to every check's latency at each hop; batching belongs where records are read (the
      * coordinator's ingester takes a poll's worth per transaction) and where the relay hands over a batch of rows.
      */
-    public static final Map<String, Object> ACKNOWLEDGED_PRODUCER = Map.of(
+    private static final Map<String, Object> ACKNOWLEDGED_PRODUCER = Map.of(
             ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
             ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
             ProducerConfig.ACKS_CONFIG, "all",

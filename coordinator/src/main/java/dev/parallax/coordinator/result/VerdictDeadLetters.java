@@ -1,14 +1,12 @@
 package dev.parallax.coordinator.result;
 
 import dev.parallax.common.contract.Topics;
+import dev.parallax.common.kafka.DeadLetterRecord;
 import dev.parallax.coordinator.kafka.CoordinatorProducer;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -35,12 +33,8 @@ public class VerdictDeadLetters {
      * original is committed only once its copy is safe; if that fails, the record is logged in full instead.
      */
     public void park(ConsumerRecord<String, String> record, String reason) {
-        RecordHeaders headers = new RecordHeaders();
-        Topics.deadLetterHeaders(reason, record.topic(), record.partition(), record.offset())
-                .forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
         try {
-            producer.sendAndAwait(new ProducerRecord<>(Topics.VERDICTS_DEAD_LETTERS, null, record.key(),
-                    record.value() == null ? "" : record.value(), headers), SEND_TIMEOUT);
+            producer.sendAndAwait(DeadLetterRecord.of(record, Topics.VERDICTS_DEAD_LETTERS, reason), SEND_TIMEOUT);
             LOG.warnf("Verdict at %s-%d@%d parked on %s: %s", record.topic(), record.partition(), record.offset(),
                     Topics.VERDICTS_DEAD_LETTERS, reason);
         } catch (ExecutionException | TimeoutException | InterruptedException | RuntimeException e) {
