@@ -60,5 +60,11 @@ public interface AgentConfig {
     interface Targets {
         /** Comma-separated CIDRs opened despite the default blocked ranges. */
         Optional<String> allow();
+
+        /**
+         * Comma-separated network-specific NAT64 prefixes (RFC 6052: IPv6 /32, /40, /48, /56, /64 or /96) of the
+         * network this app runs in, whose addresses are judged by the IPv4 address inside.
+         */
+        Optional<String> nat64Prefixes();
     }
 }

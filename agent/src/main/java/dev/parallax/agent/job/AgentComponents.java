@@ -68,7 +68,8 @@ public class AgentComponents {
         String region = Topics.requireRegionName(config.agent().region());
         String agentId = config.agent().id().orElseGet(() -> region + "-" + hostname());
         return new JobHandler(region, agentId, config.agent().maxTimeout(),
-                TargetPolicy.fromConfig(config.targets().allow().orElse("")), resolver, prober, Clock.systemUTC());
+                TargetPolicy.fromConfig(config.targets().allow().orElse(""),
+                        config.targets().nat64Prefixes().orElse("")), resolver, prober, Clock.systemUTC());
     }
 
     /** The agent's region and id on every meter, so a fleet's metrics can be told apart and summed by region. */

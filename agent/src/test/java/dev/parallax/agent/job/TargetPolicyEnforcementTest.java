@@ -57,7 +57,8 @@ class TargetPolicyEnforcementTest {
             "64:ff9b::5db8:d70e", "64:ff9b:1::a", "100::1", "2001:0:4136:e378:8000:63bf:3fff:fdd2", "2001:10::1",
             "2001:20::1", "2001:db8::1", "2002:5db8:d70e::1", "fd00:ec2::254", "fe80::1", "ff02::1",
             "::ffff:127.0.0.1", "::ffff:7f00:1", "64:ff9b::a9fe:a9fe", "2002:a9fe:a9fe::", "127.1", "2130706433",
-            "0177.0.0.1", "[::1]", "0.0.0.0");
+            "0177.0.0.1", "[::1]", "0.0.0.0", "::169.254.169.254", "::7f00:1", "::ffff:0:7f00:1",
+            "::ffff:0:a9fe:a9fe", "2a00:1450::5efe:7f00:1");
 
     private static Vertx vertx;
 
@@ -131,6 +132,27 @@ class TargetPolicyEnforcementTest {
             assertThat(verdict.status()).as("verdict for a name now resolving to loopback: " + verdict.message())
                     .isEqualTo(RegionStatus.BLOCKED);
             assertThat(verdict.message()).contains("127.0.0.1");
+            assertThat(probed).as("addresses handed to the probe engine").isEmpty();
+            assertThat(listeners.acceptedConnections()).as("connections reaching the loopback listeners").isZero();
+        }
+    }
+
+    /** A name may answer AAAA with an IPv6 form of a blocked IPv4 address: it is judged by the address inside. */
+    @Test
+    void aNameAnsweringWithAnIpv6FormOfLoopbackIsBlockedWithoutAConnection() throws Exception {
+        try (FakeDnsServer dns = new FakeDnsServer(Map.of(
+                "compatible.test", new FakeDnsServer.Records(List.of(InetAddress.getByName("::7f00:1"))),
+                "translated.test", new FakeDnsServer.Records(List.of(InetAddress.getByName("::ffff:0:7f00:1")))))) {
+            Resolver resolver = new Resolver(new DnsLookup(vertx, List.of(dns.address()), Duration.ofMillis(500)));
+            JobHandler handler = handler(TargetPolicy.defaults(), resolver);
+
+            for (String name : List.of("compatible.test", "translated.test")) {
+                ProbeVerdict verdict = handler.handle(job(name, IpFamily.IPV6)).orElseThrow();
+
+                assertThat(verdict.status()).as("verdict for " + name + ": " + verdict.message())
+                        .isEqualTo(RegionStatus.BLOCKED);
+                assertThat(verdict.message()).contains("embeds 127.0.0.1");
+            }
             assertThat(probed).as("addresses handed to the probe engine").isEmpty();
             assertThat(listeners.acceptedConnections()).as("connections reaching the loopback listeners").isZero();
         }

@@ -47,7 +47,9 @@ public final class TargetPolicy {
             blocked("255.255.255.255/32", "broadcast"),
             blocked("::/128", "unspecified"),
             blocked("::1/128", "loopback"),
+            blocked("::/96", "IPv4-compatible"),
             blocked("::ffff:0:0/96", "IPv4-mapped"),
+            blocked("::ffff:0:0:0/96", "IPv4-translated"),
             blocked("64:ff9b::/96", "NAT64"),
             blocked("64:ff9b:1::/48", "local-use NAT64"),
             blocked("100::/64", "discard-only"),
@@ -60,18 +62,32 @@ public final class TargetPolicy {
             blocked("fe80::/10", "link-local"),
             blocked("ff00::/8", "multicast"));
 
-    private static final Cidr IPV4_MAPPED = Cidr.parse("::ffff:0:0/96");
-    private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");
-    private static final Cidr SIX_TO_FOUR = Cidr.parse("2002::/16");
+    /**
+     * The IPv6 forms that carry an IPv4 address at a fixed place, which a kernel, a tunnel or a translator may
+     * deliver to that IPv4 address. Each is judged by the IPv4 it carries (and is in a blocked range itself, so a
+     * public IPv4 in one of these forms is refused too, except ISATAP, whose prefix is an ordinary global one).
+     * Teredo (2001::/32) and local-use NAT64 (64:ff9b:1::/48, whose prefix length is the operator's choice) are
+     * blocked whole.
+     */
+    private static final List<Embedding> EMBEDDINGS = List.of(
+            new Embedding(Cidr.parse("::ffff:0:0/96"), "IPv4-mapped", 12),
+            new Embedding(Cidr.parse("::ffff:0:0:0/96"), "IPv4-translated", 12),
+            new Embedding(Cidr.parse("64:ff9b::/96"), "NAT64", 12),
+            new Embedding(Cidr.parse("2002::/16"), "6to4", 2));
+    /** ::a.b.c.d; :: and ::1 (and the rest of ::/104, "this network") are not IPv4-compatible addresses. */
+    private static final Cidr IPV4_COMPATIBLE = Cidr.parse("::/96");
+    private static final Cidr NOT_IPV4_COMPATIBLE = Cidr.parse("::/104");
 
-    private static final TargetPolicy DEFAULTS = new TargetPolicy(DEFAULT_BLOCKED, List.of());
+    private static final TargetPolicy DEFAULTS = new TargetPolicy(DEFAULT_BLOCKED, List.of(), List.of());
 
     private final List<BlockedRange> blocked;
     private final List<Cidr> allowed;
+    private final List<Cidr> nat64Prefixes;
 
-    private TargetPolicy(List<BlockedRange> blocked, List<Cidr> allowed) {
+    private TargetPolicy(List<BlockedRange> blocked, List<Cidr> allowed, List<Cidr> nat64Prefixes) {
         this.blocked = blocked;
         this.allowed = allowed;
+        this.nat64Prefixes = nat64Prefixes;
     }
 
     private static BlockedRange blocked(String cidr, String label) {
@@ -90,21 +106,49 @@ public final class TargetPolicy {
      * @throws InvalidTargetException (field {@code allowList}) naming the entry that is not a CIDR
      */
     public static TargetPolicy fromConfig(String allowList) {
-        if (allowList == null || allowList.isBlank()) {
-            return DEFAULTS;
+        return fromConfig(allowList, null);
+    }
+
+    /**
+     * The defaults plus an operator's allow list and the network-specific NAT64 prefixes of the network the
+     * policy's user sits in (RFC 6052 section 2.2: a /32, /40, /48, /56, /64 or /96 that a DNS64 resolver
+     * synthesises AAAA answers in and a NAT64 gateway translates to the IPv4 address inside). An address in
+     * such a prefix is judged by the IPv4 address it carries, and refused when that one is blocked.
+     *
+     * @param nat64Prefixes comma-separated IPv6 CIDRs of those lengths; null or blank: none
+     * @throws InvalidTargetException (field {@code allowList} or {@code nat64Prefixes}) naming the wrong entry
+     */
+    public static TargetPolicy fromConfig(String allowList, String nat64Prefixes) {
+        List<Cidr> allowed = cidrs(allowList, "allowList", "allow list");
+        List<Cidr> prefixes = cidrs(nat64Prefixes, "nat64Prefixes", "NAT64 prefixes");
+        for (Cidr prefix : prefixes) {
+            if (prefix.isIpv4() || !Nat64.LENGTHS.contains(prefix.prefixLength())) {
+                throw new InvalidTargetException("nat64Prefixes", "NAT64 prefixes: " + prefix + " is not a NAT64"
+                        + " prefix; RFC 6052 prefixes are IPv6 /32, /40, /48, /56, /64 or /96");
+            }
+        }
+        return new TargetPolicy(DEFAULT_BLOCKED, allowed, prefixes);
+    }
+
+    private static List<Cidr> cidrs(String list, String field, String name) {
+        if (list == null || list.isBlank()) {
+            return List.of();
         }
         List<Cidr> ranges = new ArrayList<>();
-        for (String entry : allowList.split(",")) {
+        for (String entry : list.split(",")) {
             if (entry.isBlank()) {
                 continue;
             }
             try {
-                ranges.add(Cidr.parse(entry));
+                Cidr range = Cidr.parse(entry);
+                if (!ranges.contains(range)) {
+                    ranges.add(range);
+                }
             } catch (InvalidTargetException e) {
-                throw new InvalidTargetException("allowList", "allow list: " + e.getMessage());
+                throw new InvalidTargetException(field, name + ": " + e.getMessage());
             }
         }
-        return DEFAULTS.allowing(ranges);
+        return List.copyOf(ranges);
     }
 
     /** A copy that also lets through addresses inside the given ranges, blocked or not. */
@@ -115,7 +159,7 @@ public final class TargetPolicy {
                 combined.add(range);
             }
         }
-        return new TargetPolicy(blocked, List.copyOf(combined));
+        return new TargetPolicy(blocked, List.copyOf(combined), nat64Prefixes);
     }
 
     public List<BlockedRange> blockedRanges() {
@@ -126,10 +170,16 @@ public final class TargetPolicy {
         return allowed;
     }
 
+    /** The network-specific NAT64 prefixes whose addresses are judged by the IPv4 address inside. */
+    public List<Cidr> nat64Prefixes() {
+        return nat64Prefixes;
+    }
+
     /**
-     * Decides one address. IPv6 forms that carry an IPv4 address (IPv4-mapped, NAT64 64:ff9b::/96, 6to4
-     * 2002::/16) are judged by that IPv4 address first, so the reason names the network they lead to;
-     * their own IPv6 range still blocks them when the embedded address is neither blocked nor allowed.
+     * Decides one address. IPv6 forms that carry an IPv4 address (IPv4-mapped, IPv4-compatible, IPv4-translated,
+     * NAT64 64:ff9b::/96 and the configured network-specific prefixes, 6to4 2002::/16, ISATAP interface
+     * identifiers) are judged by that IPv4 address first, so the reason names the network they lead to; their
+     * own IPv6 range still blocks them when the embedded address is neither blocked nor allowed.
      */
     public Decision evaluate(InetAddress address) {
         Objects.requireNonNull(address, "address");
@@ -202,17 +252,58 @@ public final class TargetPolicy {
     private record Embedded(byte[] ipv4, String form) {
     }
 
-    private static Embedded embeddedIpv4(byte[] bytes) {
-        if (IPV4_MAPPED.containsBytes(bytes)) {
-            return new Embedded(Arrays.copyOfRange(bytes, 12, 16), "IPv4-mapped");
+    /** An IPv6 range whose addresses carry an IPv4 address at {@code offset}. */
+    private record Embedding(Cidr range, String form, int offset) {
+    }
+
+    private Embedded embeddedIpv4(byte[] bytes) {
+        if (bytes.length != IpAddresses.IPV6_BYTES) {
+            return null;
         }
-        if (NAT64.containsBytes(bytes)) {
-            return new Embedded(Arrays.copyOfRange(bytes, 12, 16), "NAT64");
+        for (Embedding embedding : EMBEDDINGS) {
+            if (embedding.range().containsBytes(bytes)) {
+                return new Embedded(Arrays.copyOfRange(bytes, embedding.offset(), embedding.offset() + 4),
+                        embedding.form());
+            }
         }
-        if (SIX_TO_FOUR.containsBytes(bytes)) {
-            return new Embedded(Arrays.copyOfRange(bytes, 2, 6), "6to4");
+        if (IPV4_COMPATIBLE.containsBytes(bytes) && !NOT_IPV4_COMPATIBLE.containsBytes(bytes)) {
+            return new Embedded(Arrays.copyOfRange(bytes, 12, 16), "IPv4-compatible");
+        }
+        for (Cidr prefix : nat64Prefixes) {
+            if (prefix.containsBytes(bytes)) {
+                return new Embedded(Nat64.extract(bytes, prefix.prefixLength()), "NAT64 prefix " + prefix);
+            }
+        }
+        if (isIsatap(bytes)) {
+            return new Embedded(Arrays.copyOfRange(bytes, 12, 16), "ISATAP");
         }
         return null;
+    }
+
+    /** RFC 5214: an interface identifier of 0000:5efe or 0200:5efe followed by the IPv4 address. */
+    private static boolean isIsatap(byte[] bytes) {
+        return (bytes[8] & 0xfd) == 0 && bytes[9] == 0 && bytes[10] == (byte) 0x5e && bytes[11] == (byte) 0xfe;
+    }
+
+    /** Where RFC 6052 section 2.2 puts the IPv4 address for each prefix length: never in bits 64-71. */
+    private static final class Nat64 {
+
+        static final List<Integer> LENGTHS = List.of(32, 40, 48, 56, 64, 96);
+
+        private Nat64() {
+        }
+
+        static byte[] extract(byte[] bytes, int prefixLength) {
+            byte[] ipv4 = new byte[4];
+            int from = prefixLength / 8;
+            for (int i = 0; i < 4; i++) {
+                if (from == 8) {
+                    from++;
+                }
+                ipv4[i] = bytes[from++];
+            }
+            return ipv4;
+        }
     }
 
     private static String describe(BlockedRange range) {
@@ -221,6 +312,7 @@ public final class TargetPolicy {
 
     @Override
     public String toString() {
-        return "TargetPolicy[" + blocked.size() + " blocked ranges, allowed=" + allowed + "]";
+        return "TargetPolicy[" + blocked.size() + " blocked ranges, allowed=" + allowed
+                + (nat64Prefixes.isEmpty() ? "" : ", nat64Prefixes=" + nat64Prefixes) + "]";
     }
 }

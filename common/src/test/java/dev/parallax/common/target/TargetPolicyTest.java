@@ -28,7 +28,7 @@ class TargetPolicyTest {
                 "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
                 "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15",
                 "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32",
-                "::/128", "::1/128", "::ffff:0.0.0.0/96", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/32",
+                "::/128", "::1/128", "::/96", "::ffff:0.0.0.0/96", "::ffff:0:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/32",
                 "2001:10::/28", "2001:20::/28", "2001:db8::/32", "2002::/16", "fc00::/7", "fe80::/10", "ff00::/8");
         assertThat(defaults.allowedRanges()).isEmpty();
     }
@@ -57,6 +57,9 @@ class TargetPolicyTest {
             "::, ::/128 (unspecified)",
             "::1, ::1/128 (loopback)",
             "::ffff:93.184.215.14, ::ffff:0.0.0.0/96 (IPv4-mapped)",
+            "::5db8:d70e, ::/96 (IPv4-compatible)",
+            "::2:3, ::/96 (IPv4-compatible)",
+            "::ffff:0:5db8:d70e, ::ffff:0:0:0/96 (IPv4-translated)",
             "64:ff9b::5db8:d70e, 64:ff9b::/96 (NAT64)",
             "64:ff9b:1::a, 64:ff9b:1::/48 (local-use NAT64)",
             "100::1, 100::/64 (discard-only)",
@@ -83,7 +86,7 @@ class TargetPolicyTest {
         List<String> examples = List.of("0.1.2.3", "10.0.0.1", "100.64.0.1", "127.0.0.1", "169.254.169.254",
                 "172.16.0.1", "192.0.0.8", "192.0.2.1", "192.88.99.1", "192.168.1.1", "198.19.255.1", "198.51.100.7",
                 "203.0.113.9", "239.255.255.250", "240.0.0.1", "255.255.255.255", "::", "::1",
-                "::ffff:93.184.215.14", "64:ff9b::5db8:d70e", "64:ff9b:1::a", "100::1",
+                "::5db8:d70e", "::ffff:93.184.215.14", "::ffff:0:5db8:d70e", "64:ff9b::5db8:d70e", "64:ff9b:1::a", "100::1",
                 "2001:0:4136:e378:8000:63bf:3fff:fdd2", "2001:10::1", "2001:20::1", "2001:db8::1", "2002:5db8:d70e::1",
                 "fd00:ec2::254", "fe80::1", "ff02::1");
         Set<BlockedRange> hit = new HashSet<>();
@@ -97,7 +100,8 @@ class TargetPolicyTest {
     @ParameterizedTest
     @ValueSource(strings = {"93.184.215.14", "1.1.1.1", "8.8.8.8", "100.63.255.255", "100.128.0.0", "172.15.255.255",
             "172.32.0.0", "198.17.255.255", "198.20.0.0", "223.255.255.255", "2606:4700::1111",
-            "2001:4860:4860::8888", "2a00:1450:4001::1", "2001:db9::1", "2003::1", "64:ff9b:2::1"})
+            "2001:4860:4860::8888", "2a00:1450:4001::1", "2001:db9::1", "2003::1", "64:ff9b:2::1",
+            "2a00:1450::200:5efe:5db8:d70e", "::1:0:0:0:1"})
     void letsPublicAddressesThrough(String address) {
         Decision decision = defaults.evaluate(ip(address));
 
@@ -140,6 +144,80 @@ class TargetPolicyTest {
         assertThat(decision.allowed()).isFalse();
         assertThat(decision.reason()).isEqualTo("2002:c0a8:101:: embeds 192.168.1.1 (6to4), which is in blocked"
                 + " range 192.168.0.0/16 (private)");
+    }
+
+    /**
+     * Every IPv6 form that carries an IPv4 address where a kernel, a tunnel or a translator may deliver it, with the
+     * metadata service's address inside: each names the IPv4 it leads to. Linux routes ::/96 over sit0 to the
+     * embedded address once the sit module is loaded; SIIT translators (RFC 7915) map ::ffff:0:0:0/96 and the
+     * RFC 6052 prefixes; 6to4 relays and ISATAP routers deliver to the IPv4 inside.
+     */
+    @ParameterizedTest
+    @CsvSource({
+            "::a9fe:a9fe, 169.254.169.254 (IPv4-compatible), 169.254.0.0/16 (link-local)",
+            "::7f00:1, 127.0.0.1 (IPv4-compatible), 127.0.0.0/8 (loopback)",
+            "::ffff:0:a9fe:a9fe, 169.254.169.254 (IPv4-translated), 169.254.0.0/16 (link-local)",
+            "::ffff:0:7f00:1, 127.0.0.1 (IPv4-translated), 127.0.0.0/8 (loopback)",
+            "::ffff:169.254.169.254, 169.254.169.254 (IPv4-mapped), 169.254.0.0/16 (link-local)",
+            "64:ff9b::a9fe:a9fe, 169.254.169.254 (NAT64), 169.254.0.0/16 (link-local)",
+            "64:ff9b::6440:1, 100.64.0.1 (NAT64), 100.64.0.0/10 (CGNAT)",
+            "2002:a9fe:a9fe::1, 169.254.169.254 (6to4), 169.254.0.0/16 (link-local)",
+            "2a00:1450::5efe:a9fe:a9fe, 169.254.169.254 (ISATAP), 169.254.0.0/16 (link-local)",
+            "2a00:1450::200:5efe:a00:1, 10.0.0.1 (ISATAP), 10.0.0.0/8 (private)",
+    })
+    void judgesEveryIpv6FormOfAnIpv4AddressByTheIpv4Inside(String address, String embedded, String range) {
+        Decision decision = defaults.evaluate(ip(address));
+
+        assertThat(decision.allowed()).as("%s must be refused", address).isFalse();
+        assertThat(decision.reason()).isEqualTo(address + " embeds " + embedded + ", which is in blocked range "
+                + range);
+    }
+
+    @Test
+    void refusesPublicIpv4AddressesInTheDeprecatedAndTranslatedFormsToo() {
+        assertThat(defaults.evaluate(ip("::5db8:d70e")).allowed()).isFalse();
+        assertThat(defaults.evaluate(ip("::ffff:0:5db8:d70e")).allowed()).isFalse();
+        assertThat(defaults.evaluate(ip("64:ff9b::5db8:d70e")).allowed()).isFalse();
+        assertThat(defaults.evaluate(ip("2a00:1450::5efe:5db8:d70e")).allowed())
+                .as("an ISATAP address of a public IPv4 lies in an ordinary global prefix").isTrue();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "2001:db8::/32, 2001:db8:a9fe:a9fe::, 169.254.169.254",
+            "2001:db8:100::/40, 2001:db8:1a9:fea9:fe::, 169.254.169.254",
+            "2001:db8:122::/48, 2001:db8:122:a9fe:a9:fe00::, 169.254.169.254",
+            "2001:db8:122:300::/56, 2001:db8:122:3a9:fe:a9fe::, 169.254.169.254",
+            "2001:db8:122:344::/64, 2001:db8:122:344:a9:fea9:fe00:0, 169.254.169.254",
+            "2001:db8:122:344::/96, 2001:db8:122:344::7f00:1, 127.0.0.1",
+    })
+    void judgesAddressesInAConfiguredNat64PrefixByTheIpv4InsideAsRfc6052PlacesIt(String prefix, String address,
+                                                                                String ipv4) {
+        TargetPolicy policy = TargetPolicy.fromConfig("", prefix);
+
+        Decision decision = policy.evaluate(ip(address));
+
+        assertThat(decision.allowed()).isFalse();
+        assertThat(decision.reason()).startsWith(address + " embeds " + ipv4 + " (NAT64 prefix " + prefix + ")");
+    }
+
+    @Test
+    void aConfiguredNat64PrefixLetsPublicIpv4AddressesThrough() {
+        TargetPolicy policy = TargetPolicy.fromConfig("", "2a00:1450:64::/96");
+
+        assertThat(policy.evaluate(ip("2a00:1450:64::5db8:d70e")).allowed()).isTrue();
+        assertThat(policy.nat64Prefixes()).extracting(Cidr::toString).containsExactly("2a00:1450:64::/96");
+    }
+
+    @Test
+    void refusesNat64PrefixesOfALengthRfc6052DoesNotDefine() {
+        assertThatThrownBy(() -> TargetPolicy.fromConfig("", "2001:db8::/33"))
+                .isInstanceOfSatisfying(InvalidTargetException.class,
+                        e -> assertThat(e.field()).isEqualTo("nat64Prefixes"))
+                .hasMessageContaining("2001:db8::/33 is not a NAT64 prefix; RFC 6052 prefixes are IPv6 /32, /40,"
+                        + " /48, /56, /64 or /96");
+        assertThatThrownBy(() -> TargetPolicy.fromConfig("", "10.0.0.0/32"))
+                .hasMessageContaining("is not a NAT64 prefix");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.parallax.coordinator.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -88,6 +89,12 @@ public interface ParallaxConfig {
     interface Targets {
         /** Comma-separated CIDRs opened despite the default blocked ranges. */
         Optional<String> allow();
+
+        /**
+         * Comma-separated network-specific NAT64 prefixes (RFC 6052: IPv6 /32, /40, /48, /56, /64 or /96) of the
+         * network this app runs in, whose addresses are judged by the IPv4 address inside.
+         */
+        Optional<String> nat64Prefixes();
     }
 
     interface Agents {
@@ -234,9 +241,37 @@ public interface ParallaxConfig {
     }
 
     interface Api {
-        /** The largest request body accepted; a larger one gets 413 before it is read. */
+        /** The largest request body accepted; a larger one gets 413 before it is read, a chunked one once it is. */
         @WithDefault("8192")
         int maxBodyBytes();
+
+        /** A request body must arrive whole within this long of its headers, or the request gets 408. */
+        @WithDefault("PT5S")
+        Duration bodyTimeout();
+
+        /** Request bodies one client address may be sending at once; the next request gets 429. */
+        @WithDefault("8")
+        int maxBodiesPerClient();
+
+        /** Event streams one coordinator serves at once; the next gets 503. */
+        @WithDefault("1000")
+        int maxStreams();
+
+        /** Event streams one key (or anonymous client address) may hold open at once; the next gets 429. */
+        @WithDefault("20")
+        int maxStreamsPerCaller();
+
+        /**
+         * The host names ({@code Host} header, without the port) the coordinator answers to; any other gets 421, so
+         * that a name an attacker points at it (DNS rebinding) reaches nothing. Absent: every host.
+         */
+        Optional<List<String>> allowedHosts();
+
+        /**
+         * The coordinator's public base URL, e.g. {@code https://parallax.example.com}, for the links it answers with
+         * ({@code Location}, {@code self}, {@code next}). Absent: the scheme and host of the request.
+         */
+        Optional<URI> publicUrl();
 
         /**
          * API requests one coordinator works on or queues at once; the next gets 503 with Retry-After at once. Event

@@ -53,7 +53,9 @@ class HardenedInputTest {
             "64:ff9b::5db8:d70e", "64:ff9b:1::a", "100::1", "2001:0:4136:e378:8000:63bf:3fff:fdd2", "2001:10::1",
             "2001:20::1", "2001:db8::1", "2002:5db8:d70e::1", "fd00:ec2::254", "fe80::1", "ff02::1",
             "::ffff:127.0.0.1", "::ffff:7f00:1", "64:ff9b::a9fe:a9fe", "2002:a9fe:a9fe::", "127.1", "2130706433",
-            "0177.0.0.1", "[::1]", "0.0.0.0"})
+            "0177.0.0.1", "[::1]", "0.0.0.0", "::169.254.169.254", "::a9fe:a9fe", "::7f00:1", "::127.0.0.1",
+            "::ffff:0:169.254.169.254", "::ffff:0:a9fe:a9fe", "::ffff:0:7f00:1", "::5db8:d70e",
+            "2a00:1450::5efe:a9fe:a9fe"})
     void aBlockedOrAmbiguousTargetIsRefusedWith400AndNothingIsStored(String target) {
         given().auth().oauth2(key).contentType(ContentType.JSON)
                 .body("{\"target\": \"" + target + "\", \"ports\": [443], \"regions\": [\"eu-west\"]}")
@@ -65,6 +67,23 @@ class HardenedInputTest {
                         containsString("neither")));
         assertThat(Sql.count(db, "SELECT count(*) FROM checks WHERE target = ? OR target = ?", target,
                 target.replace("[", "").replace("]", ""))).as("checks stored for " + target).isZero();
+    }
+
+    /** Webhooks are held to the same policy: an IPv6 form of a blocked IPv4 address is no way round it. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"[::a9fe:a9fe]", "[::7f00:1]", "[::ffff:0:a9fe:a9fe]", "[::ffff:169.254.169.254]",
+            "[64:ff9b::a9fe:a9fe]", "[2002:a9fe:a9fe::1]", "[2a00:1450::5efe:a00:1]", "169.254.169.254"})
+    void aWebhookAtABlockedAddressInAnyFormIsRefusedWith400(String host) {
+        String target = "webhook-" + UUID.randomUUID() + ".example";
+        given().auth().oauth2(key).contentType(ContentType.JSON)
+                .body("{\"target\": \"" + target + "\", \"ports\": [443], \"regions\": [\"eu-west\"], \"every\": \"1m\","
+                        + " \"alert\": {\"webhook\": \"http://" + host + "/hook\"}}")
+                .when().post("/api/v1/schedules")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("alert.webhook"))
+                .body("errors[0].message", containsString("refused by policy"));
+        assertThat(Sql.count(db, "SELECT count(*) FROM schedules WHERE target = ?", target)).isZero();
     }
 
     @Test
