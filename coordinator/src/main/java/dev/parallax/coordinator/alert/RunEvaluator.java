@@ -1,17 +1,16 @@
 package dev.parallax.coordinator.alert;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parallax.common.contract.PortState;
 import dev.parallax.common.contract.RegionStatus;
 import dev.parallax.coordinator.result.PortResult;
 import dev.parallax.coordinator.result.RegionComparison;
 import dev.parallax.coordinator.result.RegionResult;
 import dev.parallax.coordinator.schedule.Schedule;
+import dev.parallax.coordinator.schedule.ScheduleEventLog;
+import dev.parallax.coordinator.schedule.ScheduleEventLog.Event;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -48,18 +47,17 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class RunEvaluator {
 
-    private static final Logger LOG = Logger.getLogger(RunEvaluator.class);
     static final String UP = "up";
     static final String DOWN = "down";
     static final String FIRING = "firing";
     static final String OK = "ok";
 
     private final EntityManager em;
-    private final ObjectMapper json;
+    private final ScheduleEventLog eventLog;
 
-    public RunEvaluator(EntityManager em, ObjectMapper json) {
+    public RunEvaluator(EntityManager em, ScheduleEventLog eventLog) {
         this.em = em;
-        this.json = json;
+        this.eventLog = eventLog;
     }
 
     /** Evaluates at most {@code batchSize} completed runs; returns how many. */
@@ -159,12 +157,12 @@ public class RunEvaluator {
         }
 
         changedStates.forEach((subject, state) -> saveState(schedule.id, subject, state, now));
+        ScheduleEventLog.About about = ScheduleEventLog.About.of(schedule);
         for (Event event : events) {
-            store(schedule, event, now);
+            eventLog.record(about, event, now);
         }
     }
 
-    /** Keeps the new state; marks it for saving only if it differs, as most runs change nothing. */
     /**
      * The run's region results as plain objects, not managed entities: evaluating reads them only, and at hundreds
      * of runs a second loading them as entities (hydration, then dirty checks at every flush) cost more than the
@@ -210,17 +208,13 @@ public class RunEvaluator {
         return ports;
     }
 
+    /** Keeps the new state; marks it for saving only if it differs, as most runs change nothing. */
     private static void remember(Map<String, WatchState> states, Map<String, WatchState> changed, String subject,
                                  WatchState.Step step) {
         WatchState previous = states.put(subject, step.next());
         if (!step.next().equals(previous)) {
             changed.put(subject, step.next());
         }
-    }
-
-    /** An event before it is stored: what the webhook body says besides the envelope. */
-    private record Event(String kind, Integer port, String region, UUID checkId, String summary,
-                         Map<String, Object> detail) {
     }
 
     private static Event portEvent(Schedule schedule, UUID checkId, String region, int port, boolean up,
@@ -292,51 +286,5 @@ public class RunEvaluator {
                 .setParameter("streak", state.streak())
                 .setParameter("now", now)
                 .executeUpdate();
-    }
-
-    private void store(Schedule schedule, Event event, Instant now) {
-        UUID eventId = UUID.randomUUID();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("eventId", eventId);
-        body.put("kind", event.kind());
-        body.put("occurredAt", now.toString());
-        body.put("summary", event.summary());
-        body.put("schedule", Map.of("id", schedule.id, "target", schedule.target, "ports", schedule.ports,
-                "expect", schedule.expectedState.name()));
-        body.put("port", event.port());
-        body.put("region", event.region());
-        body.put("checkId", event.checkId());
-        body.put("detail", event.detail());
-        String payload;
-        try {
-            payload = json.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write event " + event, e);
-        }
-        Number id = (Number) em.createNativeQuery("""
-                        INSERT INTO schedule_events (event_id, schedule_id, kind, port, region, check_id, summary,
-                                                     payload, created_at)
-                        VALUES (:eventId, :scheduleId, :kind, :port, :region, :checkId, :summary, :payload, :now)
-                        RETURNING id""")
-                .setParameter("eventId", eventId)
-                .setParameter("scheduleId", schedule.id)
-                .setParameter("kind", event.kind())
-                .setParameter("port", event.port())
-                .setParameter("region", event.region())
-                .setParameter("checkId", event.checkId())
-                .setParameter("summary", event.summary())
-                .setParameter("payload", payload)
-                .setParameter("now", now)
-                .getSingleResult();
-        if (schedule.alertWebhook != null) {
-            em.createNativeQuery("""
-                            INSERT INTO webhook_deliveries (event_id, url, status, next_attempt_at)
-                            VALUES (:event, :url, 'PENDING', :now)""")
-                    .setParameter("event", id.longValue())
-                    .setParameter("url", schedule.alertWebhook)
-                    .setParameter("now", now)
-                    .executeUpdate();
-        }
-        LOG.infof("Schedule %s: %s — %s", schedule.id, event.kind(), event.summary());
     }
 }

@@ -55,16 +55,20 @@ public class ScheduleEvents {
             @Schema(description = "`port-down` / `port-up`: a port down or up again from one region, confirmed by "
                     + "`consecutive` runs; `alert-firing` / `alert-resolved`: at least `quorum` regions hold the "
                     + "port down, or no longer do; `divergence-started` / `divergence-ended`: the regions disagree "
-                    + "about the port's state, or agree again.", type = SchemaType.STRING,
+                    + "about the port's state, or agree again; `runs-skipped` / `runs-resumed`: runs are skipped "
+                    + "because the hourly check budget of the key the schedule is charged to cannot pay for them, or "
+                    + "are paid for again.", type = SchemaType.STRING,
                     enumeration = {"port-down", "port-up", "alert-firing", "alert-resolved", "divergence-started",
-                            "divergence-ended"}) String kind,
+                            "divergence-ended", "runs-skipped", "runs-resumed"}) String kind,
             @Schema(description = "The event in one line.",
                     examples = "443 down from us-east: CLOSED/conn-refused in 2 run(s) in a row (expected OPEN)")
             String summary,
-            @Schema(description = "The port it is about.", examples = "443") Integer port,
+            @Schema(description = "The port it is about; null for `runs-skipped` and `runs-resumed`.",
+                    examples = "443") Integer port,
             @Schema(description = "The region, for `port-down` and `port-up`; null otherwise.", examples = "us-east")
             String region,
-            @Schema(description = "The check of the run that confirmed it.") UUID checkId,
+            @Schema(description = "The check of the run that confirmed it; null for `runs-skipped` and "
+                    + "`runs-resumed`.") UUID checkId,
             @Schema(description = "When it was recorded.") Instant occurredAt,
             @Schema(description = "Its webhook delivery; null for a schedule without a webhook.") Delivery delivery) {
     }

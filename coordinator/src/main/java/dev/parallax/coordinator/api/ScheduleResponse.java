@@ -27,6 +27,13 @@ public record ScheduleResponse(
         @Schema(description = "The Quartz cron expression (UTC); null for an interval schedule.") String cron,
         @Schema(description = "The port state that counts as up.") PortState expect,
         @Schema(description = "How the schedule alerts.") Alert alert,
+        @Schema(description = "What it may cost in an hour at its densest (ports x the most regions a run can probe x "
+                + "runs an hour), committed from the hourly check budget of the key that created or last changed it "
+                + "while it is active; each run takes its own cost (ports x regions) from that budget.",
+                examples = "360") long costPerHour,
+        @Schema(description = "Since when its runs have been skipped because that budget could not pay for them "
+                + "(each such run is in the history with the reason); null while runs are paid for.")
+        Instant overBudgetSince,
         @Schema(description = "When it is due next; null while paused.") Instant nextRunAt,
         @Schema(description = "When it last fired; null before its first run.") Instant lastRunAt,
         @Schema(description = "When it was created.") Instant createdAt,

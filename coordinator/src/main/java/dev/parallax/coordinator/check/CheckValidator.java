@@ -165,6 +165,25 @@ public class CheckValidator {
         return new RegionChoice(named, limit);
     }
 
+    /**
+     * The most regions one run of this choice can probe: those named, or every region known (configured or with
+     * agents), then at most {@code limit}. What a schedule is charged for in advance, at least 1.
+     */
+    public int regionsAtMost(RegionChoice choice) {
+        int regions;
+        if (choice.named() != null) {
+            regions = choice.named().size();
+        } else {
+            Set<String> known = new TreeSet<>(knownRegions);
+            registry.regions().forEach(region -> known.add(region.name()));
+            regions = known.size();
+        }
+        if (choice.limit() != null) {
+            regions = Math.min(regions, choice.limit());
+        }
+        return Math.max(1, Math.min(regions, limits.maxRegions()));
+    }
+
     /** The regions that have a live agent now. */
     public List<String> liveRegions() {
         return registry.regions().stream().filter(r -> r.liveAgents() > 0).map(AgentRegistry.Region::name).toList();

@@ -80,6 +80,22 @@ public class Schedule extends PanacheEntityBase {
     @Column(nullable = false)
     public boolean paused;
 
+    /** Whose check-cost bucket the runs take from: the key that created or last changed the schedule. */
+    @Column(name = "quota_subject", nullable = false)
+    public String quotaSubject;
+
+    /** That bucket's hourly budget; null for the configured default. */
+    @Column(name = "budget_per_hour")
+    public Integer budgetPerHour;
+
+    /** What the schedule may cost in an hour at its densest: ports x regions x runs an hour. */
+    @Column(name = "cost_per_hour", nullable = false)
+    public long costPerHour;
+
+    /** Since when runs have been skipped for want of budget; null while they are charged. */
+    @Column(name = "over_budget_since")
+    public Instant overBudgetSince;
+
     @Column(name = "next_fire_at", nullable = false)
     public Instant nextFireAt;
 

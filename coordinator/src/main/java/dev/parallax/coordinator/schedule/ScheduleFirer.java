@@ -1,12 +1,15 @@
 package dev.parallax.coordinator.schedule;
 
 import dev.parallax.common.contract.IpFamily;
+import dev.parallax.common.contract.PortState;
 import dev.parallax.common.target.PortSet;
 import dev.parallax.common.target.TargetHost;
 import dev.parallax.coordinator.check.CheckService;
 import dev.parallax.coordinator.check.CheckSpec;
 import dev.parallax.coordinator.check.CheckValidator;
 import dev.parallax.coordinator.check.InvalidCheckException;
+import dev.parallax.coordinator.config.ParallaxConfig;
+import dev.parallax.coordinator.quota.QuotaBuckets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -26,6 +29,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,6 +50,11 @@ import static dev.parallax.coordinator.database.SqlTimestamps.bind;
  * time inserts nothing), and the check, its outbox rows and the schedule's next due time commit together with
  * it, or not at all.
  *
+ * <p>Each run is charged: its cost (ports x regions) is taken from the check-cost bucket of the key the schedule is
+ * charged to, in the same transaction ({@link QuotaBuckets#takeInOrder}). A run the bucket cannot pay for is recorded
+ * as skipped, with the reason; the first one skipped after runs were paid for is an event ({@code runs-skipped}), and
+ * so is the first one paid for again ({@code runs-resumed}).
+ *
  * <p>A batch is read and written as plain rows, a handful of statements whatever its size: at hundreds of runs
  * a second, entities (hydration, flush, dirty checks) cost more than the firing itself.
  */
@@ -61,16 +71,23 @@ public class ScheduleFirer {
     private final EntityManager em;
     private final CheckService checks;
     private final CheckValidator validator;
+    private final ScheduleEventLog events;
+    private final int defaultBudgetPerHour;
 
-    public ScheduleFirer(EntityManager em, CheckService checks, CheckValidator validator) {
+    public ScheduleFirer(EntityManager em, CheckService checks, CheckValidator validator, ScheduleEventLog events,
+                         ParallaxConfig config) {
         this.em = em;
         this.checks = checks;
         this.validator = validator;
+        this.events = events;
+        this.defaultBudgetPerHour = config.quotas().costPerHour();
     }
 
     /** What a due schedule's row says about its next run. */
     private record DueSchedule(UUID id, String owner, String target, String ports, List<String> regions, Integer regionLimit,
-                               int timeoutMs, IpFamily ipFamily, Long everyMs, String cron, Instant fireTime) {
+                               int timeoutMs, IpFamily ipFamily, Long everyMs, String cron, Instant fireTime,
+                               String quotaSubject, Integer budgetPerHour, Instant overBudgetSince,
+                               PortState expected, String webhook) {
 
         Cadence cadence() {
             if (everyMs != null) {
@@ -87,24 +104,29 @@ public class ScheduleFirer {
         }
     }
 
-    /** One run: the firing row, and the check to submit for it (null when it cannot be submitted). */
-    private record Run(DueSchedule schedule, CheckService.Submission submission, String outcome) {
+    /**
+     * One run: the firing row, and the check to submit for it (null when it cannot be submitted, with the reason);
+     * {@code overBudgetSince} is the schedule's after this run.
+     */
+    private record Run(DueSchedule schedule, CheckService.Submission submission, String outcome,
+                       Instant overBudgetSince) {
     }
 
     /** Fires at most {@code batchSize} due schedules; returns how many it claimed. */
     @Transactional
     public int fireDue(int batchSize) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        return em.unwrap(Session.class).doReturningWork(connection -> {
+        List<Run> fired = em.unwrap(Session.class).doReturningWork(connection -> {
             List<DueSchedule> due = claim(connection, now, batchSize);
             if (due.isEmpty()) {
-                return 0;
+                return List.of();
             }
             Supplier<List<String>> liveRegions = memoized(validator::liveRegions);
-            List<Run> runs = new ArrayList<>(due.size());
+            List<Run> prepared = new ArrayList<>(due.size());
             for (DueSchedule schedule : due) {
-                runs.add(prepare(schedule, liveRegions));
+                prepared.add(prepare(schedule, liveRegions));
             }
+            List<Run> runs = charge(connection, prepared, now);
             Set<UUID> recorded = recordFirings(connection, runs, now);
             List<Run> submitted = new ArrayList<>();
             for (Run run : runs) {
@@ -118,14 +140,87 @@ public class ScheduleFirer {
             List<CheckService.CheckRecord> stored = checks.submitAll(
                     submitted.stream().map(Run::submission).toList());
             linkChecks(connection, submitted, stored);
-            advance(connection, due, now);
-            return due.size();
+            advance(connection, runs, now);
+            return runs;
         });
+        recordBudgetEvents(fired, now);
+        return fired.size();
+    }
+
+    /**
+     * Takes each submitted run's cost from its schedule's bucket, in the order the runs were claimed; a run the
+     * bucket cannot pay for is not submitted.
+     */
+    private List<Run> charge(Connection connection, List<Run> prepared, Instant now) throws SQLException {
+        List<Run> paying = prepared.stream().filter(run -> run.submission() != null).toList();
+        List<QuotaBuckets.CostRequest> requests = new ArrayList<>(paying.size());
+        for (Run run : paying) {
+            double budget = budgetPerHour(run.schedule());
+            requests.add(new QuotaBuckets.CostRequest(run.schedule().quotaSubject(), budget, budget / 3600.0,
+                    cost(run.submission())));
+        }
+        List<QuotaBuckets.Take> takes = QuotaBuckets.takeInOrder(connection, requests);
+        Map<Run, QuotaBuckets.Take> taken = new IdentityHashMap<>();
+        for (int i = 0; i < paying.size(); i++) {
+            taken.put(paying.get(i), takes.get(i));
+        }
+        List<Run> runs = new ArrayList<>(prepared.size());
+        for (Run run : prepared) {
+            QuotaBuckets.Take take = taken.get(run);
+            if (take == null) {
+                runs.add(run);
+            } else if (take.taken()) {
+                runs.add(new Run(run.schedule(), run.submission(), null, null));
+            } else {
+                int ports = run.submission().spec().ports().size();
+                int regions = run.submission().spec().regions().size();
+                String reason = "skipped: over budget: this run costs " + cost(run.submission()) + " (" + ports
+                        + (ports == 1 ? " port x " : " ports x ") + regions + (regions == 1 ? " region" : " regions")
+                        + ") and " + Math.max(0, (long) Math.floor(take.remaining())) + " of the hourly budget of "
+                        + budgetPerHour(run.schedule()) + " is left";
+                LOG.infof("Schedule %s run for %s %s", run.schedule().id(), run.schedule().fireTime(), reason);
+                Instant since = run.schedule().overBudgetSince() != null ? run.schedule().overBudgetSince() : now;
+                runs.add(new Run(run.schedule(), null, reason, since));
+            }
+        }
+        return runs;
+    }
+
+    private int budgetPerHour(DueSchedule schedule) {
+        return schedule.budgetPerHour() != null ? schedule.budgetPerHour() : defaultBudgetPerHour;
+    }
+
+    private static long cost(CheckService.Submission submission) {
+        return (long) submission.spec().ports().size() * submission.spec().regions().size();
+    }
+
+    /** An event where a schedule's runs start being skipped for want of budget, and where they are paid for again. */
+    private void recordBudgetEvents(List<Run> runs, Instant now) {
+        for (Run run : runs) {
+            DueSchedule schedule = run.schedule();
+            boolean wasOver = schedule.overBudgetSince() != null;
+            boolean isOver = run.overBudgetSince() != null;
+            if (wasOver == isOver) {
+                continue;
+            }
+            ScheduleEventLog.About about = new ScheduleEventLog.About(schedule.id(), schedule.target(),
+                    schedule.ports(), schedule.expected(), schedule.webhook());
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("budgetPerHour", budgetPerHour(schedule));
+            detail.put("dueAt", schedule.fireTime().toString());
+            String summary = isOver
+                    ? "runs skipped from " + schedule.fireTime() + ": " + run.outcome().substring("skipped: ".length())
+                    : "runs paid for again from " + schedule.fireTime() + ", after runs skipped for want of budget"
+                      + " since " + schedule.overBudgetSince();
+            events.record(about, new ScheduleEventLog.Event(isOver ? "runs-skipped" : "runs-resumed", null, null,
+                    null, summary, detail), now);
+        }
     }
 
     private static List<DueSchedule> claim(Connection connection, Instant now, int batchSize) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("""
-                SELECT id, owner, target, ports, regions, region_limit, timeout_ms, ip_family, every_ms, cron, next_fire_at
+                SELECT id, owner, target, ports, regions, region_limit, timeout_ms, ip_family, every_ms, cron, next_fire_at,
+                       quota_subject, budget_per_hour, over_budget_since, expected_state, alert_webhook
                   FROM schedules
                  WHERE NOT paused AND next_fire_at <= ?
                  ORDER BY next_fire_at
@@ -142,12 +237,17 @@ public class ScheduleFirer {
                     Long every = rows.wasNull() ? null : everyMs;
                     int regionLimit = rows.getInt("region_limit");
                     Integer limit = rows.wasNull() ? null : regionLimit;
+                    int budgetPerHour = rows.getInt("budget_per_hour");
+                    Integer budget = rows.wasNull() ? null : budgetPerHour;
+                    OffsetDateTime overBudgetSince = rows.getObject("over_budget_since", OffsetDateTime.class);
                     due.add(new DueSchedule(rows.getObject("id", UUID.class), rows.getString("owner"), rows.getString("target"),
                             rows.getString("ports"),
                             regions == null ? null : Arrays.asList((String[]) regions.getArray()), limit,
                             rows.getInt("timeout_ms"), IpFamily.valueOf(rows.getString("ip_family")), every,
                             rows.getString("cron"), rows.getObject("next_fire_at", OffsetDateTime.class)
-                                    .toInstant()));
+                                    .toInstant(), rows.getString("quota_subject"), budget,
+                            overBudgetSince == null ? null : overBudgetSince.toInstant(),
+                            PortState.valueOf(rows.getString("expected_state")), rows.getString("alert_webhook")));
                 }
             }
             return due;
@@ -160,11 +260,12 @@ public class ScheduleFirer {
                     new CheckValidator.RegionChoice(schedule.regions(), schedule.regionLimit()), liveRegions);
             CheckSpec spec = new CheckSpec(TargetHost.parse(schedule.target()), PortSet.parse(schedule.ports()),
                     regions, Duration.ofMillis(schedule.timeoutMs()), schedule.ipFamily());
-            return new Run(schedule, new CheckService.Submission(spec, schedule.owner(), schedule.id()), null);
+            return new Run(schedule, new CheckService.Submission(spec, schedule.owner(), schedule.id()), null,
+                    schedule.overBudgetSince());
         } catch (InvalidCheckException e) {
             // Nothing to probe from right now (no live region): the run is recorded with the reason.
             LOG.infof("Schedule %s run for %s not submitted: %s", schedule.id(), schedule.fireTime(), e.getMessage());
-            return new Run(schedule, null, e.getMessage());
+            return new Run(schedule, null, e.getMessage(), schedule.overBudgetSince());
         }
     }
 
@@ -227,14 +328,20 @@ public class ScheduleFirer {
         }
     }
 
-    /** Moves every claimed schedule to its next due time, computed from the due time it fired for (no drift). */
-    private static void advance(Connection connection, List<DueSchedule> due, Instant now) throws SQLException {
-        UUID[] ids = new UUID[due.size()];
-        String[] fired = new String[due.size()];
-        String[] next = new String[due.size()];
-        Boolean[] finished = new Boolean[due.size()];
-        for (int i = 0; i < due.size(); i++) {
-            DueSchedule schedule = due.get(i);
+    /**
+     * Moves every claimed schedule to its next due time, computed from the due time it fired for (no drift), and
+     * keeps whether its runs are being skipped for want of budget.
+     */
+    private static void advance(Connection connection, List<Run> runs, Instant now) throws SQLException {
+        UUID[] ids = new UUID[runs.size()];
+        String[] fired = new String[runs.size()];
+        String[] next = new String[runs.size()];
+        Boolean[] finished = new Boolean[runs.size()];
+        String[] overBudgetSince = new String[runs.size()];
+        for (int i = 0; i < runs.size(); i++) {
+            DueSchedule schedule = runs.get(i).schedule();
+            Instant over = runs.get(i).overBudgetSince();
+            overBudgetSince[i] = over == null ? null : over.toString();
             Instant fireTime = schedule.fireTime();
             Instant nextDue = schedule.cadence().nextDue(fireTime, now);
             ids[i] = schedule.id();
@@ -256,15 +363,17 @@ public class ScheduleFirer {
         }
         try (PreparedStatement update = connection.prepareStatement("""
                 UPDATE schedules s
-                   SET next_fire_at = run.next_fire_at, last_fired_at = run.fired, paused = s.paused OR run.finished
-                  FROM unnest(?::uuid[], ?::timestamptz[], ?::timestamptz[], ?::boolean[])
-                       AS run (id, fired, next_fire_at, finished)
+                   SET next_fire_at = run.next_fire_at, last_fired_at = run.fired, paused = s.paused OR run.finished,
+                       over_budget_since = run.over_budget_since
+                  FROM unnest(?::uuid[], ?::timestamptz[], ?::timestamptz[], ?::boolean[], ?::timestamptz[])
+                       AS run (id, fired, next_fire_at, finished, over_budget_since)
                  WHERE s.id = run.id
                 """)) {
             update.setArray(1, connection.createArrayOf("uuid", ids));
             update.setArray(2, connection.createArrayOf("timestamptz", fired));
             update.setArray(3, connection.createArrayOf("timestamptz", next));
             update.setArray(4, connection.createArrayOf("boolean", finished));
+            update.setArray(5, connection.createArrayOf("timestamptz", overBudgetSince));
             update.executeUpdate();
         }
     }

@@ -1,5 +1,7 @@
 package dev.parallax.coordinator.schedule;
 
+import dev.parallax.coordinator.auth.Caller;
+import dev.parallax.coordinator.check.InvalidCheckException;
 import dev.parallax.coordinator.config.ParallaxConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -17,7 +19,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Creates, reads, changes and deletes schedules; each owner sees only their own. */
+/**
+ * Creates, reads, changes and deletes schedules; each owner sees only their own. A schedule is charged to the key that
+ * created or last changed it: what it may cost in an hour must fit that key's hourly check budget together with the
+ * key's other active schedules, and each run takes its cost from the same bucket as the key's checks
+ * ({@link ScheduleFirer}).
+ */
 @ApplicationScoped
 @Transactional
 public class ScheduleService {
@@ -43,14 +50,19 @@ public class ScheduleService {
      * Stores a new schedule. Its first run is spread over its first interval (cron: the expression's next time).
      *
      * @throws ScheduleLimitException when the owner has as many as allowed
+     * @throws InvalidCheckException when the schedule alone costs more an hour than the caller's whole budget
+     * @throws ScheduleBudgetException when it does not fit beside the caller's other active schedules
      */
-    public Schedule create(String owner, ScheduleSpec spec) {
+    public Schedule create(Caller caller, ScheduleSpec spec) {
+        String owner = caller.owner();
         // Serialises creations per owner, so two concurrent requests cannot both take the last free place.
         em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(:owner))").setParameter("owner", owner)
                 .getSingleResult();
         if (Schedule.count("owner", owner) >= maxPerOwner) {
             throw new ScheduleLimitException(maxPerOwner);
         }
+        ScheduleValidator.HourlyCost cost = validator.hourlyCost(spec);
+        requireBudget(caller, null, cost);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Schedule schedule = new Schedule();
         schedule.id = UUID.randomUUID();
@@ -58,6 +70,7 @@ public class ScheduleService {
         schedule.createdAt = now;
         schedule.webhookSecret = newSecret();
         apply(schedule, spec, now);
+        charge(schedule, caller, cost);
         schedule.nextFireAt = spec.cadence().first(now, schedule.id).truncatedTo(ChronoUnit.MICROS);
         schedule.persist();
         LOG.infof("Schedule %s created: %s ports %s %s, first run %s", schedule.id, schedule.target,
@@ -94,9 +107,11 @@ public class ScheduleService {
 
     /**
      * Applies a PATCH: the changed fields are validated together with the ones kept. A new cadence starts a new
-     * grid; resuming a paused schedule continues its grid from now on, without the runs it missed.
+     * grid; resuming a paused schedule continues its grid from now on, without the runs it missed. From now on the
+     * schedule is charged to the caller's key, and an active one must fit its budget (see {@link #create}).
      */
-    public Schedule update(String owner, UUID id, Changes changes) {
+    public Schedule update(Caller caller, UUID id, Changes changes) {
+        String owner = caller.owner();
         Schedule schedule = Schedule.<Schedule>find("id = ?1 and owner = ?2", id, owner)
                 .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResultOptional()
                 .orElseThrow(() -> new ScheduleNotFoundException(id.toString()));
@@ -114,8 +129,14 @@ public class ScheduleService {
                 patch.expect() != null ? patch.expect() : schedule.expectedState.name(),
                 mergeAlert(schedule, patch.alert()));
         ScheduleSpec spec = validator.validate(merged);
+        ScheduleValidator.HourlyCost cost = validator.hourlyCost(spec);
+        boolean pausedAfter = changes.paused() != null ? changes.paused() : schedule.paused;
+        if (!pausedAfter) {
+            requireBudget(caller, schedule.id, cost);
+        }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         apply(schedule, spec, now);
+        charge(schedule, caller, cost);
         if (cadenceChanged) {
             schedule.nextFireAt = spec.cadence().first(now, schedule.id).truncatedTo(ChronoUnit.MICROS);
         }
@@ -137,6 +158,37 @@ public class ScheduleService {
             throw new ScheduleNotFoundException(id.toString());
         }
         LOG.infof("Schedule %s deleted", id);
+    }
+
+    /**
+     * @throws InvalidCheckException when {@code cost} exceeds the caller's whole hourly budget
+     * @throws ScheduleBudgetException when it exceeds what the caller's other active schedules leave of it
+     */
+    private void requireBudget(Caller caller, UUID scheduleId, ScheduleValidator.HourlyCost cost) {
+        long budget = caller.costPerHour();
+        if (cost.total() > budget) {
+            throw new InvalidCheckException("ports", "this schedule costs up to " + cost.total() + " an hour ("
+                    + cost.describe() + "), more than the " + budget + " your key may spend in an hour; probe fewer "
+                    + "ports or regions, or less often");
+        }
+        // Serialises the commitments of one key, so two concurrent requests cannot both take its last budget.
+        em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(:subject))")
+                .setParameter("subject", "budget:" + caller.quotaSubject()).getSingleResult();
+        Number committed = (Number) em.createNativeQuery("""
+                        SELECT coalesce(sum(cost_per_hour), 0) FROM schedules
+                         WHERE quota_subject = :subject AND NOT paused AND id <> :id""")
+                .setParameter("subject", caller.quotaSubject())
+                .setParameter("id", scheduleId == null ? new UUID(0, 0) : scheduleId)
+                .getSingleResult();
+        if (committed.longValue() + cost.total() > budget) {
+            throw new ScheduleBudgetException(cost, committed.longValue(), budget);
+        }
+    }
+
+    private static void charge(Schedule schedule, Caller caller, ScheduleValidator.HourlyCost cost) {
+        schedule.quotaSubject = caller.quotaSubject();
+        schedule.budgetPerHour = caller.costPerHour();
+        schedule.costPerHour = cost.total();
     }
 
     private static void apply(Schedule schedule, ScheduleSpec spec, Instant now) {

@@ -167,6 +167,30 @@ public class ScheduleValidator {
         return cadence;
     }
 
+    /**
+     * What a schedule may cost in an hour: ports x the most regions a run can probe x runs an hour at its densest
+     * (for a cron expression, the shortest gap between two of its next due times), rounded up.
+     */
+    public HourlyCost hourlyCost(ScheduleSpec spec) {
+        int ports = spec.check().ports().size();
+        int regions = checks.regionsAtMost(spec.check().regions());
+        Duration gap = Cadence.shortestGap(spec.cadence(), Instant.now(), CRON_SAMPLES);
+        double runsPerHour = (double) Duration.ofHours(1).toMillis() / Math.max(1, gap.toMillis());
+        return new HourlyCost(ports, regions, runsPerHour, (long) Math.ceil(ports * (double) regions * runsPerHour));
+    }
+
+    /** A schedule's cost per hour and what it is made of. */
+    public record HourlyCost(int ports, int regions, double runsPerHour, long total) {
+
+        /** E.g. "1024 ports x 3 regions x 360 runs an hour". */
+        public String describe() {
+            String runs = runsPerHour == Math.rint(runsPerHour) ? Long.toString((long) runsPerHour)
+                    : String.format(Locale.ROOT, "%.2f", runsPerHour);
+            return ports + (ports == 1 ? " port" : " ports") + " x " + regions + (regions == 1 ? " region" : " regions")
+                    + " x " + runs + " runs an hour";
+        }
+    }
+
     private static PortState expected(String expect, List<FieldError> errors) {
         if (expect == null) {
             return PortState.OPEN;

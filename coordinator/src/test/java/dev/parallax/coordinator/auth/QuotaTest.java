@@ -83,6 +83,98 @@ class QuotaTest {
     }
 
     @Test
+    void aScheduleCostingMoreAnHourThanTheWholeBudgetIs400AndIsNotStored() {
+        String owner = "greedy-" + UUID.randomUUID();
+        String key = Keys.issue(owner, "[\"schedules:write\"]", ", \"costPerHour\": 20");
+
+        Response refused = given().auth().oauth2(key).contentType(ContentType.JSON)
+                .body("{\"target\": \"example.com\", \"ports\": [\"1-1024\"], \"regions\": [\"eu-west\", \"us-east\"],"
+                        + " \"every\": \"10s\"}")
+                .when().post("/api/v1/schedules");
+
+        assertThat(refused.statusCode()).as("a schedule of 1,024 ports from 2 regions every 10 s on a budget of 20: %s",
+                refused.asString()).isEqualTo(400);
+        assertThat(refused.jsonPath().getString("errors[0].message")).contains("costs up to 737280 an hour",
+                "1024 ports x 2 regions x 360 runs an hour", "more than the 20 your key may spend in an hour");
+        assertThat(Sql.count(db, "SELECT count(*) FROM schedules WHERE owner = ?", owner)).isZero();
+    }
+
+    @Test
+    void theActiveSchedulesOfAKeyMustFitItsHourlyBudgetTogether() {
+        String owner = "two-schedules-" + UUID.randomUUID();
+        String key = Keys.issue(owner, "[\"schedules:write\"]", ", \"costPerHour\": 100");
+        String everyMinute = "{\"target\": \"example.com\", \"ports\": [443], \"regions\": [\"eu-west\"],"
+                + " \"every\": \"1m\"}";
+
+        Response first = given().auth().oauth2(key).contentType(ContentType.JSON).body(everyMinute)
+                .when().post("/api/v1/schedules");
+        assertThat(first.statusCode()).as(first.asString()).isEqualTo(201);
+        assertThat(first.jsonPath().getLong("costPerHour")).as("1 port x 1 region x 60 runs an hour").isEqualTo(60);
+        Response second = given().auth().oauth2(key).contentType(ContentType.JSON).body(everyMinute)
+                .when().post("/api/v1/schedules");
+        assertThat(second.statusCode()).as("a second schedule of 60 an hour beside one of 60, budget 100: %s",
+                second.asString()).isEqualTo(429);
+        assertThat(second.jsonPath().getString("type")).isEqualTo("urn:parallax:problem:quota-exceeded");
+        assertThat(second.jsonPath().getString("detail")).contains("already take 60 of the 100");
+        assertThat(second.header("X-RateLimit-Limit")).isEqualTo("100");
+        assertThat(second.header("X-RateLimit-Remaining")).isEqualTo("40");
+        assertThat(second.header("X-Request-Cost")).isEqualTo("60");
+
+        String firstId = first.path("id");
+        given().auth().oauth2(key).contentType(ContentType.JSON).body("{\"paused\": true}")
+                .when().patch("/api/v1/schedules/" + firstId).then().statusCode(200);
+        given().auth().oauth2(key).contentType(ContentType.JSON).body(everyMinute)
+                .when().post("/api/v1/schedules").then().statusCode(201);
+        given().auth().oauth2(key).contentType(ContentType.JSON).body("{\"paused\": false}")
+                .when().patch("/api/v1/schedules/" + firstId).then().statusCode(429);
+        given().auth().oauth2(key).contentType(ContentType.JSON).body("{\"every\": \"5m\", \"paused\": false}")
+                .when().patch("/api/v1/schedules/" + firstId).then().statusCode(200)
+                .body("costPerHour", org.hamcrest.Matchers.equalTo(12));
+        assertThat(Sql.count(db, "SELECT count(*) FROM schedules WHERE owner = ? AND NOT paused", owner)).isEqualTo(2);
+    }
+
+    @Test
+    void runsTheBudgetCannotPayForAreSkippedWithTheReasonAndAnEventAndResumeWhenItCan() {
+        String owner = "starved-" + UUID.randomUUID();
+        // 3,600 an hour refills one a second: a run of 1 port x 1 region a second is exactly what the budget pays.
+        String key = Keys.issue(owner, "[\"schedules:write\", \"checks:write\", \"checks:read\"]",
+                ", \"costPerHour\": 3600");
+        given().auth().oauth2(key).contentType(ContentType.JSON)
+                .body("{\"target\": \"example.com\", \"ports\": [443], \"regions\": [\"eu-west\"]}")
+                .when().post("/api/v1/checks").then().statusCode(202);
+        String subject = "key:" + Sql.rows(db, "SELECT id FROM api_keys WHERE owner = ?", owner).getFirst().get("id");
+        // Spent, and 5 more: no run can be paid for during the next few seconds.
+        Sql.update(db, "UPDATE quota_buckets SET tokens = -5, refilled_at = clock_timestamp()"
+                + " WHERE subject = ? AND kind = 'cost'", subject);
+        String id = given().auth().oauth2(key).contentType(ContentType.JSON)
+                .body("{\"target\": \"example.com\", \"ports\": [443], \"regions\": [\"eu-west\"], \"every\": \"1s\"}")
+                .when().post("/api/v1/schedules").then().statusCode(201).extract().path("id");
+
+        org.awaitility.Awaitility.await("runs skipped, then paid for again").atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> Sql.count(db, "SELECT count(*) FROM schedule_events WHERE schedule_id = ?"
+                        + " AND kind = 'runs-resumed'", UUID.fromString(id)) == 1);
+        given().auth().oauth2(key).contentType(ContentType.JSON).body("{\"paused\": true}")
+                .when().patch("/api/v1/schedules/" + id).then().statusCode(200);
+
+        List<java.util.Map<String, Object>> firings = Sql.rows(db, "SELECT check_id, outcome FROM schedule_firings"
+                + " WHERE schedule_id = ? ORDER BY fire_time", UUID.fromString(id));
+        assertThat(firings.getFirst().get("check_id")).as("the first run, with the budget spent").isNull();
+        assertThat((String) firings.getFirst().get("outcome")).startsWith("skipped: over budget: this run costs 1"
+                + " (1 port x 1 region)").contains("of the hourly budget of 3600 is left");
+        assertThat(firings.getLast().get("check_id")).as("the run that resumed").isNotNull();
+        List<String> kinds = Sql.rows(db, "SELECT kind FROM schedule_events WHERE schedule_id = ? ORDER BY id",
+                UUID.fromString(id)).stream().map(row -> (String) row.get("kind")).toList();
+        assertThat(kinds).as("events of the schedule").containsExactly("runs-skipped", "runs-resumed");
+        given().auth().oauth2(key).when().get("/api/v1/schedules/" + id + "/history").then().statusCode(200)
+                .body("runs.outcome", org.hamcrest.Matchers.hasItem(
+                        org.hamcrest.Matchers.startsWith("skipped: over budget")));
+        given().auth().oauth2(key).when().get("/api/v1/schedules/" + id).then().statusCode(200)
+                .body("overBudgetSince", org.hamcrest.Matchers.nullValue());
+        assertThat(Sql.count(db, "SELECT count(*) FROM checks WHERE owner = ? AND schedule_id IS NOT NULL", owner))
+                .as("runs submitted").isEqualTo(firings.stream().filter(f -> f.get("check_id") != null).count());
+    }
+
+    @Test
     void requestsBeyondTheKeysRateAre429WithRetryAfter() {
         // One request a second, a burst of two.
         String key = Keys.issue("rate-" + UUID.randomUUID(), "[\"checks:read\"]", ", \"requestsPerSecond\": 1");

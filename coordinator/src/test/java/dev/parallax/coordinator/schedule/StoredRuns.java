@@ -25,9 +25,9 @@ public final class StoredRuns {
         UUID id = UUID.randomUUID();
         Sql.update(db, """
                 INSERT INTO schedules (id, owner, target, ports, port_count, timeout_ms, ip_family, every_ms,
-                                       expected_state, paused, next_fire_at, created_at, updated_at)
+                                       expected_state, paused, next_fire_at, created_at, updated_at, quota_subject)
                 VALUES (?, 'anonymous', ?, '443,8443', 2, 500, 'ANY', 60000, 'OPEN', true,
-                        now() + interval '1 day', now(), now())""", id, target);
+                        now() + interval '1 day', now(), now(), 'owner:anonymous')""", id, target);
         return id;
     }
 

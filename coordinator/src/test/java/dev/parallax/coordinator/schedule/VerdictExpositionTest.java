@@ -123,9 +123,10 @@ class VerdictExpositionTest {
         UUID id = UUID.randomUUID();
         Sql.update(db, """
                 INSERT INTO schedules (id, owner, target, ports, port_count, timeout_ms, ip_family, every_ms,
-                                       expected_state, paused, next_fire_at, created_at, updated_at)
-                VALUES (?, ?, ?, '443,8443', 2, 500, 'ANY', 60000, 'OPEN', ?, now() + interval '1 day', now(), now())
-                """, id, owner, target, paused);
+                                       expected_state, paused, next_fire_at, created_at, updated_at, quota_subject)
+                VALUES (?, ?, ?, '443,8443', 2, 500, 'ANY', 60000, 'OPEN', ?, now() + interval '1 day', now(), now(),
+                        'owner:' || ?)
+                """, id, owner, target, paused, owner);
         return id;
     }
 }
