@@ -64,8 +64,11 @@ public class ApiKeyResource {
     private final CurrentCaller current;
     private final ParallaxConfig.Quotas defaults;
 
-    public ApiKeyResource(ApiKeyService keys, CurrentCaller current, ParallaxConfig config) {
+    private final ApiLinks links;
+
+    public ApiKeyResource(ApiKeyService keys, CurrentCaller current, ParallaxConfig config, ApiLinks links) {
         this.keys = keys;
+        this.links = links;
         this.current = current;
         this.defaults = config.quotas();
     }
@@ -186,7 +189,7 @@ public class ApiKeyResource {
         return new ApiKeyResponse(key.id, secret, key.keyPrefix, key.name, key.owner, key.scopes,
                 key.costPerHour != null ? key.costPerHour : defaults.costPerHour(),
                 key.requestsPerSecond != null ? key.requestsPerSecond : defaults.requestsPerSecond(),
-                key.createdAt, key.revokedAt, uri.getBaseUriBuilder().path(PATH).path(key.id.toString()).build()
+                key.createdAt, key.revokedAt, links.base(uri).path(PATH).path(key.id.toString()).build()
                 .toString());
     }
 }

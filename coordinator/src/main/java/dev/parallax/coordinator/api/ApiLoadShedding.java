@@ -1,8 +1,6 @@
 package dev.parallax.coordinator.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.parallax.coordinator.api.problem.Problem;
+import dev.parallax.coordinator.api.problem.RoutingProblems;
 import dev.parallax.coordinator.config.ParallaxConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -12,13 +10,15 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
  * Sheds load instead of queueing it: an {@code /api/} request that finds {@code parallax.api.max-in-flight} others
  * being worked on or waiting for a worker thread is answered 503 (problem type {@code overloaded}) with
- * {@code Retry-After: 1} at once, before its key is checked or its body read. Without the bound, an overload queued
+ * {@code Retry-After: 1} at once, before its key is checked. A request counts from the moment its body has arrived
+ * ({@link ApiRequestBodies}), so clients that send their bodies slowly take no place here. Without the bound, an overload queued
  * thousands of submissions for the worker threads: each waited seconds, and {@code /q/metrics} and readiness, which
  * share those threads, timed out. Paths outside {@code /api/} are not counted, so health and metrics answer under
  * overload; nor are check event streams, which stay open for the check's life and have their own bound
@@ -32,20 +32,20 @@ import java.util.regex.Pattern;
 public class ApiLoadShedding {
 
     /** Before the REST layer's own route (higher runs first). */
-    private static final int PRIORITY = 100;
+    static final int PRIORITY = 100;
     private static final Pattern EVENT_STREAM = Pattern.compile(Pattern.quote(CheckResource.PATH) + "/[^/]+/events/?");
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final int maxInFlight;
     private final Counter shed;
-    private final ObjectMapper json;
+    private final RoutingProblems problems;
 
-    public ApiLoadShedding(ParallaxConfig config, MeterRegistry meters, ObjectMapper json) {
+    public ApiLoadShedding(ParallaxConfig config, MeterRegistry meters, RoutingProblems problems) {
         this.maxInFlight = config.api().maxInFlight();
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("parallax.api.max-in-flight must be at least 1, got " + maxInFlight);
         }
-        this.json = json;
+        this.problems = problems;
         Gauge.builder("parallax.api.requests.in.flight", inFlight, AtomicInteger::get)
                 .description("API requests being worked on or waiting for a worker thread (event streams aside)")
                 .register(meters);
@@ -67,25 +67,11 @@ public class ApiLoadShedding {
         if (inFlight.incrementAndGet() > maxInFlight) {
             inFlight.decrementAndGet();
             shed.increment();
-            routing.response().setStatusCode(503)
-                    .putHeader("Content-Type", Problem.MEDIA_TYPE)
-                    .putHeader("Retry-After", "1")
-                    .end(refusal(path));
+            problems.send(routing, 503, "overloaded", "Service unavailable", "this coordinator already has "
+                    + maxInFlight + " API requests in flight; nothing was done, retry shortly", Map.of("Retry-After", "1"));
             return;
         }
         routing.addEndHandler(ended -> inFlight.decrementAndGet());
         routing.next();
-    }
-
-    private String refusal(String path) {
-        Problem problem = new Problem(Problem.TYPE_BASE + "overloaded", "Service unavailable", 503,
-                "this coordinator already has " + maxInFlight + " API requests in flight; nothing was done, retry "
-                        + "shortly", path, null);
-        try {
-            return json.writeValueAsString(problem);
-        } catch (JsonProcessingException impossible) {
-            return "{\"type\":\"" + Problem.TYPE_BASE + "overloaded\",\"title\":\"Service unavailable\","
-                    + "\"status\":503}";
-        }
     }
 }

@@ -1,10 +1,12 @@
 package dev.parallax.coordinator.api;
 
 import dev.parallax.common.contract.RegionStatus;
+import dev.parallax.coordinator.auth.Caller;
 import dev.parallax.coordinator.check.CheckNotFoundException;
 import dev.parallax.coordinator.check.CheckService;
 import dev.parallax.coordinator.check.CheckStatus;
 import dev.parallax.coordinator.check.CheckUpdates;
+import dev.parallax.coordinator.config.ParallaxConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -17,15 +19,18 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Streams a check's verdicts as Server-Sent Events: a {@code region} event for each region as it ends, then one
@@ -34,26 +39,38 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Each stream reads the check from PostgreSQL as soon as this replica commits a change to it ({@link CheckUpdates}),
  * so a verdict reaches the client within milliseconds of being stored; and at least every {@link #POLL}, since a
- * verdict may be stored by another replica. Each stream is a virtual thread; at most {@link #MAX_STREAMS} run at
- * once, and none outlives its check's deadline by more than {@link #AFTER_DEADLINE}.
+ * verdict may be stored by another replica. Each stream is a virtual thread; at most
+ * {@code parallax.api.max-streams} run at once, at most {@code parallax.api.max-streams-per-caller} of them for one key
+ * (or anonymous client address), and none outlives its check's deadline by more than {@link #AFTER_DEADLINE}. A stream
+ * with nothing to say sends a comment every {@link #KEEP_ALIVE}, so that idle-connection timeouts (the server's, a
+ * proxy's) leave it open.
  */
 @ApplicationScoped
 public class CheckEventStreams {
 
     static final Duration POLL = Duration.ofMillis(200);
     static final Duration AFTER_DEADLINE = Duration.ofSeconds(60);
-    static final int MAX_STREAMS = 1_000;
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
     private static final Logger LOG = Logger.getLogger(CheckEventStreams.class);
 
     private final CheckService checks;
     private final CheckUpdates updates;
-    private final Semaphore slots = new Semaphore(MAX_STREAMS);
+    private final int maxStreams;
+    private final int maxPerCaller;
+    private final Semaphore slots;
+    private final Map<String, AtomicInteger> streamsByCaller = new ConcurrentHashMap<>();
     private final ExecutorService streams = Executors.newVirtualThreadPerTaskExecutor();
 
-    public CheckEventStreams(CheckService checks, CheckUpdates updates) {
+    public CheckEventStreams(CheckService checks, CheckUpdates updates, ParallaxConfig config) {
         this.checks = checks;
         this.updates = updates;
+        this.maxStreams = config.api().maxStreams();
+        this.maxPerCaller = config.api().maxStreamsPerCaller();
+        if (maxStreams < 1 || maxPerCaller < 1) {
+            throw new IllegalArgumentException("parallax.api.max-streams and max-streams-per-caller must be at least 1");
+        }
+        this.slots = new Semaphore(maxStreams);
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
@@ -64,28 +81,64 @@ public class CheckEventStreams {
      * Streams the check until it is COMPLETE or the client goes away. A check the caller may not read is a
      * {@link CheckNotFoundException}, and no free slot a {@link TooManyStreamsException}, both before any event.
      */
-    void open(UUID id, String rawId, String owner, SseEventSink sink, Sse sse) {
+    void open(UUID id, String rawId, Caller caller, SseEventSink sink, Sse sse) {
         // Watched from before the first read: a change committed after that read began always wakes the stream,
         // so nothing needs reading twice.
         CheckUpdates.Watch watch = updates.watch(id);
-        boolean streaming = false;
+        CheckService.CheckRecord first;
+        Slot slot;
         try {
-            CheckService.CheckRecord first = checks.find(id, owner).orElseThrow(() -> new CheckNotFoundException(rawId));
-            if (!slots.tryAcquire()) {
-                throw new TooManyStreamsException(MAX_STREAMS);
+            first = checks.find(id, caller.owner()).orElseThrow(() -> new CheckNotFoundException(rawId));
+            slot = takeSlot(caller.quotaSubject());
+        } catch (RuntimeException e) {
+            watch.close();
+            throw e;
+        }
+        stream(first, caller.owner(), sink, sse, watch, slot);
+    }
+
+    /** A stream's place: one of the coordinator's, and one of its caller's. */
+    private final class Slot {
+        private final String caller;
+        private final AtomicInteger held;
+
+        private Slot(String caller, AtomicInteger held) {
+            this.caller = caller;
+            this.held = held;
+        }
+
+        void release() {
+            if (held.decrementAndGet() <= 0) {
+                streamsByCaller.remove(caller, held);
             }
-            streaming = true;
-            stream(first, owner, sink, sse, watch);
-        } finally {
-            if (!streaming) {
-                watch.close();
-            }
+            slots.release();
         }
     }
 
-    /** MUST hold a slot; takes over the watch and the slot. */
+    private Slot takeSlot(String caller) {
+        AtomicInteger held = streamsByCaller.compute(caller, (c, count) -> {
+            AtomicInteger taken = count == null ? new AtomicInteger() : count;
+            taken.incrementAndGet();
+            return taken;
+        });
+        if (held.get() > maxPerCaller) {
+            if (held.decrementAndGet() <= 0) {
+                streamsByCaller.remove(caller, held);
+            }
+            throw TooManyStreamsException.callerFull(maxPerCaller);
+        }
+        if (!slots.tryAcquire()) {
+            if (held.decrementAndGet() <= 0) {
+                streamsByCaller.remove(caller, held);
+            }
+            throw TooManyStreamsException.coordinatorFull(maxStreams);
+        }
+        return new Slot(caller, held);
+    }
+
+    /** Takes over the watch and the slot. */
     private void stream(CheckService.CheckRecord first, String owner, SseEventSink sink, Sse sse,
-                        CheckUpdates.Watch watch) {
+                        CheckUpdates.Watch watch, Slot slot) {
         try {
             // The first event writes the response head. Sent here, on the request's thread, so that the stream's
             // own thread never starts the response while this one does: a verdict stored within milliseconds made
@@ -95,7 +148,7 @@ public class CheckEventStreams {
             Thread.currentThread().interrupt();
             watch.close();
             sink.close();
-            slots.release();
+            slot.release();
             return;
         }
         streams.execute(() -> {
@@ -106,7 +159,7 @@ public class CheckEventStreams {
             } catch (RuntimeException e) {
                 LOG.warnf("Event stream of check %s ended: %s", first.check().id, e.toString());
             } finally {
-                slots.release();
+                slot.release();
             }
         });
     }
@@ -117,6 +170,7 @@ public class CheckEventStreams {
         Instant giveUp = first.check().deadline.plus(AFTER_DEADLINE);
         Set<String> sent = new HashSet<>();
         CheckService.CheckRecord record = first;
+        Instant lastSent = Instant.now();
         while (!sink.isClosed()) {
             CheckResponse response = CheckResource.toResponse(record);
             for (CheckResponse.Region region : response.regions()) {
@@ -124,6 +178,7 @@ public class CheckEventStreams {
                     send(sink, sse.newEventBuilder().name("region").id(region.region())
                             .mediaType(MediaType.APPLICATION_JSON_TYPE)
                             .data(CheckResponse.Region.class, region).build());
+                    lastSent = Instant.now();
                 }
             }
             if (record.check().status == CheckStatus.COMPLETE) {
@@ -137,6 +192,11 @@ public class CheckEventStreams {
                         .data("the check did not complete within its deadline plus " + AFTER_DEADLINE.toSeconds()
                                 + " s; read it at /api/v1/checks/" + id).build());
                 return;
+            }
+            if (Duration.between(lastSent, Instant.now()).compareTo(KEEP_ALIVE) >= 0) {
+                send(sink, sse.newEventBuilder().comment("still waiting for " + (response.regions().size()
+                        - sent.size()) + " region(s)").build());
+                lastSent = Instant.now();
             }
             watch.await(POLL);
             Optional<CheckService.CheckRecord> next = checks.find(id, owner);

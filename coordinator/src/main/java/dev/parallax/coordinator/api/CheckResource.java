@@ -41,7 +41,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,8 +60,6 @@ public class CheckResource {
     public static final String PATH = "/api/v1/checks";
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 100;
-    private static final Instant EARLIEST_CURSOR = Instant.parse("1970-01-01T00:00:00Z");
-    private static final Instant LATEST_CURSOR = Instant.parse("9999-12-31T23:59:59Z");
 
     private final CheckService checks;
     private final CheckValidator validator;
@@ -70,9 +67,12 @@ public class CheckResource {
     private final Quotas quotas;
     private final CheckEventStreams streams;
 
+    private final ApiLinks links;
+
     public CheckResource(CheckService checks, CheckValidator validator, CurrentCaller current, Quotas quotas,
-                         CheckEventStreams streams) {
+                         CheckEventStreams streams, ApiLinks links) {
         this.streams = streams;
+        this.links = links;
         this.checks = checks;
         this.validator = validator;
         this.current = current;
@@ -153,7 +153,7 @@ public class CheckResource {
         Quotas.Usage usage = quotas.chargeCost(caller, cost);
         CheckService.CheckRecord accepted = checks.submit(spec, caller.owner());
         Check check = accepted.check();
-        URI self = uri.getBaseUriBuilder().path(PATH).path(check.id.toString()).build();
+        URI self = links.base(uri).path(PATH).path(check.id.toString()).build();
         CheckAcceptedResponse body = new CheckAcceptedResponse(check.id, check.status, check.target, check.ports,
                 spec.regions(), check.timeoutMs, check.ipFamily, check.createdAt, check.deadline, self.toString());
         return usage.addHeaders(Response.accepted(body).location(self)).build();
@@ -234,7 +234,7 @@ public class CheckResource {
                                schema = @Schema(type = SchemaType.STRING, format = "uuid"))
                        @PathParam("id") String rawId, @Context SseEventSink sink, @Context Sse sse) {
         Caller caller = current.require(Scope.CHECKS_READ);
-        streams.open(parseId(rawId), rawId, caller.owner(), sink, sse);
+        streams.open(parseId(rawId), rawId, caller, sink, sse);
     }
 
     @GET
@@ -273,7 +273,8 @@ public class CheckResource {
         if (rawBefore != null && !rawBefore.isBlank()) {
             beforeId = tryParseId(rawBefore);
             if (beforeId == null) {
-                beforeTime = parseInstant(rawBefore);
+                beforeTime = QueryParams.instant("before", rawBefore,
+                        "a check id or an ISO-8601 instant such as 2026-01-31T12:00:00Z");
             } else {
                 beforeTime = checks.createdAt(beforeId, caller.owner())
                         .orElseThrow(() -> new InvalidCheckException("before", "no check with id '" + rawBefore
@@ -287,12 +288,12 @@ public class CheckResource {
             page.regions().get(check.id).forEach(r -> regions.put(r.region, r.status.name()));
             summaries.add(new CheckPageResponse.Summary(check.id, check.status, check.target, check.ports,
                     check.createdAt, check.completedAt, regions, check.divergentPorts,
-                    uri.getBaseUriBuilder().path(PATH).path(check.id.toString()).build().toString()));
+                    links.base(uri).path(PATH).path(check.id.toString()).build().toString()));
         }
         String next = null;
         if (page.more()) {
             Check last = page.checks().getLast();
-            var nextPage = uri.getBaseUriBuilder().path(PATH).queryParam("limit", limit)
+            var nextPage = links.base(uri).path(PATH).queryParam("limit", limit)
                     .queryParam("before", last.id.toString());
             if (divergentOnly) {
                 nextPage.queryParam("divergent", true);
@@ -326,21 +327,6 @@ public class CheckResource {
             return true;
         }
         throw new InvalidCheckException("divergent", "divergent must be true or false; got '" + rawDivergent + "'");
-    }
-
-    private static Instant parseInstant(String rawBefore) {
-        try {
-            Instant before = Instant.parse(rawBefore.strip());
-            // Beyond what a timestamptz holds the database would fail; nothing was created outside this anyway.
-            if (before.isBefore(EARLIEST_CURSOR) || before.isAfter(LATEST_CURSOR)) {
-                throw new InvalidCheckException("before", "before must lie between " + EARLIEST_CURSOR + " and "
-                        + LATEST_CURSOR + "; got '" + rawBefore + "'");
-            }
-            return before;
-        } catch (DateTimeParseException e) {
-            throw new InvalidCheckException("before", "before must be a check id or an ISO-8601 instant such as"
-                    + " 2026-01-31T12:00:00Z; got '" + rawBefore + "'");
-        }
     }
 
     static CheckResponse toResponse(CheckService.CheckRecord record) {

@@ -1,6 +1,7 @@
 package dev.parallax.coordinator.api;
 
 import dev.parallax.coordinator.api.problem.Problem;
+import dev.parallax.coordinator.auth.Caller;
 import dev.parallax.coordinator.auth.CurrentCaller;
 import dev.parallax.coordinator.auth.Scope;
 import dev.parallax.coordinator.check.InvalidCheckException;
@@ -39,7 +40,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,9 +74,12 @@ public class ScheduleResource {
     private final ScheduleHistory history;
     private final CurrentCaller current;
 
+    private final ApiLinks links;
+
     public ScheduleResource(ScheduleService schedules, ScheduleValidator validator, ScheduleHistory history,
-                            CurrentCaller current) {
+                            CurrentCaller current, ApiLinks links) {
         this.current = current;
+        this.links = links;
         this.schedules = schedules;
         this.validator = validator;
         this.history = history;
@@ -119,7 +122,7 @@ public class ScheduleResource {
                                                    value = ApiExamples.CREATE_CRON_SCHEDULE)
                                    }))
                            CreateScheduleRequest request, @Context UriInfo uri) {
-        String owner = current.require(Scope.SCHEDULES_WRITE).owner();
+        Caller caller = current.require(Scope.SCHEDULES_WRITE);
         if (request == null) {
             throw new InvalidCheckException("body", "send a JSON object such as {\"target\": \"example.com\","
                     + " \"ports\": [443], \"every\": \"1m\"}");
@@ -127,7 +130,7 @@ public class ScheduleResource {
         ScheduleSpec spec = validator.validate(new ScheduleValidator.Fields(request.target(), request.ports(),
                 request.regions(), request.limit(), request.timeoutMs(), request.ipFamily(), request.every(),
                 request.cron(), request.expect(), request.alert()));
-        Schedule created = schedules.create(owner, spec);
+        Schedule created = schedules.create(caller, spec);
         ScheduleResponse body = toResponse(created, uri, true);
         return Response.created(URI.create(body.self())).entity(body).build();
     }
@@ -217,7 +220,7 @@ public class ScheduleResource {
                 request.target(), request.ports(), request.regions(), request.limit(), request.timeoutMs(),
                 request.ipFamily(), request.every(), request.cron(), request.expect(), request.alert()),
                 request.paused());
-        return toResponse(schedules.update(current.require(Scope.SCHEDULES_WRITE).owner(), id, changes), uri);
+        return toResponse(schedules.update(current.require(Scope.SCHEDULES_WRITE), id, changes), uri);
     }
 
     @DELETE
@@ -277,9 +280,9 @@ public class ScheduleResource {
                                         @QueryParam("limit") String rawLimit,
                                         @Context UriInfo uri) {
         Schedule schedule = schedules.require(readingOwner(), rawId);
-        Instant to = rawTo == null || rawTo.isBlank() ? Instant.now() : parseInstant("to", rawTo);
+        Instant to = rawTo == null || rawTo.isBlank() ? Instant.now() : QueryParams.instant("to", rawTo);
         Instant from = rawFrom == null || rawFrom.isBlank() ? to.minus(Duration.ofHours(24))
-                : parseInstant("from", rawFrom);
+                : QueryParams.instant("from", rawFrom);
         if (!from.isBefore(to)) {
             throw new InvalidCheckException("from", "from must lie before to; got from " + from + ", to " + to);
         }
@@ -348,16 +351,7 @@ public class ScheduleResource {
         return new UptimeResponse(schedule.id, window, from, to, schedule.expectedState, regions);
     }
 
-    private static Instant parseInstant(String field, String raw) {
-        try {
-            return Instant.parse(raw.strip());
-        } catch (DateTimeParseException e) {
-            throw new InvalidCheckException(field, field + " must be an ISO-8601 instant such as"
-                    + " 2026-01-31T12:00:00Z; got '" + raw + "'");
-        }
-    }
-
-    private static ScheduleRunsResponse.Run toRun(ScheduleHistory.Run run, UriInfo uri) {
+    private ScheduleRunsResponse.Run toRun(ScheduleHistory.Run run, UriInfo uri) {
         Map<String, List<ScheduleRunsResponse.Port>> ports = new LinkedHashMap<>();
         for (PortResult port : run.ports()) {
             ports.computeIfAbsent(port.region, r -> new ArrayList<>()).add(new ScheduleRunsResponse.Port(
@@ -369,22 +363,23 @@ public class ScheduleResource {
                     ports.getOrDefault(region.region, List.of())));
         }
         String check = run.checkId() == null ? null
-                : uri.getBaseUriBuilder().path(CheckResource.PATH).path(run.checkId().toString()).build().toString();
+                : links.base(uri).path(CheckResource.PATH).path(run.checkId().toString()).build().toString();
         return new ScheduleRunsResponse.Run(run.dueAt(), run.firedAt(), run.checkId(), run.status(), run.outcome(),
                 regions, check);
     }
 
-    static ScheduleResponse toResponse(Schedule schedule, UriInfo uri) {
+    private ScheduleResponse toResponse(Schedule schedule, UriInfo uri) {
         return toResponse(schedule, uri, false);
     }
 
-    static ScheduleResponse toResponse(Schedule schedule, UriInfo uri, boolean withSecret) {
-        String self = uri.getBaseUriBuilder().path(PATH).path(schedule.id.toString()).build().toString();
+    private ScheduleResponse toResponse(Schedule schedule, UriInfo uri, boolean withSecret) {
+        String self = links.base(uri).path(PATH).path(schedule.id.toString()).build().toString();
         return new ScheduleResponse(schedule.id, schedule.paused, schedule.target, schedule.ports,
                 schedule.regions == null ? "all" : schedule.regions, schedule.regionLimit, schedule.timeoutMs,
                 schedule.ipFamily, schedule.everyMs == null ? null : schedule.cadence().describe(), schedule.cron,
                 schedule.expectedState, new ScheduleResponse.Alert(schedule.alertWebhook, schedule.alertQuorum,
                         schedule.alertConsecutive, withSecret ? schedule.webhookSecret : null),
+                schedule.costPerHour, schedule.overBudgetSince,
                 schedule.paused ? null : schedule.nextFireAt, schedule.lastFiredAt, schedule.createdAt,
                 schedule.updatedAt, self, self + "/history", self + "/uptime", self + "/events");
     }

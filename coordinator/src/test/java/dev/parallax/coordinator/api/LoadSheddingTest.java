@@ -1,5 +1,6 @@
 package dev.parallax.coordinator.api;
 
+import dev.parallax.coordinator.testinfra.Management;
 import dev.parallax.coordinator.testinfra.RealInfrastructure;
 import dev.parallax.coordinator.testinfra.Sql;
 import io.agroal.api.AgroalDataSource;
@@ -78,8 +79,8 @@ class LoadSheddingTest {
             assertThat(shed.contentType()).startsWith("application/problem+json");
             assertThat(shed.jsonPath().getString("type")).isEqualTo("urn:parallax:problem:overloaded");
             assertThat(shed.header("Retry-After")).as("Retry-After").isEqualTo("1");
-            given().when().get("/q/health/live").then().statusCode(200);
-            String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+            Management.given().when().get("/q/health/live").then().statusCode(200);
+            String metrics = Management.given().when().get("/q/metrics").then().statusCode(200).extract().asString();
             assertThat(metrics).as("the in-flight gauge and the shed counter")
                     .contains("parallax_api_requests_in_flight 3.0")
                     .containsPattern("parallax_api_requests_shed_total [1-9]");

@@ -90,6 +90,28 @@ class ProblemDetailsTest {
                 .body("detail", containsString("ports"));
     }
 
+    /** What a problem says is in JSON's terms: never the Java type the body was being read into. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            target a list        | {"target":["a"],"ports":[443]}                                  | target    | must be a string
+            timeout a word       | {"target":"example.com","ports":[443],"timeoutMs":"abc"}        | timeoutMs | must be a whole number; got 'abc'
+            timeout a fraction   | {"target":"example.com","ports":[443],"timeoutMs":1500.5}       | timeoutMs | must be a whole number
+            timeout too large    | {"target":"example.com","ports":[443],"timeoutMs":99999999999} | timeoutMs | out of range
+            family a number      | {"target":"example.com","ports":[443],"ipFamily":4}             | ipFamily  | must be a string
+            limit a boolean      | {"target":"example.com","ports":[443],"limit":true}             | limit     | must be a whole number
+            ports an object      | {"target":"example.com","ports":{"a":1}}                        | ports     | must be a list
+            """)
+    void aWrongJsonTypeIsNamedInJsonsTermsNeverJavas(String name, String body, String field, String hint) {
+        String answer = given().contentType(ContentType.JSON).body(body)
+                .when().post("/api/v1/checks")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.find { it.field == '" + field + "' }.message", containsString(hint))
+                .extract().asString();
+        org.assertj.core.api.Assertions.assertThat(answer).as(name).doesNotContain("java.", "dev.parallax", "`",
+                "Cannot deserialize", "Integer", "String");
+    }
+
     @Test
     void emptyBodyIsRejected() {
         given().contentType(ContentType.JSON)

@@ -1,10 +1,10 @@
 package dev.parallax.coordinator.kafka;
 
 import dev.parallax.coordinator.testinfra.KafkaTestClient;
+import dev.parallax.coordinator.testinfra.Management;
 import dev.parallax.coordinator.testinfra.RealInfrastructure;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -134,7 +134,7 @@ class TopicConsumerTest {
     void healthShowsEveryConsumerAndStaysUpForOneThatWasStopped() throws Exception {
         TopicConsumer consumer = start(TopicConsumer.Offsets.NONE, records -> { });
         await().atMost(WAIT).until(() -> !consumer.state().partitions().isEmpty());
-        RestAssured.get("/q/health/ready").then().statusCode(200)
+        Management.given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'kafka consumers' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'kafka consumers' }.data.'" + consumer.state().name() + "'",
                         startsWith("reading " + topic));
@@ -142,7 +142,7 @@ class TopicConsumerTest {
         consumer.stop(WAIT);
 
         assertThat(consumer.state().running()).as("the consumer's thread after stop").isFalse();
-        RestAssured.get("/q/health/live").then().statusCode(200)
+        Management.given().get("/q/health/live").then().statusCode(200)
                 .body("checks.find { it.name == 'kafka consumers' }.status", equalTo("UP"));
     }
 
@@ -155,13 +155,13 @@ class TopicConsumerTest {
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(consumer.state().pollFailures())
                 .as("polls failed in a row").isGreaterThanOrEqualTo(TopicConsumersHealth.POLL_FAILURES_NOT_READY));
-        RestAssured.get("/q/health/ready").then().statusCode(503)
+        Management.given().get("/q/health/ready").then().statusCode(503)
                 .body("checks.find { it.name == 'kafka consumers' }.status", equalTo("DOWN"));
-        RestAssured.get("/q/health/live").then().statusCode(200)
+        Management.given().get("/q/health/live").then().statusCode(200)
                 .body("checks.find { it.name == 'kafka consumers' }.status", equalTo("UP"));
 
         consumer.stop(WAIT);
-        RestAssured.get("/q/health/ready").then()
+        Management.given().get("/q/health/ready").then()
                 .body("checks.find { it.name == 'kafka consumers' }.status", equalTo("UP"));
     }
 

@@ -7,6 +7,7 @@ import dev.parallax.common.contract.Topics;
 import dev.parallax.common.contract.WireJson;
 import dev.parallax.coordinator.testinfra.Api;
 import dev.parallax.coordinator.testinfra.KafkaTestClient;
+import dev.parallax.coordinator.testinfra.Management;
 import dev.parallax.local.PrometheusText;
 import dev.parallax.coordinator.testinfra.Promtool;
 import dev.parallax.coordinator.testinfra.RealInfrastructure;
@@ -149,7 +150,7 @@ class MetricsEndpointTest {
     @Tag("tools")
     void promtoolParsesTheWholeMetricsEndpointAndOurOwnMetersLintClean() throws Exception {
         given().when().get("/api/v1/regions").then().statusCode(200);
-        String text = given().accept(TEXT_FORMAT).when().get("/q/metrics").asString();
+        String text = Management.given().accept(TEXT_FORMAT).when().get("/q/metrics").asString();
 
         // promtool exits 1 when it cannot parse, 3 when it only has naming complaints. The Kafka client's and
         // Vert.x's own meter names draw some (e.g. "_ns" units), which are theirs to fix, not ours.
@@ -174,7 +175,7 @@ class MetricsEndpointTest {
      * header it answers OpenMetrics); it must answer 200 and parse strictly.
      */
     private static Map<String, Double> scrape() {
-        Response scrape = given().accept(TEXT_FORMAT).when().get("/q/metrics");
+        Response scrape = Management.given().accept(TEXT_FORMAT).when().get("/q/metrics");
         assertThat(scrape.statusCode()).as("/q/metrics status").isEqualTo(200);
         assertThat(scrape.contentType()).startsWith("text/plain").contains("version=0.0.4");
         return PrometheusText.samples(scrape.asString());

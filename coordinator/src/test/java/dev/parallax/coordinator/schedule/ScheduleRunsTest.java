@@ -121,6 +121,12 @@ class ScheduleRunsTest {
 
         given().get("/api/v1/schedules/" + id + "/uptime?window=1y").then().statusCode(400);
         given().get("/api/v1/schedules/" + id + "/history?from=yesterday").then().statusCode(400);
+        for (String range : List.of("from=-999999999-01-01T00:00:00Z", "to=+999999999-12-31T23:59:59Z",
+                "from=0001-01-01T00:00:00Z&to=0002-01-01T00:00:00Z")) {
+            given().get("/api/v1/schedules/" + id + "/history?" + range).then().statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("errors[0].message", org.hamcrest.Matchers.containsString("must lie between"));
+        }
     }
 
     @Test

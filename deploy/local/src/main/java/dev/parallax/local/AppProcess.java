@@ -16,7 +16,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A packaged Quarkus application ({@code target/quarkus-app/quarkus-run.jar}) run as its own JVM, configured
- * through system properties, logging to a file, and ready when {@code /q/health/ready} answers 200.
+ * through system properties, logging to a file, and ready when {@code /q/health/ready} answers 200: on the
+ * management port ({@code quarkus.management.port}) when the properties give one, on the HTTP port otherwise.
  */
 public final class AppProcess implements AutoCloseable {
 
@@ -24,17 +25,21 @@ public final class AppProcess implements AutoCloseable {
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
     private static final String HTTP_PORT = "quarkus.http.port";
+    private static final String MANAGEMENT_PORT = "quarkus.management.port";
 
     private final String name;
     private final String httpHost;
     private final int httpPort;
+    private final int managementPort;
     private final Path logFile;
     private final Process process;
 
-    private AppProcess(String name, String httpHost, int httpPort, Path logFile, Process process) {
+    private AppProcess(String name, String httpHost, int httpPort, int managementPort, Path logFile,
+                       Process process) {
         this.name = name;
         this.httpHost = httpHost;
         this.httpPort = httpPort;
+        this.managementPort = managementPort;
         this.logFile = logFile;
         this.process = process;
     }
@@ -91,7 +96,9 @@ public final class AppProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
-            return new AppProcess(name, httpHost, httpPort, log, process);
+            String management = properties.get(MANAGEMENT_PORT);
+            return new AppProcess(name, httpHost, httpPort,
+                    management == null ? httpPort : Integer.parseInt(management), log, process);
         } catch (IOException e) {
             throw new StartupException(name, "cannot start " + jar + ": " + e.getMessage(), e);
         }
@@ -99,7 +106,7 @@ public final class AppProcess implements AutoCloseable {
 
     /** Polls the readiness endpoint until 200; on timeout the process is stopped and the error shows why. */
     void awaitReady(Duration timeout) {
-        URI ready = baseUri().resolve("/q/health/ready");
+        URI ready = managementUri().resolve("/q/health/ready");
         String lastAnswer = "no answer yet";
         long deadline = System.nanoTime() + timeout.toNanos();
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
@@ -142,6 +149,14 @@ public final class AppProcess implements AutoCloseable {
     /** {@code http://<httpHost>:<httpPort>}, without a trailing slash. */
     public URI baseUri() {
         return URI.create("http://" + httpHost + ":" + httpPort);
+    }
+
+    /**
+     * Where health and metrics are served, without a trailing slash: the management port on the same host when the
+     * app has one, else {@link #baseUri()}.
+     */
+    public URI managementUri() {
+        return URI.create("http://" + httpHost + ":" + managementPort);
     }
 
     public Path logFile() {

@@ -92,6 +92,7 @@ public final class LocalStack implements AutoCloseable {
     private final Path workDir;
     private final List<String> regions;
     private final int requestedCoordinatorPort;
+    private final int requestedManagementPort;
     private final int requestedKafkaPort;
     private final int requestedPostgresPort;
     private final String allowTargets;
@@ -126,6 +127,8 @@ public final class LocalStack implements AutoCloseable {
 
     private final Map<String, Integer> agentPorts = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> replicaPorts = new ConcurrentHashMap<>();
+    // Coordinator n's management port (health and metrics), picked at its first start and kept.
+    private final Map<Integer, Integer> managementPorts = new ConcurrentHashMap<>();
     private volatile VantageNetwork vantageNetwork;
     private volatile String agentKafkaBootstrap;
     private volatile int coordinatorPort;
@@ -145,6 +148,7 @@ public final class LocalStack implements AutoCloseable {
         this.workDir = b.workDir;
         this.regions = b.regions;
         this.requestedCoordinatorPort = b.coordinatorPort;
+        this.requestedManagementPort = b.managementPort;
         this.requestedKafkaPort = b.kafkaPort;
         this.requestedPostgresPort = b.postgresPort;
         this.allowTargets = b.allowTargets;
@@ -214,6 +218,10 @@ public final class LocalStack implements AutoCloseable {
             throw new StartupException("coordinator", "port " + coordinatorPort
                     + " on 127.0.0.1 is already in use; choose another API port");
         }
+        if (!Processes.portIsFree(managementPort(1))) {
+            throw new StartupException("coordinator", "port " + managementPort(1)
+                    + " on 127.0.0.1 is already in use; choose another management port");
+        }
 
         long t = System.nanoTime();
         PostgresServer pg = PostgresServer.fromEnvironment(environment).orElse(null);
@@ -246,7 +254,7 @@ public final class LocalStack implements AutoCloseable {
         t = System.nanoTime();
         ensureOpen();
         AppProcess app = AppProcess.launch("coordinator", coordinatorJar, coordinatorJvmOptions, coordinatorPort,
-                coordinatorProperties(coordinatorPort), logFile("coordinator"));
+                coordinatorProperties(1, coordinatorPort), logFile("coordinator"));
         adoptCoordinator(app);
         app.awaitReady(AppProcess.DEFAULT_READY_TIMEOUT);
         progress.accept("coordinator ready on " + apiBaseUri() + since(t));
@@ -288,8 +296,7 @@ public final class LocalStack implements AutoCloseable {
             int port = replicaPorts.computeIfAbsent(n, i -> Processes.freePort());
             String name = "coordinator-" + n;
             AppProcess replica = AppProcess.launch(name, coordinatorJar, coordinatorJvmOptions, port,
-                    coordinatorProperties(port),
-                    logFile(name));
+                    coordinatorProperties(n, port), logFile(name));
             adoptReplica(name, replica);
             launched.add(replica);
         }
@@ -409,9 +416,9 @@ public final class LocalStack implements AutoCloseable {
         long t = System.nanoTime();
         int port = n == 1 ? coordinatorPort : replicaPorts.get(n);
         requirePortFree(name, port);
+        requirePortFree(name + " (management)", managementPort(n));
         AppProcess app = AppProcess.launch(name, runJar("coordinator"), coordinatorJvmOptions, port,
-                coordinatorProperties(port),
-                logFile(name));
+                coordinatorProperties(n, port), logFile(name));
         if (n == 1) {
             adoptCoordinator(app);
         } else {
@@ -527,6 +534,22 @@ public final class LocalStack implements AutoCloseable {
         PostgresServer pg = PostgresServer.start(workDir.resolve("pgdata"), postgresPort, logFile("postgres"));
         adoptPostgres(pg);
         progress.accept("PostgreSQL ready again on " + pg.jdbcUrl() + since(t));
+    }
+
+    /**
+     * Where coordinator {@code n} (1 = the first) serves health and metrics: {@code http://127.0.0.1:<port>},
+     * without a trailing slash.
+     */
+    public URI managementUri(int n) {
+        requireStarted();
+        requireCoordinator(n);
+        return URI.create("http://127.0.0.1:" + managementPort(n));
+    }
+
+    /** Coordinator n's management port: the one asked for (n = 1), else a free one, kept across restarts. */
+    private int managementPort(int n) {
+        return managementPorts.computeIfAbsent(n, i -> i == 1 && requestedManagementPort != 0
+                ? requestedManagementPort : Processes.freePort());
     }
 
     /** The coordinator's HTTP port (the one asked for, or the free one picked by {@link #start()}). */
@@ -911,12 +934,17 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private Map<String, String> coordinatorProperties(int port) {
+    private Map<String, String> coordinatorProperties(int n, int port) {
         Map<String, String> p = new LinkedHashMap<>();
         // Loopback only: with loopback targets allowed, an API reachable from the network would let anyone
         // there probe this machine's own ports.
         p.put("quarkus.http.host", "127.0.0.1");
         p.put("quarkus.http.port", Integer.toString(port));
+        p.put("quarkus.management.host", "127.0.0.1");
+        p.put("quarkus.management.port", Integer.toString(managementPort(n)));
+        // Only its own loopback names: a web page that points a name of its own at 127.0.0.1 (DNS rebinding)
+        // reaches nothing, and other pages are refused by their Origin.
+        p.put("parallax.api.allowed-hosts", "localhost,127.0.0.1,::1");
         p.put("quarkus.datasource.jdbc.url", jdbcUrl);
         p.put("quarkus.datasource.username", username);
         p.put("quarkus.datasource.password", password);
@@ -1075,6 +1103,7 @@ public final class LocalStack implements AutoCloseable {
         private Path workDir;
         private List<String> regions = DEFAULT_REGIONS;
         private int coordinatorPort;
+        private int managementPort;
         private int kafkaPort;
         private int postgresPort;
         private String allowTargets = DEFAULT_ALLOW_TARGETS;
@@ -1148,6 +1177,12 @@ public final class LocalStack implements AutoCloseable {
         /** The API port; 0 (the default) picks a free one. */
         public Builder coordinatorPort(int port) {
             this.coordinatorPort = port;
+            return this;
+        }
+
+        /** The first coordinator's management port (health and metrics); 0 (the default) picks a free one. */
+        public Builder managementPort(int port) {
+            this.managementPort = port;
             return this;
         }
 
@@ -1227,7 +1262,7 @@ public final class LocalStack implements AutoCloseable {
             if (vantageNamespaces && regions.size() > 36) {
                 throw new IllegalArgumentException("at most 36 regions with vantage namespaces");
             }
-            for (int port : List.of(coordinatorPort, kafkaPort, postgresPort)) {
+            for (int port : List.of(coordinatorPort, managementPort, kafkaPort, postgresPort)) {
                 if (port < 0 || port > 65535) {
                     throw new IllegalArgumentException("port out of range: " + port);
                 }

@@ -25,7 +25,9 @@ public final class LocalStackMain {
 
             Options:
               --regions a,b,c   regions, one agent each (default: eu-west,us-east,ap-south)
-              --port N          HTTP port of the API (default: 8080)
+              --port N          HTTP port of the API and the web page (default: 8080)
+              --management-port N
+                                HTTP port of the coordinator's health and metrics (default: 9000)
               --data DIR        data and log directory (default: .parallax/local under the current directory)
               --namespaces      run each region's agent in a network namespace of its own, with its own
                                 firewall, all probing a target namespace: the first region sees the target's
@@ -42,7 +44,8 @@ public final class LocalStackMain {
     }
 
     /** What the command line asked for. */
-    record Options(List<String> regions, int port, Path dataDir, boolean namespaces, boolean help) {
+    record Options(List<String> regions, int port, int managementPort, Path dataDir, boolean namespaces,
+                   boolean help) {
     }
 
     /** A command line that cannot be run; the message is meant for the user. */
@@ -76,6 +79,7 @@ public final class LocalStackMain {
     static Options parse(String[] args) throws UsageException {
         List<String> regions = LocalStack.DEFAULT_REGIONS;
         int port = 8080;
+        int managementPort = 9000;
         Path dataDir = Path.of(".parallax", "local");
         boolean namespaces = false;
         for (int i = 0; i < args.length; i++) {
@@ -89,7 +93,7 @@ public final class LocalStackMain {
             }
             switch (name) {
                 case "--help", "-h" -> {
-                    return new Options(regions, port, dataDir, namespaces, true);
+                    return new Options(regions, port, managementPort, dataDir, namespaces, true);
                 }
                 case "--regions" -> {
                     value = value != null ? value : next(args, ++i, name);
@@ -98,17 +102,8 @@ public final class LocalStackMain {
                         throw new UsageException("--regions needs at least one region");
                     }
                 }
-                case "--port" -> {
-                    value = value != null ? value : next(args, ++i, name);
-                    try {
-                        port = Integer.parseInt(value);
-                    } catch (NumberFormatException e) {
-                        throw new UsageException("--port needs a number, not '" + value + "'");
-                    }
-                    if (port < 1 || port > 65535) {
-                        throw new UsageException("--port must be between 1 and 65535");
-                    }
-                }
+                case "--port" -> port = port(name, value != null ? value : next(args, ++i, name));
+                case "--management-port" -> managementPort = port(name, value != null ? value : next(args, ++i, name));
                 case "--data" -> {
                     value = value != null ? value : next(args, ++i, name);
                     if (value.isBlank()) {
@@ -125,7 +120,23 @@ public final class LocalStackMain {
                 default -> throw new UsageException("unknown argument '" + arg + "'");
             }
         }
-        return new Options(regions, port, dataDir, namespaces, false);
+        if (port == managementPort) {
+            throw new UsageException("--port and --management-port must differ");
+        }
+        return new Options(regions, port, managementPort, dataDir, namespaces, false);
+    }
+
+    private static int port(String option, String value) throws UsageException {
+        int port;
+        try {
+            port = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " needs a number, not '" + value + "'");
+        }
+        if (port < 1 || port > 65535) {
+            throw new UsageException(option + " must be between 1 and 65535");
+        }
+        return port;
     }
 
     private static String next(String[] args, int i, String option) throws UsageException {
@@ -142,6 +153,7 @@ public final class LocalStackMain {
             stack = LocalStack.builder()
                     .regions(options.regions())
                     .coordinatorPort(options.port())
+                    .managementPort(options.managementPort())
                     .workDir(options.dataDir())
                     .vantageNamespaces(options.namespaces())
                     .progress(line -> out.println("  " + line))
@@ -210,6 +222,8 @@ public final class LocalStackMain {
         out.println("Parallax is running.");
         out.println("  API          " + api + "/api/v1   (regions: " + String.join(", ", options.regions()) + ")");
         out.println("  Web page     " + api + "/");
+        out.println("  Health       " + stack.managementUri(1) + "/q/health   (metrics: " + stack.managementUri(1)
+                + "/q/metrics)");
         out.println("  Kafka        " + stack.kafkaBootstrap());
         out.println("  PostgreSQL   " + stack.jdbcUrl() + "   (user " + stack.username() + ")");
         out.println("  Logs         " + stack.workDir().resolve("logs"));

@@ -91,11 +91,14 @@ class LocalStackTest {
                             "agent-us-east-2");
             assertThat(stack.agentIds("us-east")).containsExactly("us-east-1", "us-east-2");
             assertThat(running.values()).allMatch(ProcessHandle::isAlive);
-            assertThat(get(stack.apiBaseUri().resolve("/q/health/ready"))).isEqualTo(200);
+            assertThat(get(stack.managementUri(1).resolve("/q/health/ready"))).isEqualTo(200);
 
             assertThat(Files.readString(stack.logFile("coordinator"))).contains(
                     "property quarkus.http.host=127.0.0.1",
                     "property quarkus.http.port=" + stack.coordinatorPort(),
+                    "property quarkus.management.host=127.0.0.1",
+                    "property quarkus.management.port=" + stack.managementUri(1).getPort(),
+                    "property parallax.api.allowed-hosts=localhost,127.0.0.1,::1",
                     "property quarkus.datasource.jdbc.url=" + stack.jdbcUrl(),
                     "property quarkus.datasource.username=" + stack.username(),
                     "property kafka.bootstrap.servers=" + stack.kafkaBootstrap(),
@@ -157,8 +160,10 @@ class LocalStackTest {
             assertThat(stack.processes()).doesNotContainKey("coordinator").containsKey("coordinator-2");
             assertThat(Loopback.accepts(stack.coordinatorPort())).isFalse();
             assertThat(tmp.resolve("work/run/coordinator.pid")).doesNotExist();
+            URI management = stack.managementUri(1);
             stack.startCoordinator(1);
-            assertThat(get(stack.apiBaseUri().resolve("/q/health/ready"))).isEqualTo(200);
+            assertThat(stack.managementUri(1)).as("the management port is kept across a restart").isEqualTo(management);
+            assertThat(get(management.resolve("/q/health/ready"))).isEqualTo(200);
             ProcessHandle restarted = stack.processes().get("coordinator");
             assertThat(restarted).isNotEqualTo(before.get("coordinator"));
             stack.startCoordinator(1);
@@ -172,7 +177,7 @@ class LocalStackTest {
             assertThat(Processes.isGone(before.get("coordinator-2"))).isTrue();
             stack.startCoordinator(2);
             assertThat(stack.apiBaseUri(2)).isEqualTo(replica);
-            assertThat(get(replica.resolve("/q/health/ready"))).isEqualTo(200);
+            assertThat(get(stack.managementUri(2).resolve("/q/health/ready"))).isEqualTo(200);
             assertThatThrownBy(() -> stack.killCoordinator(3)).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> stack.startCoordinator(0)).isInstanceOf(IllegalArgumentException.class);
 

@@ -1,13 +1,11 @@
 package dev.parallax.coordinator.api.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.parallax.common.target.InvalidTargetException;
 import dev.parallax.coordinator.api.ApiKeyNotFoundException;
-import dev.parallax.coordinator.api.RequestTooLargeException;
 import dev.parallax.coordinator.api.SubmitCheckRequest;
 import dev.parallax.coordinator.api.TooManyStreamsException;
 import dev.parallax.coordinator.auth.AuthenticationFailedException;
@@ -18,6 +16,7 @@ import dev.parallax.coordinator.check.InvalidCheckException;
 import dev.parallax.coordinator.database.DatabaseErrors;
 import dev.parallax.coordinator.quota.QuotaExceededException;
 import dev.parallax.coordinator.quota.Quotas;
+import dev.parallax.coordinator.schedule.ScheduleBudgetException;
 import dev.parallax.coordinator.schedule.ScheduleLimitException;
 import dev.parallax.coordinator.schedule.ScheduleNotFoundException;
 import jakarta.ws.rs.WebApplicationException;
@@ -72,6 +71,14 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper
+    public Response scheduleBudget(ScheduleBudgetException e, UriInfo uri) {
+        return Response.fromResponse(problem(429, "quota-exceeded", "Too many requests", e.getMessage(), uri, null))
+                .header("X-RateLimit-Limit", e.budget())
+                .header("X-RateLimit-Remaining", e.remaining())
+                .header("X-Request-Cost", e.cost()).build();
+    }
+
+    @ServerExceptionMapper
     public Response unauthenticated(AuthenticationFailedException e, UriInfo uri) {
         return Response.fromResponse(problem(401, "unauthenticated", "Unauthenticated", e.getMessage(), uri, null))
                 .header("WWW-Authenticate", "Bearer realm=\"parallax\"").build();
@@ -80,11 +87,6 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response forbidden(ScopeMissingException e, UriInfo uri) {
         return problem(403, "scope-missing", "Forbidden", e.getMessage(), uri, null);
-    }
-
-    @ServerExceptionMapper
-    public Response tooLarge(RequestTooLargeException e, UriInfo uri) {
-        return problem(413, "request-too-large", "Request body too large", e.getMessage(), uri, null);
     }
 
     @ServerExceptionMapper
@@ -97,6 +99,10 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response tooManyStreams(TooManyStreamsException e, UriInfo uri) {
+        if (e.perCaller()) {
+            return Response.fromResponse(problem(429, "too-many-streams", "Too many requests", e.getMessage(), uri,
+                    null)).header("Retry-After", "5").build();
+        }
         return Response.fromResponse(problem(503, "too-many-streams", "Service unavailable", e.getMessage(), uri,
                 null)).header("Retry-After", "5").build();
     }
@@ -116,27 +122,23 @@ public class ProblemMapper {
                 List.of(new FieldError(field, "unknown field")));
     }
 
+    /** Declared for its own type: quarkus-rest-jackson maps this one itself, to a 400 without a body. */
     @ServerExceptionMapper
-    public Response wrongType(MismatchedInputException e, UriInfo uri) {
-        String field = path(e);
-        String detail = field.isEmpty()
-                ? "the request body must be a JSON object"
-                : "field '" + field + "' has the wrong type: " + firstLine(e.getOriginalMessage());
-        return problem(400, "invalid-request", "Invalid request", detail, uri,
-                field.isEmpty() ? null : List.of(new FieldError(field, "wrong type")));
+    public Response mismatchedJson(MismatchedInputException e, UriInfo uri) {
+        return badJson(e, uri);
     }
 
     @ServerExceptionMapper
     public Response badJson(JsonProcessingException e, UriInfo uri) {
-        if (e instanceof JsonMappingException mapping && !path(mapping).isEmpty()) {
-            Throwable cause = mapping.getCause() == null ? mapping : mapping.getCause();
-            String field = path(mapping);
-            return problem(400, "invalid-request", "Invalid request",
-                    field + ": " + firstLine(cause.getMessage()), uri,
-                    List.of(new FieldError(field, firstLine(cause.getMessage()))));
+        JsonErrors.Described described = JsonErrors.describe(e);
+        if (described.malformed()) {
+            return problem(400, "malformed-json", "Malformed JSON", described.message(), uri, null);
         }
-        return problem(400, "malformed-json", "Malformed JSON",
-                "the request body is not valid JSON: " + firstLine(e.getOriginalMessage()), uri, null);
+        if (described.field().isEmpty()) {
+            return problem(400, "invalid-request", "Invalid request", described.message(), uri, null);
+        }
+        return problem(400, "invalid-request", "Invalid request", described.field() + ": " + described.message(),
+                uri, List.of(new FieldError(described.field(), described.message())));
     }
 
     @ServerExceptionMapper
@@ -144,9 +146,6 @@ public class ProblemMapper {
         // The JSON reader wraps some parse failures (e.g. a truncated body) in a plain 400.
         if (e.getCause() instanceof UnrecognizedPropertyException unknown) {
             return unknownField(unknown, uri);
-        }
-        if (e.getCause() instanceof MismatchedInputException mismatched) {
-            return wrongType(mismatched, uri);
         }
         if (e.getCause() instanceof JsonProcessingException unreadable) {
             return badJson(unreadable, uri);
@@ -162,7 +161,7 @@ public class ProblemMapper {
             case 405 -> "method not allowed on " + uri.getPath();
             case 415 -> "send the body as Content-Type: application/json";
             case 406 -> "this resource answers application/json";
-            default -> e.getMessage();
+            default -> JsonErrors.scrub(e.getMessage());
         };
         return problem(status, HTTP_TYPE, title, detail, uri, null);
     }
@@ -192,19 +191,5 @@ public class ProblemMapper {
             body = "{\"title\":\"" + title + "\",\"status\":" + status + "}";
         }
         return Response.status(status).type(Problem.MEDIA_TYPE).entity(body).build();
-    }
-
-    private static String path(JsonMappingException e) {
-        return e.getPath().stream()
-                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

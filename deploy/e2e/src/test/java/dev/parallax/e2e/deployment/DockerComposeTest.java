@@ -69,13 +69,30 @@ class DockerComposeTest {
     }
 
     static int httpPort(App app) {
+        return Integer.parseInt(properties(app).getProperty("quarkus.http.port"));
+    }
+
+    /** Where the app serves health and metrics: its management port when it has one, else its HTTP port. */
+    static int healthPort(App app) {
+        Properties properties = properties(app);
+        return Boolean.parseBoolean(properties.getProperty("quarkus.management.enabled"))
+                ? Integer.parseInt(properties.getProperty("quarkus.management.port")) : httpPort(app);
+    }
+
+    /** The ports the app listens on, as its Dockerfile's EXPOSE lists them. */
+    static String exposedPorts(App app) {
+        return healthPort(app) == httpPort(app) ? String.valueOf(httpPort(app))
+                : httpPort(app) + " " + healthPort(app);
+    }
+
+    private static Properties properties(App app) {
         Properties properties = new Properties();
         try (var in = Files.newInputStream(app.applicationProperties())) {
             properties.load(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Integer.parseInt(properties.getProperty("quarkus.http.port"));
+        return properties;
     }
 
     @Test
@@ -128,7 +145,7 @@ class DockerComposeTest {
             }
             assertThat(lines).as(app.dockerfile() + ": the fast-jar's launcher, a user other than root, the app's port")
                     .contains("ENV JAVA_APP_JAR=\"/deployments/quarkus-run.jar\"", "USER 185",
-                            "EXPOSE " + httpPort(app))
+                            "EXPOSE " + exposedPorts(app))
                     .anyMatch(line -> line.startsWith("FROM "));
         }
     }
@@ -165,13 +182,13 @@ class DockerComposeTest {
     }
 
     @Test
-    void theAppsHealthChecksAskForReadinessOnTheirOwnPort() {
+    void theAppsHealthChecksAskForReadinessWhereTheAppServesIt() {
         List<String> apps = new ArrayList<>(agentServices());
         apps.add("coordinator");
         for (String name : apps) {
             String script = healthCheckScript(name);
             assertThat(script).as("the health check of " + name)
-                    .contains("/dev/tcp/127.0.0.1/" + httpPort(App.named(name)) + " ")
+                    .contains("/dev/tcp/127.0.0.1/" + healthPort(App.named(name)) + " ")
                     .contains("GET /q/health/ready ");
         }
     }
@@ -193,7 +210,7 @@ class DockerComposeTest {
         try {
             for (String name : Stream.concat(Stream.of("coordinator"), agentServices().stream()).toList()) {
                 String script = healthCheckScript(name).replace("$$", "$");
-                String port = "/dev/tcp/127.0.0.1/" + httpPort(App.named(name)) + " ";
+                String port = "/dev/tcp/127.0.0.1/" + healthPort(App.named(name)) + " ";
                 String atServer = script.replace(port, "/dev/tcp/127.0.0.1/" + server.getAddress().getPort() + " ");
                 status.set(200);
                 assertThat(bash.run(Repository.root(), "-c", atServer).exitCode()).as(name + ": ready (200)").isZero();

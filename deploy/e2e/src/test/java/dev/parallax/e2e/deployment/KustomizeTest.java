@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -192,6 +193,7 @@ class KustomizeTest {
             Map<String, Object> deployment = only(render(directory), "Deployment");
             App app = App.named(name(deployment));
             String port = String.valueOf(DockerComposeTest.httpPort(app));
+            String healthPort = String.valueOf(DockerComposeTest.healthPort(app));
             Map<String, Object> pod = child(child(deployment, "spec"), "template");
             Map<String, Object> container = containers(deployment).getFirst();
 
@@ -199,15 +201,25 @@ class KustomizeTest {
             assertThat(text(container, "securityContext", "allowPrivilegeEscalation")).as(directory)
                     .isEqualTo("false");
             assertThat(text(container, "securityContext", "readOnlyRootFilesystem")).as(directory).isEqualTo("true");
-            assertThat(maps(container, "ports").stream().map(p -> String.valueOf(p.get("containerPort"))))
-                    .as(directory + ": the app's HTTP port").containsExactly(port);
+            Map<String, String> ports = new TreeMap<>();
+            maps(container, "ports").forEach(p -> ports.put(String.valueOf(p.get("name")),
+                    String.valueOf(p.get("containerPort"))));
+            assertThat(ports.values()).as(directory + ": the app's HTTP port and its health port")
+                    .containsExactlyInAnyOrderElementsOf(new TreeSet<>(List.of(port, healthPort)));
+            for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+                if (!child(container, probe).isEmpty()) {
+                    assertThat(ports.get(text(container, probe, "httpGet", "port")))
+                            .as(directory + ": the port " + probe + " asks").isEqualTo(healthPort);
+                }
+            }
             assertThat(text(container, "readinessProbe", "httpGet", "path")).as(directory)
                     .isEqualTo("/q/health/ready");
             assertThat(text(container, "livenessProbe", "httpGet", "path")).as(directory).isEqualTo("/q/health/live");
             assertThat(text(container, "resources", "requests", "memory")).as(directory + ": memory request")
                     .isNotNull();
             assertThat(text(container, "resources", "limits", "memory")).as(directory + ": memory limit").isNotNull();
-            assertThat(text(pod, "metadata", "annotations", "prometheus.io/port")).as(directory).isEqualTo(port);
+            assertThat(text(pod, "metadata", "annotations", "prometheus.io/port")).as(directory)
+                    .isEqualTo(healthPort);
             assertThat(text(pod, "metadata", "annotations", "prometheus.io/path")).as(directory)
                     .isEqualTo("/q/metrics");
         }

@@ -107,7 +107,7 @@ class InfrastructureFaultsIT {
 
     private static int readiness() throws Exception {
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
-            return http.send(HttpRequest.newBuilder(stack.apiBaseUri().resolve("/q/health/ready"))
+            return http.send(HttpRequest.newBuilder(stack.managementUri(1).resolve("/q/health/ready"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         }
     }

@@ -1,0 +1,139 @@
+package dev.parallax.coordinator.api;
+
+import dev.parallax.coordinator.api.problem.RoutingProblems;
+import dev.parallax.coordinator.config.ParallaxConfig;
+import io.quarkus.vertx.http.runtime.cors.CORSFilter;
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Which names and which web pages may reach the coordinator, checked on the event loop before anything else:
+ * <ul>
+ *   <li>a {@code Host} outside {@code parallax.api.allowed-hosts} (when set) gets 421: a page that makes its own
+ *       name resolve to the coordinator's address (DNS rebinding) reaches nothing;</li>
+ *   <li>a request from another web page ({@code Origin} neither the coordinator's own nor one of
+ *       {@code quarkus.http.cors.origins}) gets 403, so a page open in the user's browser cannot drive a coordinator
+ *       that serves anonymous callers, cross-site.</li>
+ * </ul>
+ * The origins allowed are exactly those of Quarkus's CORS filter, which runs next and answers their preflight
+ * requests; this filter only turns its refusal, a bare 403, into a problem.
+ */
+@ApplicationScoped
+public class RequestOrigins {
+
+    /** Ahead of Quarkus's CORS filter (300) and of every filter of ours (higher runs first). */
+    static final int PRIORITY = 400;
+
+    private final Set<String> allowedHosts;
+    private final Set<String> allowedOrigins;
+    private final List<Pattern> allowedOriginPatterns;
+    private final boolean anyOrigin;
+    private final RoutingProblems problems;
+
+    public RequestOrigins(ParallaxConfig config, RoutingProblems problems,
+                          @ConfigProperty(name = "quarkus.http.cors.origins") Optional<List<String>> corsOrigins) {
+        this.allowedHosts = config.api().allowedHosts().orElse(List.of()).stream()
+                .map(RequestOrigins::normalizeHost).filter(host -> !host.isEmpty()).collect(Collectors.toSet());
+        this.allowedOrigins = corsOrigins.orElse(List.of()).stream().map(String::strip).collect(Collectors.toSet());
+        this.allowedOriginPatterns = CORSFilter.parseAllowedOriginsRegex(corsOrigins);
+        // As Quarkus reads it: "*" (or the pattern /.*/) alone allows every origin; nothing configured, none but ours.
+        this.anyOrigin = allowedOrigins.size() == 1
+                && (allowedOrigins.contains("*") || allowedOrigins.contains("/.*/"));
+        this.problems = problems;
+    }
+
+    void register(@Observes Filters filters) {
+        filters.register(this::check, PRIORITY);
+    }
+
+    private void check(RoutingContext routing) {
+        HttpServerRequest request = routing.request();
+        String host = hostOf(request);
+        if (!allowedHosts.isEmpty() && !allowedHosts.contains(host)) {
+            problems.sendAndClose(routing, 421, "misdirected-request", "Misdirected request", "this coordinator "
+                    + "does not answer to the host name '" + printable(host) + "'; use one of "
+                    + String.join(", ", allowedHosts.stream().sorted().toList()), Map.of());
+            return;
+        }
+        String origin = request.getHeader(HttpHeaders.ORIGIN);
+        if (origin != null && !originAllowed(origin, request)) {
+            problems.sendAndClose(routing, 403, "origin-refused", "Cross-origin request refused", "requests from "
+                    + "the web page at '" + printable(origin) + "' are not accepted; only this coordinator's own "
+                    + "page and the origins of quarkus.http.cors.origins may call it", Map.of());
+            return;
+        }
+        routing.next();
+    }
+
+    private boolean originAllowed(String origin, HttpServerRequest request) {
+        return anyOrigin || allowedOrigins.contains(origin)
+                || CORSFilter.isOriginAllowedByRegex(allowedOriginPatterns, origin)
+                || sameOrigin(origin, request);
+    }
+
+    /** The origin is the page's scheme, host and port; the same as the request's own means the coordinator's page. */
+    private static boolean sameOrigin(String origin, HttpServerRequest request) {
+        URI page;
+        try {
+            page = new URI(origin);
+        } catch (URISyntaxException e) {
+            return false;
+        }
+        String scheme = request.scheme() == null ? "http" : request.scheme().toLowerCase(Locale.ROOT);
+        if (page.getScheme() == null || page.getHost() == null || page.getRawPath() != null && !page.getRawPath()
+                .isEmpty() || !page.getScheme().equalsIgnoreCase(scheme)) {
+            return false;
+        }
+        HostAndPort own = request.authority();
+        if (own == null) {
+            return false;
+        }
+        int ownPort = own.port() >= 0 ? own.port() : defaultPort(scheme);
+        int pagePort = page.getPort() >= 0 ? page.getPort() : defaultPort(scheme);
+        return normalizeHost(own.host()).equals(normalizeHost(page.getHost())) && ownPort == pagePort;
+    }
+
+    private static int defaultPort(String scheme) {
+        return scheme.equals("https") ? 443 : 80;
+    }
+
+    /**
+     * The host the request names (the {@code Host} header, or HTTP/2's {@code :authority}), without its port and,
+     * for IPv6, its brackets; lower case; empty when it names none.
+     */
+    private static String hostOf(HttpServerRequest request) {
+        HostAndPort authority = request.authority();
+        return authority == null || authority.host() == null ? "" : normalizeHost(authority.host());
+    }
+
+    private static String normalizeHost(String host) {
+        String value = host.strip().toLowerCase(Locale.ROOT);
+        if (value.startsWith("[") && value.endsWith("]")) {
+            value = value.substring(1, value.length() - 1);
+        }
+        return value.endsWith(".") ? value.substring(0, value.length() - 1) : value;
+    }
+
+    /** At most 100 printable ASCII characters of what a client sent, for a problem's detail. */
+    private static String printable(String text) {
+        String kept = text.codePoints().filter(c -> c >= 0x20 && c < 0x7f)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return kept.length() > 100 ? kept.substring(0, 100) + "…" : kept;
+    }
+}
