@@ -1,13 +1,13 @@
 -- A schedule is charged like checks are. Its runs take their cost (ports x regions) from the check-cost bucket of
--- the key that created or last changed it, and its hourly cost at its densest (ports x regions x runs an hour) must
--- fit that key's hourly budget, together with the key's other active schedules.
-ALTER TABLE schedules ADD COLUMN quota_subject   text;
-ALTER TABLE schedules ADD COLUMN budget_per_hour integer CHECK (budget_per_hour > 0);  -- NULL: the configured default
-ALTER TABLE schedules ADD COLUMN cost_per_hour   bigint  NOT NULL DEFAULT 0 CHECK (cost_per_hour >= 0);
+-- the key that created or last changed it ('key:<id>', or 'address:<ip>' for an anonymous caller), at that key's
+-- hourly budget as it is when the run fires; and its hourly cost at its densest (ports x regions x runs an hour) must
+-- fit that budget, together with the key's other active schedules.
+ALTER TABLE schedules ADD COLUMN quota_subject     text;
+ALTER TABLE schedules ADD COLUMN cost_per_hour     bigint NOT NULL DEFAULT 0 CHECK (cost_per_hour >= 0);
 -- Set while runs are skipped for want of budget (an event marks when it starts and when runs resume).
 ALTER TABLE schedules ADD COLUMN over_budget_since timestamptz;
 
--- Schedules from before: no key is known, so their owner's runs share one bucket with the default budget.
+-- Schedules from before: no key is known, so their owner's runs share one bucket, with the default budget.
 UPDATE schedules SET quota_subject = 'owner:' || owner WHERE quota_subject IS NULL;
 ALTER TABLE schedules ALTER COLUMN quota_subject SET NOT NULL;
 

@@ -2,7 +2,6 @@ package dev.parallax.agent.job;
 
 import dev.parallax.agent.probe.ConnectProber;
 import dev.parallax.agent.probe.DnsLookup;
-import dev.parallax.agent.probe.FakeDnsServer;
 import dev.parallax.agent.probe.Prober;
 import dev.parallax.agent.probe.Resolver;
 import dev.parallax.common.contract.IpFamily;
@@ -14,6 +13,7 @@ import dev.parallax.common.contract.RegionStatus;
 import dev.parallax.common.target.PortSet;
 import dev.parallax.common.target.TargetHost;
 import dev.parallax.common.target.TargetPolicy;
+import dev.parallax.local.dns.FakeDnsServer;
 import io.vertx.core.Vertx;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterAll;

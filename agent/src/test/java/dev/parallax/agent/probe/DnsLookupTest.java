@@ -2,6 +2,7 @@ package dev.parallax.agent.probe;
 
 import dev.parallax.common.contract.IpFamily;
 import dev.parallax.common.target.TargetHost;
+import dev.parallax.local.dns.FakeDnsServer;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

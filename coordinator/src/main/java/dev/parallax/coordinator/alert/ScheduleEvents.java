@@ -56,8 +56,8 @@ public class ScheduleEvents {
                     + "`consecutive` runs; `alert-firing` / `alert-resolved`: at least `quorum` regions hold the "
                     + "port down, or no longer do; `divergence-started` / `divergence-ended`: the regions disagree "
                     + "about the port's state, or agree again; `runs-skipped` / `runs-resumed`: runs are skipped "
-                    + "because the hourly check budget of the key the schedule is charged to cannot pay for them, or "
-                    + "are paid for again.", type = SchemaType.STRING,
+                    + "because the hourly check budget of the key the schedule is charged to cannot pay for them (or "
+                    + "that key was revoked), or are paid for again.", type = SchemaType.STRING,
                     enumeration = {"port-down", "port-up", "alert-firing", "alert-resolved", "divergence-started",
                             "divergence-ended", "runs-skipped", "runs-resumed"}) String kind,
             @Schema(description = "The event in one line.",

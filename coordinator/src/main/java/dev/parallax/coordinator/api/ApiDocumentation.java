@@ -18,6 +18,7 @@ final class ApiDocumentation {
     static final String UNAUTHENTICATED = "Unauthenticated";
     static final String FORBIDDEN = "Forbidden";
     static final String REQUEST_TOO_LARGE = "RequestTooLarge";
+    static final String REQUEST_TIMEOUT = "RequestTimeout";
     static final String UNSUPPORTED_MEDIA_TYPE = "UnsupportedMediaType";
     static final String TOO_MANY_REQUESTS = "TooManyRequests";
     static final String INTERNAL_ERROR = "InternalError";

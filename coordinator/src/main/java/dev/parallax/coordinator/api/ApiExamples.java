@@ -198,6 +198,7 @@ final class ApiExamples {
               "every": "PT1M", "cron": null, "expect": "OPEN",
               "alert": {"webhook": "https://hooks.example.com/parallax", "quorum": 2, "consecutive": 2,
                         "secret": "Xxk8g_WPsl-E3e2cFVimBpdQDvCZlcFJr9A1arqony0"},
+              "costPerHour": 360, "overBudgetSince": null,
               "nextRunAt": "2026-11-26T07:52:23.099416Z", "lastRunAt": null,
               "createdAt": "2026-11-26T07:51:40.118220Z", "updatedAt": "2026-11-26T07:51:40.118220Z",
               "self": "https://parallax.example.com/api/v1/schedules/ed3784cd-a911-4883-b474-5eff668bc3f6",
@@ -212,6 +213,7 @@ final class ApiExamples {
               "ports": "80,443", "regions": "all", "limit": null, "timeoutMs": 1000, "ipFamily": "any",
               "every": "PT1M", "cron": null, "expect": "OPEN",
               "alert": {"webhook": "https://hooks.example.com/parallax", "quorum": 2, "consecutive": 2},
+              "costPerHour": 360, "overBudgetSince": null,
               "nextRunAt": "2026-11-26T08:04:23.099416Z", "lastRunAt": "2026-11-26T08:03:23.099416Z",
               "createdAt": "2026-11-26T07:51:40.118220Z", "updatedAt": "2026-11-26T07:51:40.118220Z",
               "self": "https://parallax.example.com/api/v1/schedules/ed3784cd-a911-4883-b474-5eff668bc3f6",
@@ -234,6 +236,7 @@ final class ApiExamples {
               "ports": "80,443", "regions": "all", "limit": null, "timeoutMs": 1000, "ipFamily": "any",
               "every": "PT1M", "cron": null, "expect": "OPEN",
               "alert": {"webhook": "https://hooks.example.com/parallax", "quorum": 2, "consecutive": 2},
+              "costPerHour": 360, "overBudgetSince": null,
               "nextRunAt": null, "lastRunAt": "2026-11-26T08:03:23.099416Z",
               "createdAt": "2026-11-26T07:51:40.118220Z", "updatedAt": "2026-11-26T08:03:51.640093Z",
               "self": "https://parallax.example.com/api/v1/schedules/ed3784cd-a911-4883-b474-5eff668bc3f6",
@@ -492,17 +495,39 @@ final class ApiExamples {
               "instance": "/api/v1/schedules"
             }""";
 
+    static final String SCHEDULE_OVER_BUDGET = """
+            {
+              "type": "urn:parallax:problem:invalid-request", "title": "Invalid request", "status": 400,
+              "detail": "ports: this schedule costs up to 737280 an hour (1024 ports x 2 regions x 360 runs an hour), more than the 20 your key may spend in an hour; probe fewer ports or regions, or less often",
+              "instance": "/api/v1/schedules",
+              "errors": [{"field": "ports", "message": "this schedule costs up to 737280 an hour (1024 ports x 2 regions x 360 runs an hour), more than the 20 your key may spend in an hour; probe fewer ports or regions, or less often"}]
+            }""";
+
+    static final String SCHEDULE_BUDGET_COMMITTED = """
+            {
+              "type": "urn:parallax:problem:quota-exceeded", "title": "Too many requests", "status": 429,
+              "detail": "this schedule costs up to 60 an hour (1 port x 1 region x 60 runs an hour), and your key's other active schedules already take 60 of the 100 it may spend in an hour; pause or shrink one of them, or probe fewer ports or regions, or less often",
+              "instance": "/api/v1/schedules"
+            }""";
+
     static final String REQUEST_TOO_LARGE = """
             {
               "type": "urn:parallax:problem:request-too-large", "title": "Request body too large", "status": 413,
-              "detail": "the request body has 9216 bytes; at most 8192 are accepted",
+              "detail": "the body has 9216 bytes; at most 8192 are accepted",
+              "instance": "/api/v1/checks"
+            }""";
+
+    static final String REQUEST_TIMEOUT = """
+            {
+              "type": "urn:parallax:problem:request-timeout", "title": "Request timeout", "status": 408,
+              "detail": "the body did not arrive within 5000 ms of the headers (1 bytes came)",
               "instance": "/api/v1/checks"
             }""";
 
     static final String UNSUPPORTED_MEDIA_TYPE = """
             {
-              "type": "about:blank", "title": "Unsupported Media Type", "status": 415,
-              "detail": "send the body as Content-Type: application/json",
+              "type": "urn:parallax:problem:unsupported-media-type", "title": "Unsupported media type", "status": 415,
+              "detail": "send the body as JSON with Content-Type: application/json; got 'text/plain'",
               "instance": "/api/v1/checks"
             }""";
 
@@ -538,6 +563,13 @@ final class ApiExamples {
             {
               "type": "urn:parallax:problem:too-many-streams", "title": "Service unavailable", "status": 503,
               "detail": "this coordinator already streams 1000 checks; retry shortly, or poll GET /api/v1/checks/{id}",
+              "instance": "/api/v1/checks/1e067e1d-5c15-4f46-8c2e-abfdb8172fe3/events"
+            }""";
+
+    static final String CALLER_STREAMS = """
+            {
+              "type": "urn:parallax:problem:too-many-streams", "title": "Too many requests", "status": 429,
+              "detail": "you already follow 20 checks at once, the most one key (or anonymous client address) may; close one, or poll GET /api/v1/checks/{id}",
               "instance": "/api/v1/checks/1e067e1d-5c15-4f46-8c2e-abfdb8172fe3/events"
             }""";
 

@@ -63,14 +63,13 @@ public class ApiKeyResource {
     private final ApiKeyService keys;
     private final CurrentCaller current;
     private final ParallaxConfig.Quotas defaults;
-
     private final ApiLinks links;
 
     public ApiKeyResource(ApiKeyService keys, CurrentCaller current, ParallaxConfig config, ApiLinks links) {
         this.keys = keys;
-        this.links = links;
         this.current = current;
         this.defaults = config.quotas();
+        this.links = links;
     }
 
     @POST
@@ -87,6 +86,7 @@ public class ApiKeyResource {
             + "JSON and an unknown field.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "invalid fields", value = ApiExamples.INVALID_API_KEY_REQUEST)))
+    @APIResponse(responseCode = "408", ref = ApiDocumentation.REQUEST_TIMEOUT)
     @APIResponse(responseCode = "413", ref = ApiDocumentation.REQUEST_TOO_LARGE)
     @APIResponse(responseCode = "415", ref = ApiDocumentation.UNSUPPORTED_MEDIA_TYPE)
     public Response issue(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,

@@ -18,16 +18,15 @@ import org.jboss.logging.Logger;
 
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Reads the body of every {@code /api/} request whole, on the event loop, before the request may take a worker
- * thread or a place among the requests in flight ({@link ApiLoadShedding}). The REST layer then reads the buffered
- * body instead of the connection. Without this, a blocking resource method read its body through a blocking stream on
- * its worker thread: eight clients that sent the headers of a POST and then one byte held all eight workers for the
- * read timeout, and every API call, health check and scrape behind them timed out.
+ * Reads the body of every request that carries one whole, on the event loop, before the request may take a worker
+ * thread or a place among the requests in flight ({@link ApiLoadShedding}); the REST layer then reads the buffered
+ * body instead of the connection. A blocking resource method would otherwise read its body through a blocking stream
+ * on its worker thread, so a few clients sending their bodies slowly could hold every worker, and with them every API
+ * call and health check. Whatever the path: only the API takes bodies, and the REST layer matches paths that a prefix
+ * test would not (with {@code ;} parameters in a segment, for one).
  *
  * <p>A body must be JSON ({@code application/json}, or {@code application/merge-patch+json} for a PATCH), else 415;
  * at most {@code parallax.api.max-body-bytes}, else 413, before a byte is read when its length is declared and as
@@ -43,7 +42,8 @@ public class ApiRequestBodies {
 
     /** After the host and origin checks, before load shedding (higher runs first). */
     static final int PRIORITY = ApiLoadShedding.PRIORITY + 100;
-    private static final Set<String> JSON_TYPES = Set.of("application/json", "application/merge-patch+json");
+    private static final String JSON = "application/json";
+    private static final String MERGE_PATCH = "application/merge-patch+json";
     private static final Logger LOG = Logger.getLogger(ApiRequestBodies.class);
 
     private final Vertx vertx;
@@ -51,7 +51,8 @@ public class ApiRequestBodies {
     private final int maxBodyBytes;
     private final long timeoutMillis;
     private final int maxPerClient;
-    private final Map<String, AtomicInteger> readingByClient = new ConcurrentHashMap<>();
+    /** Bodies being read, by client address; an address with none has no entry. */
+    private final Map<String, Integer> readingByClient = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
 
     public ApiRequestBodies(Vertx vertx, RoutingProblems problems, ParallaxConfig config, MeterRegistry meters) {
@@ -72,16 +73,14 @@ public class ApiRequestBodies {
     }
 
     private void read(RoutingContext routing) {
-        String path = routing.normalizedPath();
         HttpServerRequest request = routing.request();
-        if (path == null || !path.startsWith("/api/") || !carriesBody(request)) {
+        if (!carriesBody(request)) {
             routing.next();
             return;
         }
         String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
-        if (!isJson(type)) {
-            refuse(routing, 415, "unsupported-media-type", "Unsupported media type", "send the body as JSON with "
-                    + "Content-Type: application/json" + (type == null ? " (none was given)" : "; got '" + type + "'"),
+        if (!isJson(type, request.method() == HttpMethod.PATCH)) {
+            refuse(routing, 415, "unsupported-media-type", "Unsupported media type", unsupportedMediaType(type),
                     Map.of());
             return;
         }
@@ -92,40 +91,40 @@ public class ApiRequestBodies {
             return;
         }
         String client = ApiClients.address(request);
-        AtomicInteger reading = readingByClient.computeIfAbsent(client, c -> new AtomicInteger());
-        if (reading.incrementAndGet() > maxPerClient) {
-            release(client, reading);
+        if (!takeReading(client)) {
             refuse(routing, 429, "too-many-requests", "Too many requests", "this client address is already "
                     + "sending " + maxPerClient + " request bodies; send one when another has arrived",
                     Map.of("Retry-After", "1"));
             return;
         }
-        new BodyRead(routing, client, reading).start();
+        new BodyRead(routing, client).start();
     }
 
     /**
-     * A request head that announces a body: a length above 0 or a transfer coding; over HTTP/2, where neither need be
-     * sent and the end of the stream is only known later, a POST, PUT or PATCH that does not say its length is 0.
+     * A request head that announces a body: a length above 0, or a transfer coding. (HTTP/1 only: the coordinator
+     * does not speak HTTP/2, whose streams cannot be read ahead of the REST layer, see quarkus.http.http2.)
      */
     private static boolean carriesBody(HttpServerRequest request) {
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null) {
             return !length.strip().equals("0");
         }
-        if (request.version() == HttpVersion.HTTP_1_0 || request.version() == HttpVersion.HTTP_1_1) {
-            return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
-        }
-        HttpMethod method = request.method();
-        return !request.isEnded() && (method == HttpMethod.POST || method == HttpMethod.PUT
-                || method == HttpMethod.PATCH);
+        return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
     }
 
-    private static boolean isJson(String contentType) {
+    /** The detail of a 415, here and from the REST layer's own media-type check. */
+    public static String unsupportedMediaType(String contentType) {
+        return "send the body as JSON with Content-Type: application/json" + (contentType == null
+                ? " (none was given)" : "; got '" + contentType + "'");
+    }
+
+    private static boolean isJson(String contentType, boolean patch) {
         if (contentType == null) {
             return false;
         }
         String[] parts = contentType.split(";");
-        if (!JSON_TYPES.contains(parts[0].strip().toLowerCase(Locale.ROOT))) {
+        String type = parts[0].strip().toLowerCase(Locale.ROOT);
+        if (!type.equals(JSON) && !(patch && type.equals(MERGE_PATCH))) {
             return false;
         }
         for (int i = 1; i < parts.length; i++) {
@@ -159,10 +158,22 @@ public class ApiRequestBodies {
         problems.sendAndClose(routing, status, type, title, detail, headers);
     }
 
-    private void release(String client, AtomicInteger reading) {
-        if (reading.decrementAndGet() <= 0) {
-            readingByClient.remove(client, reading);
-        }
+    /** Counts one more body of the client's, unless it already sends as many as one client may. */
+    private boolean takeReading(String client) {
+        boolean[] taken = {false};
+        readingByClient.compute(client, (address, reading) -> {
+            int now = reading == null ? 0 : reading;
+            if (now >= maxPerClient) {
+                return reading;
+            }
+            taken[0] = true;
+            return now + 1;
+        });
+        return taken[0];
+    }
+
+    private void releaseReading(String client) {
+        readingByClient.computeIfPresent(client, (address, reading) -> reading <= 1 ? null : reading - 1);
     }
 
     /**
@@ -173,15 +184,13 @@ public class ApiRequestBodies {
 
         private final RoutingContext routing;
         private final String client;
-        private final AtomicInteger reading;
         private final Buffer body = Buffer.buffer();
         private long timer;
         private boolean finished;
 
-        BodyRead(RoutingContext routing, String client, AtomicInteger reading) {
+        BodyRead(RoutingContext routing, String client) {
             this.routing = routing;
             this.client = client;
-            this.reading = reading;
         }
 
         void start() {
@@ -190,7 +199,8 @@ public class ApiRequestBodies {
             request.handler(this::chunk);
             request.endHandler(ended -> ended());
             request.exceptionHandler(this::failed);
-            if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+            if (request.version() == HttpVersion.HTTP_1_1
+                    && "100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
                 routing.response().writeContinue();
             }
             request.resume();
@@ -240,7 +250,7 @@ public class ApiRequestBodies {
         private void finish() {
             finished = true;
             vertx.cancelTimer(timer);
-            release(client, reading);
+            releaseReading(client);
         }
     }
 }

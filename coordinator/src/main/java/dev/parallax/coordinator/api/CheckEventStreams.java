@@ -27,10 +27,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Streams a check's verdicts as Server-Sent Events: a {@code region} event for each region as it ends, then one
@@ -59,7 +59,8 @@ public class CheckEventStreams {
     private final int maxStreams;
     private final int maxPerCaller;
     private final Semaphore slots;
-    private final Map<String, AtomicInteger> streamsByCaller = new ConcurrentHashMap<>();
+    /** Streams open, by caller (key or anonymous address); a caller with none has no entry. */
+    private final Map<String, Integer> streamsByCaller = new ConcurrentHashMap<>();
     private final ExecutorService streams = Executors.newVirtualThreadPerTaskExecutor();
 
     public CheckEventStreams(CheckService checks, CheckUpdates updates, ParallaxConfig config) {
@@ -100,68 +101,76 @@ public class CheckEventStreams {
     /** A stream's place: one of the coordinator's, and one of its caller's. */
     private final class Slot {
         private final String caller;
-        private final AtomicInteger held;
 
-        private Slot(String caller, AtomicInteger held) {
+        private Slot(String caller) {
             this.caller = caller;
-            this.held = held;
         }
 
         void release() {
-            if (held.decrementAndGet() <= 0) {
-                streamsByCaller.remove(caller, held);
-            }
+            releaseCallerShare(caller);
             slots.release();
         }
     }
 
     private Slot takeSlot(String caller) {
-        AtomicInteger held = streamsByCaller.compute(caller, (c, count) -> {
-            AtomicInteger taken = count == null ? new AtomicInteger() : count;
-            taken.incrementAndGet();
-            return taken;
-        });
-        if (held.get() > maxPerCaller) {
-            if (held.decrementAndGet() <= 0) {
-                streamsByCaller.remove(caller, held);
+        boolean[] taken = {false};
+        streamsByCaller.compute(caller, (c, held) -> {
+            int now = held == null ? 0 : held;
+            if (now >= maxPerCaller) {
+                return held;
             }
+            taken[0] = true;
+            return now + 1;
+        });
+        if (!taken[0]) {
             throw TooManyStreamsException.callerFull(maxPerCaller);
         }
         if (!slots.tryAcquire()) {
-            if (held.decrementAndGet() <= 0) {
-                streamsByCaller.remove(caller, held);
-            }
+            releaseCallerShare(caller);
             throw TooManyStreamsException.coordinatorFull(maxStreams);
         }
-        return new Slot(caller, held);
+        return new Slot(caller);
     }
 
-    /** Takes over the watch and the slot. */
+    private void releaseCallerShare(String caller) {
+        streamsByCaller.computeIfPresent(caller, (c, held) -> held <= 1 ? null : held - 1);
+    }
+
+    /** Takes over the watch and the slot: released here unless the stream's own thread has them. */
     private void stream(CheckService.CheckRecord first, String owner, SseEventSink sink, Sse sse,
                         CheckUpdates.Watch watch, Slot slot) {
+        boolean handedOver = false;
         try {
             // The first event writes the response head. Sent here, on the request's thread, so that the stream's
             // own thread never starts the response while this one does: a verdict stored within milliseconds made
             // both write it at once ("response head already sent") and ended the stream.
             send(sink, sse.newEventBuilder().comment("events of check " + first.check().id).build());
+            if (sink.isClosed()) {
+                return;
+            }
+            streams.execute(() -> {
+                try (sink; watch) {
+                    run(first, owner, sink, sse, watch);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    LOG.warnf("Event stream of check %s ended: %s", first.check().id, e.toString());
+                } finally {
+                    slot.release();
+                }
+            });
+            handedOver = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            watch.close();
-            sink.close();
-            slot.release();
-            return;
-        }
-        streams.execute(() -> {
-            try (sink; watch) {
-                run(first, owner, sink, sse, watch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                LOG.warnf("Event stream of check %s ended: %s", first.check().id, e.toString());
-            } finally {
+        } catch (RejectedExecutionException stopping) {
+            LOG.debugf("Event stream of check %s not started: the coordinator is stopping", first.check().id);
+        } finally {
+            if (!handedOver) {
+                watch.close();
+                sink.close();
                 slot.release();
             }
-        });
+        }
     }
 
     private void run(CheckService.CheckRecord first, String owner, SseEventSink sink, Sse sse,
@@ -211,8 +220,8 @@ public class CheckEventStreams {
     private static void send(SseEventSink sink, OutboundSseEvent event) throws InterruptedException {
         try {
             sink.send(event).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            // The client went away or stopped reading: end the stream.
+        } catch (ExecutionException | TimeoutException | IllegalStateException e) {
+            // The client went away (the sink says "already closed") or stopped reading: end the stream.
             sink.close();
         }
     }

@@ -66,17 +66,16 @@ public class CheckResource {
     private final CurrentCaller current;
     private final Quotas quotas;
     private final CheckEventStreams streams;
-
     private final ApiLinks links;
 
     public CheckResource(CheckService checks, CheckValidator validator, CurrentCaller current, Quotas quotas,
                          CheckEventStreams streams, ApiLinks links) {
         this.streams = streams;
-        this.links = links;
         this.checks = checks;
         this.validator = validator;
         this.current = current;
         this.quotas = quotas;
+        this.links = links;
     }
 
     @POST
@@ -112,6 +111,7 @@ public class CheckResource {
                             @ExampleObject(name = "over the whole budget", value = ApiExamples.CHECK_OVER_BUDGET)
                     }))
     @APIResponse(responseCode = "403", ref = ApiDocumentation.FORBIDDEN)
+    @APIResponse(responseCode = "408", ref = ApiDocumentation.REQUEST_TIMEOUT)
     @APIResponse(responseCode = "413", ref = ApiDocumentation.REQUEST_TOO_LARGE)
     @APIResponse(responseCode = "415", ref = ApiDocumentation.UNSUPPORTED_MEDIA_TYPE)
     @APIResponse(responseCode = "429", description = "Over the caller's request rate, or the check costs more than "
@@ -208,7 +208,9 @@ public class CheckResource {
                     + "- `timeout`, instead of `complete` when the check has not completed 60 s after its deadline: "
                     + "`data` is a line of text saying where to read the check; then the stream closes.\n\n"
                     + "The stream reads PostgreSQL every 200 ms, so any coordinator replica serves any check; each "
-                    + "coordinator serves at most 1,000 streams at once.\n\n"
+                    + "coordinator serves at most 1,000 streams at once (`parallax.api.max-streams`), at most 20 of "
+                    + "them for one key or anonymous client address (`parallax.api.max-streams-per-caller`). While "
+                    + "nothing happens, a comment line comes every 15 s.\n\n"
                     + "Scope: `checks:read` (or `admin`).")
     @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "checks:read")
     @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "admin")
@@ -222,6 +224,14 @@ public class CheckResource {
     @APIResponse(responseCode = "404", description = "No check of the caller's with this id; nothing is streamed.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "unknown check", value = ApiExamples.CHECK_NOT_FOUND)))
+    @APIResponse(responseCode = "429", description = "The caller already holds as many streams as one caller may "
+            + "(20), or is over its request rate.",
+            headers = @Header(name = ApiDocumentation.RETRY_AFTER, ref = ApiDocumentation.RETRY_AFTER),
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = {
+                            @ExampleObject(name = "the caller's streams taken", value = ApiExamples.CALLER_STREAMS),
+                            @ExampleObject(name = "request rate", value = ApiExamples.REQUEST_RATE_EXCEEDED)
+                    }))
     @APIResponse(responseCode = "503", description = "This coordinator already serves its 1,000 streams (poll "
             + "`GET /api/v1/checks/{id}` instead, or retry), or PostgreSQL is unreachable.",
             headers = @Header(name = ApiDocumentation.RETRY_AFTER, ref = ApiDocumentation.RETRY_AFTER),

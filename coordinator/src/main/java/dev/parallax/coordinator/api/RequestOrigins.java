@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
  * Which names and which web pages may reach the coordinator, checked on the event loop before anything else:
  * <ul>
  *   <li>a {@code Host} outside {@code parallax.api.allowed-hosts} (when set) gets 421: a page that makes its own
- *       name resolve to the coordinator's address (DNS rebinding) reaches nothing;</li>
+ *       name resolve to the coordinator's address (DNS rebinding) reaches nothing; and an absolute-form request
+ *       target must name the same host as {@code Host}, else 400, since links are built from it;</li>
  *   <li>a request from another web page ({@code Origin} neither the coordinator's own nor one of
  *       {@code quarkus.http.cors.origins}) gets 403, so a page open in the user's browser cannot drive a coordinator
  *       that serves anonymous callers, cross-site.</li>
@@ -37,7 +38,7 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class RequestOrigins {
 
-    /** Ahead of Quarkus's CORS filter (300) and of every filter of ours (higher runs first). */
+    /** Ahead of Quarkus's CORS filter (300) and of the API's own filters (higher runs first). */
     static final int PRIORITY = 400;
 
     private final Set<String> allowedHosts;
@@ -65,6 +66,15 @@ public class RequestOrigins {
     private void check(RoutingContext routing) {
         HttpServerRequest request = routing.request();
         String host = hostOf(request);
+        String targetHost = absoluteTargetHost(request.uri());
+        if (targetHost != null && !targetHost.equals(host)) {
+            // An absolute-form target (RFC 9112 3.2.2) names the host the links would be built from: it must be the
+            // one the Host header names, which is checked below.
+            problems.sendAndClose(routing, 400, "misdirected-request", "Misdirected request", "the request target "
+                    + "names the host '" + printable(targetHost) + "' and the Host header '" + printable(host)
+                    + "'; send the path alone, as in GET /api/v1/regions", Map.of());
+            return;
+        }
         if (!allowedHosts.isEmpty() && !allowedHosts.contains(host)) {
             problems.sendAndClose(routing, 421, "misdirected-request", "Misdirected request", "this coordinator "
                     + "does not answer to the host name '" + printable(host) + "'; use one of "
@@ -111,6 +121,19 @@ public class RequestOrigins {
 
     private static int defaultPort(String scheme) {
         return scheme.equals("https") ? 443 : 80;
+    }
+
+    /** The host of an absolute-form request target ({@code http://host/path}), "" if it has none; null for a path. */
+    private static String absoluteTargetHost(String target) {
+        if (target == null || target.startsWith("/") || target.equals("*")) {
+            return null;
+        }
+        try {
+            String targetHost = new URI(target).getHost();
+            return targetHost == null ? "" : normalizeHost(targetHost);
+        } catch (URISyntaxException e) {
+            return "";
+        }
     }
 
     /**

@@ -73,16 +73,15 @@ public class ScheduleResource {
     private final ScheduleValidator validator;
     private final ScheduleHistory history;
     private final CurrentCaller current;
-
     private final ApiLinks links;
 
     public ScheduleResource(ScheduleService schedules, ScheduleValidator validator, ScheduleHistory history,
                             CurrentCaller current, ApiLinks links) {
         this.current = current;
-        this.links = links;
         this.schedules = schedules;
         this.validator = validator;
         this.history = history;
+        this.links = links;
     }
 
     @POST
@@ -91,7 +90,12 @@ public class ScheduleResource {
             description = "A check to run again and again, `every` interval or on a `cron` expression, from the "
                     + "regions named or from every region with a live agent at each run. Its first run is spread "
                     + "over its first interval. The answer carries `alert.secret`, which signs the webhook's "
-                    + "bodies, this once and never again." + WRITE_SCOPE)
+                    + "bodies, this once and never again.\n\n"
+                    + "A schedule is charged to the key that creates it (or last changes it): what it may cost in an "
+                    + "hour at its densest (ports x the most regions a run can probe x runs an hour) must fit the "
+                    + "key's hourly check budget beside the key's other active schedules, and each run takes its cost "
+                    + "(ports x regions) from that budget, as a check does; a run the budget cannot pay for is "
+                    + "skipped, with the reason in the history and a `runs-skipped` event." + WRITE_SCOPE)
     @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "schedules:write")
     @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "admin")
     @APIResponse(responseCode = "201", description = "Created, with the webhook secret.",
@@ -101,16 +105,32 @@ public class ScheduleResource {
                     examples = @ExampleObject(name = "created", value = ApiExamples.SCHEDULE_CREATED)))
     @APIResponse(responseCode = "400", description = "The schedule cannot be run as asked: every wrong field is "
             + "listed in `errors` (as for a check, plus `every`, `cron`, `expect` and `alert.*`). Also a body that "
-            + "is not JSON and an unknown field.",
+            + "is not JSON, an unknown field, and a schedule that alone costs more an hour than the key's whole "
+            + "hourly budget.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = {
                             @ExampleObject(name = "invalid fields", value = ApiExamples.INVALID_SCHEDULE),
-                            @ExampleObject(name = "malformed JSON", value = ApiExamples.MALFORMED_JSON)
+                            @ExampleObject(name = "malformed JSON", value = ApiExamples.MALFORMED_JSON),
+                            @ExampleObject(name = "over the whole budget", value = ApiExamples.SCHEDULE_OVER_BUDGET)
                     }))
     @APIResponse(responseCode = "409", description = "The owner already has `parallax.schedules.max-per-owner` "
             + "schedules (100 by default).",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "too many schedules", value = ApiExamples.SCHEDULE_LIMIT)))
+    @APIResponse(responseCode = "429", description = "Over the caller's request rate, or the schedule does not fit "
+            + "beside the key's other active schedules in its hourly budget: `X-RateLimit-Limit` is the budget, "
+            + "`X-RateLimit-Remaining` what the others leave, `X-Request-Cost` this schedule's cost an hour.",
+            headers = {
+                    @Header(name = ApiDocumentation.RATE_LIMIT_LIMIT, ref = ApiDocumentation.RATE_LIMIT_LIMIT),
+                    @Header(name = ApiDocumentation.RATE_LIMIT_REMAINING, ref = ApiDocumentation.RATE_LIMIT_REMAINING),
+                    @Header(name = ApiDocumentation.REQUEST_COST, ref = ApiDocumentation.REQUEST_COST)
+            },
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = {
+                            @ExampleObject(name = "budget committed", value = ApiExamples.SCHEDULE_BUDGET_COMMITTED),
+                            @ExampleObject(name = "request rate", value = ApiExamples.REQUEST_RATE_EXCEEDED)
+                    }))
+    @APIResponse(responseCode = "408", ref = ApiDocumentation.REQUEST_TIMEOUT)
     @APIResponse(responseCode = "413", ref = ApiDocumentation.REQUEST_TOO_LARGE)
     @APIResponse(responseCode = "415", ref = ApiDocumentation.UNSUPPORTED_MEDIA_TYPE)
     public Response create(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -178,7 +198,9 @@ public class ScheduleResource {
                     + "whole. `every` replaces a cron and `cron` an interval, and either starts a new grid. "
                     + "`{\"paused\": true}` pauses; `{\"paused\": false}` resumes, continuing the grid from now on "
                     + "without the runs missed. In `alert`, the fields sent replace the stored ones (`\"webhook\": "
-                    + "null` removes the webhook)." + WRITE_SCOPE)
+                    + "null` removes the webhook). From now on the schedule is charged to the caller's key, and, unless "
+                    + "it is paused, must fit that key's hourly budget beside its other active schedules, as when "
+                    + "created." + WRITE_SCOPE)
     @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "schedules:write")
     @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "admin")
     @APIResponse(responseCode = "200", description = "The schedule as changed.",
@@ -186,12 +208,30 @@ public class ScheduleResource {
                     schema = @Schema(implementation = ScheduleResponse.class),
                     examples = @ExampleObject(name = "paused", value = ApiExamples.PAUSED_SCHEDULE)))
     @APIResponse(responseCode = "400", description = "The changed schedule would be invalid: every wrong field is "
-            + "listed in `errors`; nothing is changed.",
+            + "listed in `errors`, or it alone would cost more an hour than the key's whole budget; nothing is "
+            + "changed.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
-                    examples = @ExampleObject(name = "invalid fields", value = ApiExamples.INVALID_SCHEDULE)))
+                    examples = {
+                            @ExampleObject(name = "invalid fields", value = ApiExamples.INVALID_SCHEDULE),
+                            @ExampleObject(name = "over the whole budget", value = ApiExamples.SCHEDULE_OVER_BUDGET)
+                    }))
+    @APIResponse(responseCode = "429", description = "Over the caller's request rate, or the changed (or resumed) "
+            + "schedule does not fit beside the key's other active schedules in its hourly budget; nothing is "
+            + "changed.",
+            headers = {
+                    @Header(name = ApiDocumentation.RATE_LIMIT_LIMIT, ref = ApiDocumentation.RATE_LIMIT_LIMIT),
+                    @Header(name = ApiDocumentation.RATE_LIMIT_REMAINING, ref = ApiDocumentation.RATE_LIMIT_REMAINING),
+                    @Header(name = ApiDocumentation.REQUEST_COST, ref = ApiDocumentation.REQUEST_COST)
+            },
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                    examples = {
+                            @ExampleObject(name = "budget committed", value = ApiExamples.SCHEDULE_BUDGET_COMMITTED),
+                            @ExampleObject(name = "request rate", value = ApiExamples.REQUEST_RATE_EXCEEDED)
+                    }))
     @APIResponse(responseCode = "404", description = "No schedule of the caller's with this id.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "unknown schedule", value = ApiExamples.SCHEDULE_NOT_FOUND)))
+    @APIResponse(responseCode = "408", ref = ApiDocumentation.REQUEST_TIMEOUT)
     @APIResponse(responseCode = "413", ref = ApiDocumentation.REQUEST_TOO_LARGE)
     @APIResponse(responseCode = "415", ref = ApiDocumentation.UNSUPPORTED_MEDIA_TYPE)
     public ScheduleResponse update(@Parameter(description = ID_DESCRIPTION, example = ID_EXAMPLE,

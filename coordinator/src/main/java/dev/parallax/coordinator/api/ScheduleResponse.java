@@ -31,8 +31,9 @@ public record ScheduleResponse(
                 + "runs an hour), committed from the hourly check budget of the key that created or last changed it "
                 + "while it is active; each run takes its own cost (ports x regions) from that budget.",
                 examples = "360") long costPerHour,
-        @Schema(description = "Since when its runs have been skipped because that budget could not pay for them "
-                + "(each such run is in the history with the reason); null while runs are paid for.")
+        @Schema(description = "Since when its runs have been skipped because that budget could not pay for them, or "
+                + "that key was revoked (each such run is in the history with the reason); null while runs are paid "
+                + "for.")
         Instant overBudgetSince,
         @Schema(description = "When it is due next; null while paused.") Instant nextRunAt,
         @Schema(description = "When it last fired; null before its first run.") Instant lastRunAt,

@@ -50,13 +50,19 @@
                     content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                             examples = @ExampleObject(name = "scope missing", value = ApiExamples.SCOPE_MISSING))),
             @APIResponse(name = ApiDocumentation.REQUEST_TOO_LARGE, responseCode = "413",
-                    description = "A `Content-Length` over `parallax.api.max-body-bytes` (8 KB by default); the "
-                            + "body is not read. A chunked body past 64 KB meets the server's own limit instead: a "
-                            + "bare 413 without a problem body.",
+                    description = "A body over `parallax.api.max-body-bytes` (8 KB by default): at once when "
+                            + "`Content-Length` says so, as soon as the limit is passed when it is chunked. The "
+                            + "connection is closed.",
                     content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                             examples = @ExampleObject(name = "body too large", value = ApiExamples.REQUEST_TOO_LARGE))),
+            @APIResponse(name = ApiDocumentation.REQUEST_TIMEOUT, responseCode = "408",
+                    description = "The body did not arrive whole within `parallax.api.body-timeout` (5 s) of the "
+                            + "headers. The connection is closed.",
+                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                            examples = @ExampleObject(name = "body too slow", value = ApiExamples.REQUEST_TIMEOUT))),
             @APIResponse(name = ApiDocumentation.UNSUPPORTED_MEDIA_TYPE, responseCode = "415",
-                    description = "A body that is not sent as JSON.",
+                    description = "A body that is not sent as JSON: `Content-Type` must be `application/json` (UTF-8), "
+                            + "or `application/merge-patch+json` for a PATCH.",
                     content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                             examples = @ExampleObject(name = "not JSON", value = ApiExamples.UNSUPPORTED_MEDIA_TYPE))),
             @APIResponse(name = ApiDocumentation.TOO_MANY_REQUESTS, responseCode = "429",

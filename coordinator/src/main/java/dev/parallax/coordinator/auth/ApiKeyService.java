@@ -138,7 +138,8 @@ public class ApiKeyService {
             }
             return new Caller(Caller.ANONYMOUS_OWNER,
                     EnumSet.of(Scope.CHECKS_WRITE, Scope.CHECKS_READ, Scope.SCHEDULES_WRITE), null,
-                    "address:" + clientAddress, auth.anonymous().costPerHour(), auth.anonymous().requestsPerSecond());
+                    Caller.ANONYMOUS_SUBJECT_PREFIX + clientAddress, auth.anonymous().costPerHour(),
+                    auth.anonymous().requestsPerSecond());
         }
         String value = authorization.strip();
         if (value.length() < 7 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -156,7 +157,7 @@ public class ApiKeyService {
         }
         Set<Scope> scopes = EnumSet.noneOf(Scope.class);
         stored.scopes.forEach(name -> Scope.fromWireName(name).ifPresent(scopes::add));
-        return new Caller(stored.owner, scopes, stored.id, "key:" + stored.id,
+        return new Caller(stored.owner, scopes, stored.id, Caller.KEY_SUBJECT_PREFIX + stored.id,
                 stored.costPerHour != null ? stored.costPerHour : quotas.costPerHour(),
                 stored.requestsPerSecond != null ? stored.requestsPerSecond : quotas.requestsPerSecond());
     }

@@ -19,6 +19,10 @@ public record Caller(String owner, Set<Scope> scopes, UUID keyId, String quotaSu
 
     /** The owner of everything anonymous callers create. */
     public static final String ANONYMOUS_OWNER = "anonymous";
+    /** How an anonymous caller's quota subject begins: its client address follows. */
+    public static final String ANONYMOUS_SUBJECT_PREFIX = "address:";
+    /** How a key's quota subject begins: the key's id follows. */
+    public static final String KEY_SUBJECT_PREFIX = "key:";
 
     public Caller {
         scopes = Set.copyOf(scopes);

@@ -80,13 +80,13 @@ public class Schedule extends PanacheEntityBase {
     @Column(nullable = false)
     public boolean paused;
 
-    /** Whose check-cost bucket the runs take from: the key that created or last changed the schedule. */
+    /**
+     * Whose check-cost bucket the runs take from: the key that created or last changed the schedule
+     * ({@code key:<id>}), an anonymous caller's address ({@code address:<ip>}), or, for a schedule older than budgets,
+     * its owner ({@code owner:<owner>}).
+     */
     @Column(name = "quota_subject", nullable = false)
     public String quotaSubject;
-
-    /** That bucket's hourly budget; null for the configured default. */
-    @Column(name = "budget_per_hour")
-    public Integer budgetPerHour;
 
     /** What the schedule may cost in an hour at its densest: ports x regions x runs an hour. */
     @Column(name = "cost_per_hour", nullable = false)

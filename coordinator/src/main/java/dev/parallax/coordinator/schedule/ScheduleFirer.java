@@ -4,6 +4,7 @@ import dev.parallax.common.contract.IpFamily;
 import dev.parallax.common.contract.PortState;
 import dev.parallax.common.target.PortSet;
 import dev.parallax.common.target.TargetHost;
+import dev.parallax.coordinator.auth.Caller;
 import dev.parallax.coordinator.check.CheckService;
 import dev.parallax.coordinator.check.CheckSpec;
 import dev.parallax.coordinator.check.CheckValidator;
@@ -28,6 +29,7 @@ import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -67,12 +69,14 @@ public class ScheduleFirer {
     /** Parsed cron expressions by their text: parsing one costs more than computing its next time. */
     private static final Map<String, Cadence> CRON_CADENCES = new ConcurrentHashMap<>();
     private static final int CRON_CACHE_LIMIT = 10_000;
+    private static final String OVER_BUDGET = "skipped: over budget: ";
 
     private final EntityManager em;
     private final CheckService checks;
     private final CheckValidator validator;
     private final ScheduleEventLog events;
     private final int defaultBudgetPerHour;
+    private final int anonymousBudgetPerHour;
 
     public ScheduleFirer(EntityManager em, CheckService checks, CheckValidator validator, ScheduleEventLog events,
                          ParallaxConfig config) {
@@ -81,12 +85,16 @@ public class ScheduleFirer {
         this.validator = validator;
         this.events = events;
         this.defaultBudgetPerHour = config.quotas().costPerHour();
+        this.anonymousBudgetPerHour = config.auth().anonymous().costPerHour();
     }
 
-    /** What a due schedule's row says about its next run. */
+    /**
+     * What a due schedule's row says about its next run. {@code budgetPerHour} is that of the key it is charged to as
+     * the key is now; {@code keyRevoked} whether that key was revoked since.
+     */
     private record DueSchedule(UUID id, String owner, String target, String ports, List<String> regions, Integer regionLimit,
                                int timeoutMs, IpFamily ipFamily, Long everyMs, String cron, Instant fireTime,
-                               String quotaSubject, Integer budgetPerHour, Instant overBudgetSince,
+                               String quotaSubject, int budgetPerHour, boolean keyRevoked, Instant overBudgetSince,
                                PortState expected, String webhook) {
 
         Cadence cadence() {
@@ -124,23 +132,26 @@ public class ScheduleFirer {
             Supplier<List<String>> liveRegions = memoized(validator::liveRegions);
             List<Run> prepared = new ArrayList<>(due.size());
             for (DueSchedule schedule : due) {
-                prepared.add(prepare(schedule, liveRegions));
+                prepared.add(prepare(schedule, liveRegions, now));
             }
-            List<Run> runs = charge(connection, prepared, now);
-            Set<UUID> recorded = recordFirings(connection, runs, now);
-            List<Run> submitted = new ArrayList<>();
-            for (Run run : runs) {
-                if (!recorded.contains(run.schedule().id())) {
+            Set<UUID> recorded = recordFirings(connection, prepared, now);
+            List<Run> firing = new ArrayList<>(prepared.size());
+            for (Run run : prepared) {
+                if (recorded.contains(run.schedule().id())) {
+                    firing.add(run);
+                } else {
                     LOG.warnf("Schedule %s already fired for %s; moving on", run.schedule().id(),
                             run.schedule().fireTime());
-                } else if (run.submission() != null) {
-                    submitted.add(run);
                 }
             }
+            // Charged only once the firing is recorded: a run raced by another coordinator costs nothing.
+            List<Run> runs = charge(connection, firing, now);
+            recordSkipped(connection, runs);
+            List<Run> submitted = runs.stream().filter(run -> run.submission() != null).toList();
             List<CheckService.CheckRecord> stored = checks.submitAll(
                     submitted.stream().map(Run::submission).toList());
             linkChecks(connection, submitted, stored);
-            advance(connection, runs, now);
+            advance(connection, prepared, runs, now);
             return runs;
         });
         recordBudgetEvents(fired, now);
@@ -172,9 +183,10 @@ public class ScheduleFirer {
             } else if (take.taken()) {
                 runs.add(new Run(run.schedule(), run.submission(), null, null));
             } else {
+                // Recorded as skipped by recordSkipped, in the firing row already inserted.
                 int ports = run.submission().spec().ports().size();
                 int regions = run.submission().spec().regions().size();
-                String reason = "skipped: over budget: this run costs " + cost(run.submission()) + " (" + ports
+                String reason = OVER_BUDGET + "this run costs " + cost(run.submission()) + " (" + ports
                         + (ports == 1 ? " port x " : " ports x ") + regions + (regions == 1 ? " region" : " regions")
                         + ") and " + Math.max(0, (long) Math.floor(take.remaining())) + " of the hourly budget of "
                         + budgetPerHour(run.schedule()) + " is left";
@@ -186,15 +198,18 @@ public class ScheduleFirer {
         return runs;
     }
 
-    private int budgetPerHour(DueSchedule schedule) {
-        return schedule.budgetPerHour() != null ? schedule.budgetPerHour() : defaultBudgetPerHour;
+    private static int budgetPerHour(DueSchedule schedule) {
+        return schedule.budgetPerHour();
     }
 
     private static long cost(CheckService.Submission submission) {
         return (long) submission.spec().ports().size() * submission.spec().regions().size();
     }
 
-    /** An event where a schedule's runs start being skipped for want of budget, and where they are paid for again. */
+    /**
+     * An event where a schedule's runs start being skipped (its key's budget cannot pay for them, or the key was
+     * revoked), and where they are paid for again.
+     */
     private void recordBudgetEvents(List<Run> runs, Instant now) {
         for (Run run : runs) {
             DueSchedule schedule = run.schedule();
@@ -210,25 +225,30 @@ public class ScheduleFirer {
             detail.put("dueAt", schedule.fireTime().toString());
             String summary = isOver
                     ? "runs skipped from " + schedule.fireTime() + ": " + run.outcome().substring("skipped: ".length())
-                    : "runs paid for again from " + schedule.fireTime() + ", after runs skipped for want of budget"
-                      + " since " + schedule.overBudgetSince();
+                    : "runs paid for again from " + schedule.fireTime() + ", after runs skipped since "
+                      + schedule.overBudgetSince();
             events.record(about, new ScheduleEventLog.Event(isOver ? "runs-skipped" : "runs-resumed", null, null,
                     null, summary, detail), now);
         }
     }
 
-    private static List<DueSchedule> claim(Connection connection, Instant now, int batchSize) throws SQLException {
+    private List<DueSchedule> claim(Connection connection, Instant now, int batchSize) throws SQLException {
+        // The key's budget is read as it is now (the default may have changed since the schedule was saved); the
+        // join compares text, since only some subjects are keys.
         try (PreparedStatement select = connection.prepareStatement("""
-                SELECT id, owner, target, ports, regions, region_limit, timeout_ms, ip_family, every_ms, cron, next_fire_at,
-                       quota_subject, budget_per_hour, over_budget_since, expected_state, alert_webhook
-                  FROM schedules
-                 WHERE NOT paused AND next_fire_at <= ?
-                 ORDER BY next_fire_at
+                SELECT s.id, s.owner, s.target, s.ports, s.regions, s.region_limit, s.timeout_ms, s.ip_family,
+                       s.every_ms, s.cron, s.next_fire_at, s.quota_subject, s.over_budget_since, s.expected_state,
+                       s.alert_webhook, k.cost_per_hour AS key_budget, k.revoked_at IS NOT NULL AS key_revoked
+                  FROM schedules s
+                  LEFT JOIN api_keys k ON ? || k.id::text = s.quota_subject
+                 WHERE NOT s.paused AND s.next_fire_at <= ?
+                 ORDER BY s.next_fire_at
                  LIMIT ?
-                   FOR NO KEY UPDATE SKIP LOCKED
+                   FOR NO KEY UPDATE OF s SKIP LOCKED
                 """)) {
-            select.setObject(1, bind(now));
-            select.setInt(2, batchSize);
+            select.setString(1, Caller.KEY_SUBJECT_PREFIX);
+            select.setObject(2, bind(now));
+            select.setInt(3, batchSize);
             List<DueSchedule> due = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
@@ -237,15 +257,17 @@ public class ScheduleFirer {
                     Long every = rows.wasNull() ? null : everyMs;
                     int regionLimit = rows.getInt("region_limit");
                     Integer limit = rows.wasNull() ? null : regionLimit;
-                    int budgetPerHour = rows.getInt("budget_per_hour");
-                    Integer budget = rows.wasNull() ? null : budgetPerHour;
+                    int keyBudget = rows.getInt("key_budget");
+                    String subject = rows.getString("quota_subject");
+                    int budget = subject.startsWith(Caller.ANONYMOUS_SUBJECT_PREFIX) ? anonymousBudgetPerHour
+                            : rows.wasNull() ? defaultBudgetPerHour : keyBudget;
                     OffsetDateTime overBudgetSince = rows.getObject("over_budget_since", OffsetDateTime.class);
                     due.add(new DueSchedule(rows.getObject("id", UUID.class), rows.getString("owner"), rows.getString("target"),
                             rows.getString("ports"),
                             regions == null ? null : Arrays.asList((String[]) regions.getArray()), limit,
                             rows.getInt("timeout_ms"), IpFamily.valueOf(rows.getString("ip_family")), every,
                             rows.getString("cron"), rows.getObject("next_fire_at", OffsetDateTime.class)
-                                    .toInstant(), rows.getString("quota_subject"), budget,
+                                    .toInstant(), subject, budget, rows.getBoolean("key_revoked"),
                             overBudgetSince == null ? null : overBudgetSince.toInstant(),
                             PortState.valueOf(rows.getString("expected_state")), rows.getString("alert_webhook")));
                 }
@@ -254,7 +276,14 @@ public class ScheduleFirer {
         }
     }
 
-    private Run prepare(DueSchedule schedule, Supplier<List<String>> liveRegions) {
+    private Run prepare(DueSchedule schedule, Supplier<List<String>> liveRegions, Instant now) {
+        if (schedule.keyRevoked()) {
+            String reason = "skipped: the key this schedule is charged to was revoked; change the schedule with a key"
+                    + " of its owner's to charge it to that one";
+            LOG.infof("Schedule %s run for %s %s", schedule.id(), schedule.fireTime(), reason);
+            return new Run(schedule, null, reason, schedule.overBudgetSince() != null ? schedule.overBudgetSince()
+                    : now);
+        }
         try {
             List<String> regions = validator.resolve(
                     new CheckValidator.RegionChoice(schedule.regions(), schedule.regionLimit()), liveRegions);
@@ -270,6 +299,33 @@ public class ScheduleFirer {
     }
 
     // Timestamps travel in arrays as ISO-8601 text (Instant.toString), which PostgreSQL casts to timestamptz.
+
+    /** Gives the firing rows of the runs the budget could not pay for their reason. */
+    private static void recordSkipped(Connection connection, List<Run> runs) throws SQLException {
+        List<Run> skipped = runs.stream().filter(run -> run.submission() == null && run.outcome() != null
+                && run.outcome().startsWith(OVER_BUDGET)).toList();
+        if (skipped.isEmpty()) {
+            return;
+        }
+        UUID[] ids = new UUID[skipped.size()];
+        String[] fireTimes = new String[skipped.size()];
+        String[] outcomes = new String[skipped.size()];
+        for (int i = 0; i < skipped.size(); i++) {
+            ids[i] = skipped.get(i).schedule().id();
+            fireTimes[i] = skipped.get(i).schedule().fireTime().toString();
+            outcomes[i] = skipped.get(i).outcome();
+        }
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE schedule_firings f SET outcome = run.outcome
+                  FROM unnest(?::uuid[], ?::timestamptz[], ?::text[]) AS run (id, fire_time, outcome)
+                 WHERE f.schedule_id = run.id AND f.fire_time = run.fire_time
+                """)) {
+            update.setArray(1, connection.createArrayOf("uuid", ids));
+            update.setArray(2, connection.createArrayOf("timestamptz", fireTimes));
+            update.setArray(3, connection.createArrayOf("text", outcomes));
+            update.executeUpdate();
+        }
+    }
 
     /** Inserts the firing rows; returns the schedules whose firing was new (all of them, unless raced). */
     private static Set<UUID> recordFirings(Connection connection, List<Run> runs, Instant now) throws SQLException {
@@ -332,7 +388,11 @@ public class ScheduleFirer {
      * Moves every claimed schedule to its next due time, computed from the due time it fired for (no drift), and
      * keeps whether its runs are being skipped for want of budget.
      */
-    private static void advance(Connection connection, List<Run> runs, Instant now) throws SQLException {
+    private static void advance(Connection connection, List<Run> claimed, List<Run> charged, Instant now)
+            throws SQLException {
+        Map<UUID, Run> chargedById = new HashMap<>();
+        charged.forEach(run -> chargedById.put(run.schedule().id(), run));
+        List<Run> runs = claimed.stream().map(run -> chargedById.getOrDefault(run.schedule().id(), run)).toList();
         UUID[] ids = new UUID[runs.size()];
         String[] fired = new String[runs.size()];
         String[] next = new String[runs.size()];

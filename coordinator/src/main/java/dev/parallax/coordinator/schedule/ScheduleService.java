@@ -31,6 +31,9 @@ public class ScheduleService {
 
     private static final Logger LOG = Logger.getLogger(ScheduleService.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Advisory lock classes (the first key of PostgreSQL's two-key advisory locks), one per thing serialised. */
+    private static final int LOCK_OWNER_SCHEDULES = 1;
+    private static final int LOCK_KEY_BUDGET = 2;
 
     private final ScheduleValidator validator;
     private final EntityManager em;
@@ -56,8 +59,8 @@ public class ScheduleService {
     public Schedule create(Caller caller, ScheduleSpec spec) {
         String owner = caller.owner();
         // Serialises creations per owner, so two concurrent requests cannot both take the last free place.
-        em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(:owner))").setParameter("owner", owner)
-                .getSingleResult();
+        em.createNativeQuery("SELECT pg_advisory_xact_lock(:kind, hashtext(:owner))")
+                .setParameter("kind", LOCK_OWNER_SCHEDULES).setParameter("owner", owner).getSingleResult();
         if (Schedule.count("owner", owner) >= maxPerOwner) {
             throw new ScheduleLimitException(maxPerOwner);
         }
@@ -172,8 +175,8 @@ public class ScheduleService {
                     + "ports or regions, or less often");
         }
         // Serialises the commitments of one key, so two concurrent requests cannot both take its last budget.
-        em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(:subject))")
-                .setParameter("subject", "budget:" + caller.quotaSubject()).getSingleResult();
+        em.createNativeQuery("SELECT pg_advisory_xact_lock(:kind, hashtext(:subject))")
+                .setParameter("kind", LOCK_KEY_BUDGET).setParameter("subject", caller.quotaSubject()).getSingleResult();
         Number committed = (Number) em.createNativeQuery("""
                         SELECT coalesce(sum(cost_per_hour), 0) FROM schedules
                          WHERE quota_subject = :subject AND NOT paused AND id <> :id""")
@@ -187,7 +190,6 @@ public class ScheduleService {
 
     private static void charge(Schedule schedule, Caller caller, ScheduleValidator.HourlyCost cost) {
         schedule.quotaSubject = caller.quotaSubject();
-        schedule.budgetPerHour = caller.costPerHour();
         schedule.costPerHour = cost.total();
     }
 

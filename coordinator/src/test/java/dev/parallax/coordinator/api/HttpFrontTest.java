@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,6 +56,8 @@ class HttpFrontTest {
 
     /** More than the request worker threads (8), so stalled bodies that held workers would starve everything. */
     private static final int STALLED = 24;
+    /** Paths the REST layer routes to the API although they do not begin with "/api/" as written. */
+    private static final List<String> PARAMETER_PATHS = List.of("/api;x/v1/checks", "/api/v1;x=1/checks");
     private static final int MAX_BODIES_PER_CLIENT = 30;
     /** Far above a request's normal latency here (milliseconds) and far below the read timeout a held worker waited. */
     private static final Duration ANSWERED_WITHIN = Duration.ofSeconds(2);
@@ -73,9 +76,11 @@ class HttpFrontTest {
             for (int i = 0; i < STALLED; i++) {
                 RawHttp connection = RawHttp.connect(root.getPort());
                 stalled.add(connection);
-                connection.send(switch (i % 3) {
+                connection.send(switch (i % 4) {
                     case 0 -> "POST /api/v1/checks HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                             + "Content-Length: 4000\r\n\r\n{\"target\": \"" + target + "\"";
+                    case 3 -> "POST " + PARAMETER_PATHS.get(i % 2) + " HTTP/1.1\r\nHost: localhost\r\n"
+                            + "Content-Type: application/json\r\nContent-Length: 4000\r\n\r\n{";
                     case 1 -> "POST /api/v1/checks HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                             + "Transfer-Encoding: chunked\r\n\r\n1\r\n{\r\n";
                     default -> "PATCH /api/v1/schedules/" + UUID.randomUUID() + " HTTP/1.1\r\nHost: localhost\r\n"
@@ -105,6 +110,32 @@ class HttpFrontTest {
             }
         }
         assertThat(Sql.count(db, "SELECT count(*) FROM checks WHERE target = ?", target)).as("checks stored").isZero();
+    }
+
+    @Test
+    void pathsWithSegmentParametersAreTheApiToo() {
+        for (String path : PARAMETER_PATHS) {
+            Response accepted = given().contentType(ContentType.JSON)
+                    .body("{\"target\": \"127.0.0.1\", \"ports\": [9], \"regions\": [\"eu-west\"]}").post(path);
+            assertThat(accepted.statusCode()).as("POST %s: %s", path, accepted.asString()).isIn(202, 404);
+            Response refused = given().contentType("text/plain").body("x".getBytes()).post(path);
+            assertThat(refused.statusCode()).as("a text/plain POST to %s", path).isEqualTo(415);
+        }
+    }
+
+    @Test
+    void aRequestTargetNamingAnotherHostThanTheHostHeaderIs400() throws IOException {
+        try (RawHttp connection = RawHttp.connect(root.getPort())) {
+            String answer = connection.send("GET http://attacker.example/api/v1/regions HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                    .readAll(Duration.ofSeconds(2));
+            assertThat(RawHttp.status(answer)).as("an absolute-form target of another host: %s", answer).isEqualTo(400);
+            assertThat(answer).contains("urn:parallax:problem:misdirected-request");
+        }
+        try (RawHttp connection = RawHttp.connect(root.getPort())) {
+            String answer = connection.send("GET http://localhost:" + root.getPort() + "/api/v1/regions HTTP/1.1\r\n"
+                    + "Host: localhost:" + root.getPort() + "\r\nConnection: close\r\n\r\n").readAll(Duration.ofSeconds(2));
+            assertThat(RawHttp.status(answer)).as("an absolute-form target of the host itself: %s", answer).isEqualTo(200);
+        }
     }
 
     @Test
@@ -153,6 +184,22 @@ class HttpFrontTest {
                 .then().statusCode(202);
         assertThat(Sql.count(db, "SELECT count(*) FROM checks WHERE target = ?", target)).as("checks stored")
                 .isEqualTo(1);
+    }
+
+    /** The JDK's client asks to upgrade to HTTP/2 in clear text; the coordinator answers over HTTP/1.1. */
+    @Test
+    void aClientAskingForHttp2IsServedOverHttp11() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        try {
+            HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(root.resolve("/api/v1/checks"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"target\": \"127.0.0.1\", \"ports\": [9], \"regions\": [\"eu-west\"]}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+            assertThat(accepted.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+        } finally {
+            http.shutdownNow();
+        }
     }
 
     @Test
@@ -269,6 +316,32 @@ class HttpFrontTest {
             assertThat(page.header("Cache-Control")).as(path + " Cache-Control").isEqualTo("no-cache");
         }
         assertThat(given().get("/api/v1/regions").header("X-Content-Type-Options")).isEqualTo("nosniff");
+    }
+
+    @Test
+    void streamsWhoseClientsHangUpAtOnceGiveTheirPlacesBack() throws Exception {
+        String id = given().contentType(ContentType.JSON)
+                .body("{\"target\": \"127.0.0.1\", \"ports\": [9], \"regions\": [\"sa-east\"]}")
+                .post("/api/v1/checks").then().statusCode(202).extract().path("id");
+        // A caller of its own (anonymous callers are told apart by address), so that no other test's streams count.
+        InetAddress caller = InetAddress.getByName("127.0.0.5");
+        for (int i = 0; i < 5; i++) {
+            try (RawHttp connection = RawHttp.connect(root.getPort(), caller)) {
+                connection.send("GET /api/v1/checks/" + id + "/events HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            }
+        }
+        Thread.sleep(1_000);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).localAddress(caller).build();
+        try {
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<java.io.InputStream> stream = http.send(HttpRequest.newBuilder(
+                        root.resolve("/api/v1/checks/" + id + "/events")).build(), HttpResponse.BodyHandlers.ofInputStream());
+                assertThat(stream.statusCode()).as("a stream after five that hung up at once, of a caller allowed 2")
+                        .isEqualTo(200);
+            }
+        } finally {
+            http.shutdownNow();
+        }
     }
 
     @Test

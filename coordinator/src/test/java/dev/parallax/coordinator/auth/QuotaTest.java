@@ -175,6 +175,27 @@ class QuotaTest {
     }
 
     @Test
+    void runsOfAScheduleWhoseKeyWasRevokedAreSkippedWithTheReason() {
+        String owner = "revoked-" + UUID.randomUUID();
+        String key = Keys.issue(owner, "[\"schedules:write\", \"checks:read\"]", "");
+        String id = given().auth().oauth2(key).contentType(ContentType.JSON)
+                .body("{\"target\": \"example.com\", \"ports\": [443], \"regions\": [\"eu-west\"], \"every\": \"1s\"}")
+                .when().post("/api/v1/schedules").then().statusCode(201).extract().path("id");
+        UUID keyId = (UUID) Sql.rows(db, "SELECT id FROM api_keys WHERE owner = ?", owner).getFirst().get("id");
+        given().auth().oauth2(PublicDeployment.ADMIN_KEY).when().delete("/api/v1/admin/keys/" + keyId)
+                .then().statusCode(200);
+
+        org.awaitility.Awaitility.await("a run skipped for the revoked key").atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> Sql.count(db, "SELECT count(*) FROM schedule_firings WHERE schedule_id = ?"
+                        + " AND outcome LIKE 'skipped: the key this schedule is charged to was revoked%'",
+                        UUID.fromString(id)) > 0);
+
+        assertThat(Sql.count(db, "SELECT count(*) FROM schedule_events WHERE schedule_id = ? AND kind = 'runs-skipped'",
+                UUID.fromString(id))).isEqualTo(1);
+        Sql.update(db, "UPDATE schedules SET paused = true WHERE id = ?", UUID.fromString(id));
+    }
+
+    @Test
     void requestsBeyondTheKeysRateAre429WithRetryAfter() {
         // One request a second, a burst of two.
         String key = Keys.issue("rate-" + UUID.randomUUID(), "[\"checks:read\"]", ", \"requestsPerSecond\": 1");

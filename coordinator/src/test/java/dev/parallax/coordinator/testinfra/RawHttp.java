@@ -23,7 +23,12 @@ public final class RawHttp implements AutoCloseable {
 
     /** A connection to the application under test on loopback. */
     public static RawHttp connect(int port) throws IOException {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        return connect(port, InetAddress.getLoopbackAddress());
+    }
+
+    /** As {@link #connect(int)}, from another loopback address: another client to the server. */
+    public static RawHttp connect(int port, InetAddress source) throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port, source, 0);
         socket.setSoTimeout(30_000);
         return new RawHttp(socket);
     }

@@ -129,6 +129,8 @@ public final class LocalStack implements AutoCloseable {
     private final Map<Integer, Integer> replicaPorts = new ConcurrentHashMap<>();
     // Coordinator n's management port (health and metrics), picked at its first start and kept.
     private final Map<Integer, Integer> managementPorts = new ConcurrentHashMap<>();
+    // Properties coordinator n was last started with on top of the stack's own (startCoordinator(n, properties)).
+    private final Map<Integer, Map<String, String>> coordinatorExtras = new ConcurrentHashMap<>();
     private volatile VantageNetwork vantageNetwork;
     private volatile String agentKafkaBootstrap;
     private volatile int coordinatorPort;
@@ -404,6 +406,15 @@ public final class LocalStack implements AutoCloseable {
      *                          {@link #unexpectedExit()}, as a failed {@link #startAgent} does)
      */
     public void startCoordinator(int n) {
+        startCoordinator(n, coordinatorExtras.getOrDefault(n, Map.of()));
+    }
+
+    /**
+     * As {@link #startCoordinator(int)}, with these properties on top of the stack's own (and of
+     * {@code coordinatorProperties}) until it is started again with others: the same coordinator configured
+     * otherwise, e.g. as a public deployment and then as the local stack.
+     */
+    public void startCoordinator(int n, Map<String, String> extraProperties) {
         requireOpen();
         requireCoordinator(n);
         String name = coordinatorComponent(n);
@@ -417,6 +428,7 @@ public final class LocalStack implements AutoCloseable {
         int port = n == 1 ? coordinatorPort : replicaPorts.get(n);
         requirePortFree(name, port);
         requirePortFree(name + " (management)", managementPort(n));
+        coordinatorExtras.put(n, Map.copyOf(extraProperties));
         AppProcess app = AppProcess.launch(name, runJar("coordinator"), coordinatorJvmOptions, port,
                 coordinatorProperties(n, port), logFile(name));
         if (n == 1) {
@@ -957,6 +969,7 @@ public final class LocalStack implements AutoCloseable {
         p.put("parallax.auth.anonymous.cost-per-hour", "100000000");
         p.put("parallax.auth.anonymous.requests-per-second", "100000");
         p.putAll(coordinatorOverrides);
+        p.putAll(coordinatorExtras.getOrDefault(n, Map.of()));
         return p;
     }
 

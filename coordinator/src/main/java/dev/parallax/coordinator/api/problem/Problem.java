@@ -14,10 +14,13 @@ import java.util.List;
         + "as `application/problem+json`.")
 public record Problem(
         @Schema(description = "What kind of problem: `urn:parallax:problem:` and one of `invalid-request`, "
-                + "`malformed-json`, `unauthenticated`, `scope-missing`, `check-not-found`, `schedule-not-found`, "
-                + "`api-key-not-found`, `schedule-limit`, `request-too-large`, `quota-exceeded`, `too-many-streams`, "
-                + "`overloaded`, `unavailable`, `internal-error`; or `about:blank` for a plain HTTP error (an unknown "
-                + "route, a method or media type the route does not take), whose `title` is the HTTP reason phrase.",
+                + "`malformed-json`, `unauthenticated`, `scope-missing`, `origin-refused`, `check-not-found`, "
+                + "`schedule-not-found`, `api-key-not-found`, `request-timeout`, `schedule-limit`, "
+                + "`request-too-large`, `unsupported-media-type`, `misdirected-request`, `too-many-requests`, "
+                + "`quota-exceeded`, `too-many-streams`, `overloaded`, `unavailable`, `internal-error`, "
+                + "`client-closed` (which no client sees: it had gone); or "
+                + "`about:blank` for a plain HTTP error (an unknown route, a method the route does not take), whose "
+                + "`title` is the HTTP reason phrase.",
                 examples = "urn:parallax:problem:invalid-request") String type,
         @Schema(description = "A short summary of the problem type.", examples = "Invalid request") String title,
         @Schema(description = "The HTTP status code.", examples = "400") int status,

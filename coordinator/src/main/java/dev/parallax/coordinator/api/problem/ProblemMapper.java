@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.parallax.common.target.InvalidTargetException;
 import dev.parallax.coordinator.api.ApiKeyNotFoundException;
+import dev.parallax.coordinator.api.ApiRequestBodies;
 import dev.parallax.coordinator.api.SubmitCheckRequest;
 import dev.parallax.coordinator.api.TooManyStreamsException;
 import dev.parallax.coordinator.auth.AuthenticationFailedException;
@@ -19,12 +20,17 @@ import dev.parallax.coordinator.quota.Quotas;
 import dev.parallax.coordinator.schedule.ScheduleBudgetException;
 import dev.parallax.coordinator.schedule.ScheduleLimitException;
 import dev.parallax.coordinator.schedule.ScheduleNotFoundException;
+import io.vertx.core.VertxException;
+import io.vertx.core.http.HttpClosedException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -142,7 +148,7 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper
-    public Response http(WebApplicationException e, UriInfo uri) {
+    public Response http(WebApplicationException e, UriInfo uri, HttpHeaders headers) {
         // The JSON reader wraps some parse failures (e.g. a truncated body) in a plain 400.
         if (e.getCause() instanceof UnrecognizedPropertyException unknown) {
             return unknownField(unknown, uri);
@@ -154,12 +160,15 @@ public class ProblemMapper {
         if (status >= 500) {
             return unexpected(e, uri);
         }
+        if (status == 415) {
+            return problem(415, "unsupported-media-type", "Unsupported media type",
+                    ApiRequestBodies.unsupportedMediaType(headers.getHeaderString(HttpHeaders.CONTENT_TYPE)), uri, null);
+        }
         Response.StatusType type = Response.Status.fromStatusCode(status);
         String title = type == null ? "HTTP " + status : type.getReasonPhrase();
         String detail = switch (status) {
             case 404 -> "no resource at " + uri.getPath();
             case 405 -> "method not allowed on " + uri.getPath();
-            case 415 -> "send the body as Content-Type: application/json";
             case 406 -> "this resource answers application/json";
             default -> JsonErrors.scrub(e.getMessage());
         };
@@ -174,10 +183,36 @@ public class ProblemMapper {
                     "the database is unreachable; nothing was stored, retry shortly", uri, null);
             return Response.fromResponse(response).header("Retry-After", "5").build();
         }
+        if (clientWentAway(e)) {
+            // Expected whenever clients hang up; worth neither an ERROR nor a stack trace, and nobody reads the answer.
+            LOG.debugf("The client of %s went away: %s", uri.getPath(), e.toString());
+            return problem(400, "client-closed", "Client closed the request", "the connection closed before the "
+                    + "request was answered", uri, null);
+        }
         String reference = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected error %s serving %s", reference, uri.getPath());
         return problem(500, "internal-error", "Internal error",
                 "an unexpected error occurred; quote reference " + reference + " when reporting it", uri, null);
+    }
+
+    /** A connection closed or reset by the client, found anywhere in the causes. */
+    static boolean clientWentAway(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof HttpClosedException || cause instanceof ClosedChannelException) {
+                return true;
+            }
+            String message = String.valueOf(cause.getMessage());
+            if (cause instanceof IOException && (message.contains("Connection reset") || message.contains("Broken pipe")
+                    || message.contains("Connection was closed"))) {
+                return true;
+            }
+            if (cause instanceof VertxException && message.contains("Connection was closed")
+                    || cause instanceof IllegalStateException && (message.equals("Already closed")
+                    || message.equals("Response is closed"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Response problem(int status, String type, String title, String detail, UriInfo uri,

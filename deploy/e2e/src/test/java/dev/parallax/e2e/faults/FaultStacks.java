@@ -82,7 +82,12 @@ final class FaultStacks {
         private final Thread thread;
 
         AcceptingListener() throws IOException {
-            socket = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+            this(InetAddress.getLoopbackAddress());
+        }
+
+        /** On another loopback address, e.g. 127.0.0.2. */
+        AcceptingListener(InetAddress address) throws IOException {
+            socket = new ServerSocket(0, 200, address);
             thread = Thread.ofPlatform().name("accepting-listener").daemon().start(() -> {
                 while (!socket.isClosed()) {
                     try (Socket accepted = socket.accept()) {

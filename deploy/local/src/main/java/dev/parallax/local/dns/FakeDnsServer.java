@@ -1,4 +1,4 @@
-package dev.parallax.agent.probe;
+package dev.parallax.local.dns;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A tiny authoritative DNS responder on a loopback UDP port of its own, for tests that must not touch real
- * DNS. Each name maps to a behaviour: records, a response code, or silence.
+ * DNS. Each name maps to a behaviour: records, a response code, or silence. It lives beside the launcher because the
+ * agent's tests and the end-to-end tests (whose agents it answers) both use it.
  */
 public final class FakeDnsServer implements AutoCloseable {
 
