@@ -21,6 +21,7 @@ final class ApiDocumentation {
     static final String REQUEST_TIMEOUT = "RequestTimeout";
     static final String UNSUPPORTED_MEDIA_TYPE = "UnsupportedMediaType";
     static final String TOO_MANY_REQUESTS = "TooManyRequests";
+    static final String SCHEDULE_OVER_BUDGET = "ScheduleOverBudget";
     static final String INTERNAL_ERROR = "InternalError";
     static final String UNAVAILABLE = "Unavailable";
 

@@ -18,7 +18,6 @@ import org.jboss.logging.Logger;
 
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads the body of every request that carries one whole, on the event loop, before the request may take a worker
@@ -51,8 +50,8 @@ public class ApiRequestBodies {
     private final int maxBodyBytes;
     private final long timeoutMillis;
     private final int maxPerClient;
-    /** Bodies being read, by client address; an address with none has no entry. */
-    private final Map<String, Integer> readingByClient = new ConcurrentHashMap<>();
+    /** Bodies being read, by client address. */
+    private final CountsPerClient reading;
     private final MeterRegistry meters;
 
     public ApiRequestBodies(Vertx vertx, RoutingProblems problems, ParallaxConfig config, MeterRegistry meters) {
@@ -61,6 +60,7 @@ public class ApiRequestBodies {
         this.maxBodyBytes = config.api().maxBodyBytes();
         this.timeoutMillis = config.api().bodyTimeout().toMillis();
         this.maxPerClient = config.api().maxBodiesPerClient();
+        this.reading = new CountsPerClient(maxPerClient);
         if (maxBodyBytes < 1 || timeoutMillis < 1 || maxPerClient < 1) {
             throw new IllegalArgumentException("parallax.api.max-body-bytes, body-timeout and max-bodies-per-client "
                     + "must be positive");
@@ -91,7 +91,7 @@ public class ApiRequestBodies {
             return;
         }
         String client = ApiClients.address(request);
-        if (!takeReading(client)) {
+        if (!reading.tryTake(client)) {
             refuse(routing, 429, "too-many-requests", "Too many requests", "this client address is already "
                     + "sending " + maxPerClient + " request bodies; send one when another has arrived",
                     Map.of("Retry-After", "1"));
@@ -156,24 +156,6 @@ public class ApiRequestBodies {
                 .tag("status", Integer.toString(status)).register(meters).increment();
         LOG.debugf("%s %s refused with %d: %s", routing.request().method(), routing.normalizedPath(), status, detail);
         problems.sendAndClose(routing, status, type, title, detail, headers);
-    }
-
-    /** Counts one more body of the client's, unless it already sends as many as one client may. */
-    private boolean takeReading(String client) {
-        boolean[] taken = {false};
-        readingByClient.compute(client, (address, reading) -> {
-            int now = reading == null ? 0 : reading;
-            if (now >= maxPerClient) {
-                return reading;
-            }
-            taken[0] = true;
-            return now + 1;
-        });
-        return taken[0];
-    }
-
-    private void releaseReading(String client) {
-        readingByClient.computeIfPresent(client, (address, reading) -> reading <= 1 ? null : reading - 1);
     }
 
     /**
@@ -250,7 +232,7 @@ public class ApiRequestBodies {
         private void finish() {
             finished = true;
             vertx.cancelTimer(timer);
-            releaseReading(client);
+            reading.release(client);
         }
     }
 }

@@ -19,11 +19,9 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,8 +57,8 @@ public class CheckEventStreams {
     private final int maxStreams;
     private final int maxPerCaller;
     private final Semaphore slots;
-    /** Streams open, by caller (key or anonymous address); a caller with none has no entry. */
-    private final Map<String, Integer> streamsByCaller = new ConcurrentHashMap<>();
+    /** Streams open, by caller (key or anonymous address). */
+    private final CountsPerClient streamsByCaller;
     private final ExecutorService streams = Executors.newVirtualThreadPerTaskExecutor();
 
     public CheckEventStreams(CheckService checks, CheckUpdates updates, ParallaxConfig config) {
@@ -72,6 +70,7 @@ public class CheckEventStreams {
             throw new IllegalArgumentException("parallax.api.max-streams and max-streams-per-caller must be at least 1");
         }
         this.slots = new Semaphore(maxStreams);
+        this.streamsByCaller = new CountsPerClient(maxPerCaller);
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
@@ -107,33 +106,20 @@ public class CheckEventStreams {
         }
 
         void release() {
-            releaseCallerShare(caller);
+            streamsByCaller.release(caller);
             slots.release();
         }
     }
 
     private Slot takeSlot(String caller) {
-        boolean[] taken = {false};
-        streamsByCaller.compute(caller, (c, held) -> {
-            int now = held == null ? 0 : held;
-            if (now >= maxPerCaller) {
-                return held;
-            }
-            taken[0] = true;
-            return now + 1;
-        });
-        if (!taken[0]) {
+        if (!streamsByCaller.tryTake(caller)) {
             throw TooManyStreamsException.callerFull(maxPerCaller);
         }
         if (!slots.tryAcquire()) {
-            releaseCallerShare(caller);
+            streamsByCaller.release(caller);
             throw TooManyStreamsException.coordinatorFull(maxStreams);
         }
         return new Slot(caller);
-    }
-
-    private void releaseCallerShare(String caller) {
-        streamsByCaller.computeIfPresent(caller, (c, held) -> held <= 1 ? null : held - 1);
     }
 
     /** Takes over the watch and the slot: released here unless the stream's own thread has them. */

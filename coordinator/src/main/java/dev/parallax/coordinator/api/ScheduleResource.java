@@ -117,19 +117,7 @@ public class ScheduleResource {
             + "schedules (100 by default).",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "too many schedules", value = ApiExamples.SCHEDULE_LIMIT)))
-    @APIResponse(responseCode = "429", description = "Over the caller's request rate, or the schedule does not fit "
-            + "beside the key's other active schedules in its hourly budget: `X-RateLimit-Limit` is the budget, "
-            + "`X-RateLimit-Remaining` what the others leave, `X-Request-Cost` this schedule's cost an hour.",
-            headers = {
-                    @Header(name = ApiDocumentation.RATE_LIMIT_LIMIT, ref = ApiDocumentation.RATE_LIMIT_LIMIT),
-                    @Header(name = ApiDocumentation.RATE_LIMIT_REMAINING, ref = ApiDocumentation.RATE_LIMIT_REMAINING),
-                    @Header(name = ApiDocumentation.REQUEST_COST, ref = ApiDocumentation.REQUEST_COST)
-            },
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
-                    examples = {
-                            @ExampleObject(name = "budget committed", value = ApiExamples.SCHEDULE_BUDGET_COMMITTED),
-                            @ExampleObject(name = "request rate", value = ApiExamples.REQUEST_RATE_EXCEEDED)
-                    }))
+    @APIResponse(responseCode = "429", ref = ApiDocumentation.SCHEDULE_OVER_BUDGET)
     @APIResponse(responseCode = "408", ref = ApiDocumentation.REQUEST_TIMEOUT)
     @APIResponse(responseCode = "413", ref = ApiDocumentation.REQUEST_TOO_LARGE)
     @APIResponse(responseCode = "415", ref = ApiDocumentation.UNSUPPORTED_MEDIA_TYPE)
@@ -215,19 +203,7 @@ public class ScheduleResource {
                             @ExampleObject(name = "invalid fields", value = ApiExamples.INVALID_SCHEDULE),
                             @ExampleObject(name = "over the whole budget", value = ApiExamples.SCHEDULE_OVER_BUDGET)
                     }))
-    @APIResponse(responseCode = "429", description = "Over the caller's request rate, or the changed (or resumed) "
-            + "schedule does not fit beside the key's other active schedules in its hourly budget; nothing is "
-            + "changed.",
-            headers = {
-                    @Header(name = ApiDocumentation.RATE_LIMIT_LIMIT, ref = ApiDocumentation.RATE_LIMIT_LIMIT),
-                    @Header(name = ApiDocumentation.RATE_LIMIT_REMAINING, ref = ApiDocumentation.RATE_LIMIT_REMAINING),
-                    @Header(name = ApiDocumentation.REQUEST_COST, ref = ApiDocumentation.REQUEST_COST)
-            },
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
-                    examples = {
-                            @ExampleObject(name = "budget committed", value = ApiExamples.SCHEDULE_BUDGET_COMMITTED),
-                            @ExampleObject(name = "request rate", value = ApiExamples.REQUEST_RATE_EXCEEDED)
-                    }))
+    @APIResponse(responseCode = "429", ref = ApiDocumentation.SCHEDULE_OVER_BUDGET)
     @APIResponse(responseCode = "404", description = "No schedule of the caller's with this id.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "unknown schedule", value = ApiExamples.SCHEDULE_NOT_FOUND)))

@@ -65,6 +65,22 @@
                             + "or `application/merge-patch+json` for a PATCH.",
                     content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                             examples = @ExampleObject(name = "not JSON", value = ApiExamples.UNSUPPORTED_MEDIA_TYPE))),
+            @APIResponse(name = ApiDocumentation.SCHEDULE_OVER_BUDGET, responseCode = "429",
+                    description = "Over the caller's request rate, or the schedule (created, changed or resumed) "
+                            + "does not fit beside the key's other active schedules in its hourly budget, and nothing "
+                            + "is stored: `X-RateLimit-Limit` is the budget, `X-RateLimit-Remaining` what the others "
+                            + "leave, `X-Request-Cost` this schedule's cost an hour.",
+                    headers = {
+                        @Header(name = ApiDocumentation.RATE_LIMIT_LIMIT, ref = ApiDocumentation.RATE_LIMIT_LIMIT),
+                        @Header(name = ApiDocumentation.RATE_LIMIT_REMAINING,
+                                ref = ApiDocumentation.RATE_LIMIT_REMAINING),
+                        @Header(name = ApiDocumentation.REQUEST_COST, ref = ApiDocumentation.REQUEST_COST)
+                    },
+                    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
+                            examples = {
+                                @ExampleObject(name = "budget committed", value = ApiExamples.SCHEDULE_BUDGET_COMMITTED),
+                                @ExampleObject(name = "request rate", value = ApiExamples.REQUEST_RATE_EXCEEDED)
+                            })),
             @APIResponse(name = ApiDocumentation.TOO_MANY_REQUESTS, responseCode = "429",
                     description = "Over the caller's request rate (`requestsPerSecond` of the key, with a burst of "
                             + "two seconds' worth; anonymous callers per client address).",
