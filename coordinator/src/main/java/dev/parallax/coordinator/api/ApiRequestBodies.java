@@ -115,7 +115,7 @@ public class ApiRequestBodies {
     /** The detail of a 415, here and from the REST layer's own media-type check. */
     public static String unsupportedMediaType(String contentType) {
         return "send the body as JSON with Content-Type: application/json" + (contentType == null
-                ? " (none was given)" : "; got '" + contentType + "'");
+                ? " (none was given)" : "; got '" + RoutingProblems.printable(contentType) + "'");
     }
 
     private static boolean isJson(String contentType, boolean patch) {

@@ -22,6 +22,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import static dev.parallax.coordinator.api.problem.RoutingProblems.printable;
+
 /**
  * Which names and which web pages may reach the coordinator, checked on the event loop before anything else:
  * <ul>
@@ -84,8 +86,8 @@ public class RequestOrigins {
         String origin = request.getHeader(HttpHeaders.ORIGIN);
         if (origin != null && !originAllowed(origin, request)) {
             problems.sendAndClose(routing, 403, "origin-refused", "Cross-origin request refused", "requests from "
-                    + "the web page at '" + printable(origin) + "' are not accepted; only this coordinator's own "
-                    + "page and the origins of quarkus.http.cors.origins may call it", Map.of());
+                    + "the web page at '" + printable(origin) + "' are not accepted; only this coordinator's own page "
+                    + "and the origins of quarkus.http.cors.origins may call it", Map.of());
             return;
         }
         routing.next();
@@ -151,12 +153,5 @@ public class RequestOrigins {
             value = value.substring(1, value.length() - 1);
         }
         return value.endsWith(".") ? value.substring(0, value.length() - 1) : value;
-    }
-
-    /** At most 100 printable ASCII characters of what a client sent, for a problem's detail. */
-    private static String printable(String text) {
-        String kept = text.codePoints().filter(c -> c >= 0x20 && c < 0x7f)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
-        return kept.length() > 100 ? kept.substring(0, 100) + "…" : kept;
     }
 }

@@ -54,6 +54,13 @@ public class RoutingProblems {
         send(routing, status, type, title, detail, headers);
     }
 
+    /** At most 100 printable ASCII characters of what a client sent, to quote in a problem's detail. */
+    public static String printable(String text) {
+        String kept = text.codePoints().filter(c -> c >= 0x20 && c < 0x7f)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return kept.length() > 100 ? kept.substring(0, 100) + "…" : kept;
+    }
+
     private String body(int status, String type, String title, String detail, String path) {
         Problem problem = new Problem(Problem.TYPE_BASE + type, title, status, detail, path, null);
         try {
