@@ -165,8 +165,10 @@ public record TargetHost(String name, Kind kind) {
             try {
                 ascii = IDN.toASCII(text, IDN.USE_STD3_ASCII_RULES);
             } catch (IllegalArgumentException e) {
-                throw invalid("target " + quote(text) + " is not a valid internationalised host name ("
-                        + e.getMessage() + ")");
+                // The JDK's message names its own exception classes ("java.text.ParseException: ..."): keep what it
+                // says, not what it is.
+                String why = String.valueOf(e.getMessage()).replaceFirst("^[\\w.]+Exception:\\s*", "");
+                throw invalid("target " + quote(text) + " is not a valid internationalised host name (" + why + ")");
             }
         }
         String name = ascii.toLowerCase(Locale.ROOT);

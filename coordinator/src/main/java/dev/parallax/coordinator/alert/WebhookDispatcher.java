@@ -45,6 +45,8 @@ import java.util.concurrent.TimeoutException;
  * public one. The name stays the request's Host and the TLS server name, and the certificate is verified
  * against it.
  *
+ * <p>Only the receiver's status is read, never its answer's body.
+ *
  * <p>At least once: a coordinator that dies mid-call leaves the delivery due again when its lease ends;
  * receivers de-duplicate by {@code X-Parallax-Event-Id}.
  */
@@ -153,8 +155,15 @@ public class WebhookDispatcher {
                 .putHeader(WebhookSignature.HEADER, WebhookSignature.sign(delivery.secret(), body));
         try {
             int status = http.request(request)
-                    .compose(call -> call.send(Buffer.buffer(body)))
-                    .compose(response -> response.body().map(ignored -> response.statusCode()))
+                    .compose(call -> call.send(Buffer.buffer(body)).map(response -> {
+                        // Only the status counts. The body is not read, and the connection (never reused) is closed:
+                        // a receiver answering with an endless body must not fill this coordinator's memory. The
+                        // closing is this side's doing, not a failure to log.
+                        response.pause();
+                        response.exceptionHandler(closedHere -> { });
+                        call.connection().close();
+                        return response.statusCode();
+                    }))
                     .toCompletionStage().toCompletableFuture()
                     .get(timeout.toMillis() * 2 + 1_000, TimeUnit.MILLISECONDS);
             long millis = (System.nanoTime() - begin) / 1_000_000;

@@ -149,6 +149,8 @@ public class ApiKeyResource {
         String name = request.name() == null ? "" : request.name().strip();
         if (name.isEmpty() || name.length() > MAX_NAME) {
             errors.add(new FieldError("name", "name must be 1 to " + MAX_NAME + " characters, e.g. \"ci pipeline\""));
+        } else if (!isText(name)) {
+            errors.add(new FieldError("name", "name must be text: no control characters, and whole characters"));
         }
         String owner = request.owner() == null ? "" : request.owner().strip();
         if (!OWNER.matcher(owner).matches()) {
@@ -179,6 +181,11 @@ public class ApiKeyResource {
             throw new InvalidCheckException(errors);
         }
         return new ApiKeyService.KeySpec(name, owner, scopes, request.costPerHour(), request.requestsPerSecond());
+    }
+
+    /** No control character (PostgreSQL refuses NUL in text) and no half of a surrogate pair. */
+    private static boolean isText(String value) {
+        return value.codePoints().noneMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.SURROGATE);
     }
 
     private static String knownScopes() {

@@ -74,8 +74,23 @@ public class ApiRequestBodies {
 
     private void read(RoutingContext routing) {
         HttpServerRequest request = routing.request();
+        String coding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
+        if (coding != null && !coding.strip().equalsIgnoreCase("chunked")) {
+            // RFC 9112 6.1: a body whose length cannot be known must be refused and the connection closed, or what
+            // follows would be read as the next request (a second request smuggled inside the first).
+            refuse(routing, 400, "malformed-request", "Malformed request", "Transfer-Encoding '"
+                    + RoutingProblems.printable(coding) + "' is not accepted; send the body as it is, or chunked",
+                    Map.of());
+            return;
+        }
         if (!carriesBody(request)) {
             routing.next();
+            return;
+        }
+        String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
+        if (encoding != null && !encoding.strip().equalsIgnoreCase("identity")) {
+            refuse(routing, 415, "unsupported-media-type", "Unsupported media type", "Content-Encoding '"
+                    + RoutingProblems.printable(encoding) + "' is not accepted; send the body uncompressed", Map.of());
             return;
         }
         String type = request.getHeader(HttpHeaders.CONTENT_TYPE);

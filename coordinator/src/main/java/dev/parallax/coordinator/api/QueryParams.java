@@ -20,13 +20,13 @@ final class QueryParams {
         if (raw == null || raw.isBlank()) {
             return defaultValue;
         }
-        try {
-            int limit = Integer.parseInt(raw.strip());
+        String digits = raw.strip();
+        // ASCII digits only: Integer.parseInt would also read other scripts' digits ("５").
+        if (!digits.isEmpty() && digits.length() <= 9 && digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            int limit = Integer.parseInt(digits);
             if (limit >= 1 && limit <= max) {
                 return limit;
             }
-        } catch (NumberFormatException ignored) {
-            // Reported below with the accepted range.
         }
         throw new InvalidCheckException("limit", "limit must be a whole number from 1 to " + max + "; got '" + raw
                 + "'");

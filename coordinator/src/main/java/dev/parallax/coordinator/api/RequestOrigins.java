@@ -67,6 +67,11 @@ public class RequestOrigins {
 
     private void check(RoutingContext routing) {
         HttpServerRequest request = routing.request();
+        if (request.headers().getAll(HttpHeaders.HOST).size() > 1) {
+            problems.sendAndClose(routing, 400, "malformed-request", "Malformed request", "the request names its host "
+                    + "twice; send one Host header", Map.of());
+            return;
+        }
         String host = hostOf(request);
         String targetHost = absoluteTargetHost(request.uri());
         if (targetHost != null && !targetHost.equals(host)) {
@@ -118,7 +123,12 @@ public class RequestOrigins {
         }
         int ownPort = own.port() >= 0 ? own.port() : defaultPort(scheme);
         int pagePort = page.getPort() >= 0 ? page.getPort() : defaultPort(scheme);
-        return normalizeHost(own.host()).equals(normalizeHost(page.getHost())) && ownPort == pagePort;
+        // Compared as written, as Quarkus's CORS filter compares it: an origin it would refuse must be refused here.
+        return stripBrackets(own.host()).equals(stripBrackets(page.getHost())) && ownPort == pagePort;
+    }
+
+    private static String stripBrackets(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     private static int defaultPort(String scheme) {

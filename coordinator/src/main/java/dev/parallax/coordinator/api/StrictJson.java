@@ -1,5 +1,6 @@
 package dev.parallax.coordinator.api;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
@@ -10,7 +11,8 @@ import jakarta.inject.Singleton;
 
 /**
  * Request bodies are read as written: one JSON document and nothing after it ({@code {"target": …} garbage} is a 400,
- * not a check whose trailing bytes were ignored), no fraction quietly cut off ({@code "timeoutMs": 1.5}), no number
+ * not a check whose trailing bytes were ignored), each field once (a second {@code "target"} is not the one that
+ * counts, it is a 400), no fraction quietly cut off ({@code "timeoutMs": 1.5}), no number
  * taken for a string ({@code "ipFamily": 4}). Unknown fields are refused by
  * {@code quarkus.jackson.fail-on-unknown-properties}.
  */
@@ -20,6 +22,7 @@ public class StrictJson implements ObjectMapperCustomizer {
     @Override
     public void customize(ObjectMapper mapper) {
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
         mapper.coercionConfigFor(LogicalType.Textual)
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)

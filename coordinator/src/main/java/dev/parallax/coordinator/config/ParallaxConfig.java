@@ -36,6 +36,8 @@ public interface ParallaxConfig {
 
     Api api();
 
+    Management management();
+
     Metrics metrics();
 
     interface Regions {
@@ -279,6 +281,14 @@ public interface ParallaxConfig {
          */
         @WithDefault("256")
         int maxInFlight();
+    }
+
+    interface Management {
+        /**
+         * Host names the management port (health, metrics) answers to beside IP addresses and {@code localhost},
+         * e.g. the service name a Prometheus scrapes by; any other gets 421 (DNS rebinding).
+         */
+        Optional<List<String>> allowedHosts();
     }
 
     interface Metrics {

@@ -54,6 +54,8 @@ public sealed interface Cadence {
     /** A fixed interval. */
     record Every(Duration interval) implements Cadence {
 
+        /** The longest interval: a year and a day, so that due times stay within what PostgreSQL stores. */
+        static final Duration LONGEST = Duration.ofDays(366);
         private static final Pattern SIMPLE = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
         public Every {
@@ -63,18 +65,30 @@ public sealed interface Cadence {
         }
 
         /**
-         * {@code 30s}, {@code 5m}, {@code 1h30m}, {@code 250ms}, {@code 1d}, or ISO-8601 ({@code PT30S}).
+         * {@code 30s}, {@code 5m}, {@code 1h30m}, {@code 250ms}, {@code 1d}, or ISO-8601 ({@code PT30S}); at most
+         * {@link #LONGEST}.
          *
          * @throws IllegalArgumentException saying which forms are understood
          */
         public static Every parse(String text) {
+            Every every = parseAnyLength(text);
+            if (every.interval().compareTo(LONGEST) > 0) {
+                throw new IllegalArgumentException("an interval is at most " + LONGEST.toDays() + " days; got '"
+                        + text + "'");
+            }
+            return every;
+        }
+
+        private static Every parseAnyLength(String text) {
             String trimmed = text.strip();
             if (trimmed.toUpperCase(Locale.ROOT).startsWith("P")) {
+                Duration parsed;
                 try {
-                    return new Every(Duration.parse(trimmed.toUpperCase(Locale.ROOT)));
+                    parsed = Duration.parse(trimmed.toUpperCase(Locale.ROOT));
                 } catch (RuntimeException e) {
                     throw badInterval(text);
                 }
+                return new Every(parsed);
             }
             Matcher m = SIMPLE.matcher(trimmed.toLowerCase(Locale.ROOT));
             Duration total = Duration.ZERO;
@@ -143,8 +157,11 @@ public sealed interface Cadence {
                 cron = PARSER.parse(trimmed);
                 cron.validate();
             } catch (RuntimeException e) {
+                // The parser's own explanations are worth passing on; its index errors are not.
+                String why = e instanceof IllegalArgumentException && e.getMessage() != null
+                        && !e.getMessage().contains("out of bounds") ? e.getMessage() : "it cannot be read";
                 throw new IllegalArgumentException("'" + text + "' is not a Quartz cron expression (seconds minutes"
-                        + " hours day-of-month month day-of-week [year], e.g. \"0 */5 * * * ?\"): " + e.getMessage());
+                        + " hours day-of-month month day-of-week [year], e.g. \"0 */5 * * * ?\"): " + why);
             }
             return new CronExpression(trimmed, ExecutionTime.forCron(cron));
         }

@@ -77,6 +77,7 @@ public class ScheduleFirer {
     private final ScheduleEventLog events;
     private final int defaultBudgetPerHour;
     private final int anonymousBudgetPerHour;
+    private final Duration minInterval;
 
     public ScheduleFirer(EntityManager em, CheckService checks, CheckValidator validator, ScheduleEventLog events,
                          ParallaxConfig config) {
@@ -86,6 +87,7 @@ public class ScheduleFirer {
         this.events = events;
         this.defaultBudgetPerHour = config.quotas().costPerHour();
         this.anonymousBudgetPerHour = config.auth().anonymous().costPerHour();
+        this.minInterval = config.schedules().minInterval();
     }
 
     /**
@@ -151,7 +153,7 @@ public class ScheduleFirer {
             List<CheckService.CheckRecord> stored = checks.submitAll(
                     submitted.stream().map(Run::submission).toList());
             linkChecks(connection, submitted, stored);
-            advance(connection, prepared, runs, now);
+            advance(connection, prepared, runs, now, minInterval);
             return runs;
         });
         recordBudgetEvents(fired, now);
@@ -166,7 +168,7 @@ public class ScheduleFirer {
         List<Run> paying = prepared.stream().filter(run -> run.submission() != null).toList();
         List<QuotaBuckets.CostRequest> requests = new ArrayList<>(paying.size());
         for (Run run : paying) {
-            double budget = budgetPerHour(run.schedule());
+            double budget = run.schedule().budgetPerHour();
             requests.add(new QuotaBuckets.CostRequest(run.schedule().quotaSubject(), budget, budget / 3600.0,
                     cost(run.submission())));
         }
@@ -189,17 +191,13 @@ public class ScheduleFirer {
                 String reason = OVER_BUDGET + "this run costs " + cost(run.submission()) + " (" + ports
                         + (ports == 1 ? " port x " : " ports x ") + regions + (regions == 1 ? " region" : " regions")
                         + ") and " + Math.max(0, (long) Math.floor(take.remaining())) + " of the hourly budget of "
-                        + budgetPerHour(run.schedule()) + " is left";
+                        + run.schedule().budgetPerHour() + " is left";
                 LOG.infof("Schedule %s run for %s %s", run.schedule().id(), run.schedule().fireTime(), reason);
                 Instant since = run.schedule().overBudgetSince() != null ? run.schedule().overBudgetSince() : now;
                 runs.add(new Run(run.schedule(), null, reason, since));
             }
         }
         return runs;
-    }
-
-    private static int budgetPerHour(DueSchedule schedule) {
-        return schedule.budgetPerHour();
     }
 
     private static long cost(CheckService.Submission submission) {
@@ -221,7 +219,7 @@ public class ScheduleFirer {
             ScheduleEventLog.About about = new ScheduleEventLog.About(schedule.id(), schedule.target(),
                     schedule.ports(), schedule.expected(), schedule.webhook());
             Map<String, Object> detail = new LinkedHashMap<>();
-            detail.put("budgetPerHour", budgetPerHour(schedule));
+            detail.put("budgetPerHour", schedule.budgetPerHour());
             detail.put("dueAt", schedule.fireTime().toString());
             String summary = isOver
                     ? "runs skipped from " + schedule.fireTime() + ": " + run.outcome().substring("skipped: ".length())
@@ -385,11 +383,11 @@ public class ScheduleFirer {
     }
 
     /**
-     * Moves every claimed schedule to its next due time, computed from the due time it fired for (no drift), and
-     * keeps whether its runs are being skipped for want of budget.
+     * Moves every claimed schedule to its next due time, computed from the due time it fired for (no drift) and at
+     * least {@code minInterval} after it, and keeps whether its runs are being skipped for want of budget.
      */
-    private static void advance(Connection connection, List<Run> claimed, List<Run> charged, Instant now)
-            throws SQLException {
+    private static void advance(Connection connection, List<Run> claimed, List<Run> charged, Instant now,
+                                Duration minInterval) throws SQLException {
         Map<UUID, Run> chargedById = new HashMap<>();
         charged.forEach(run -> chargedById.put(run.schedule().id(), run));
         List<Run> runs = claimed.stream().map(run -> chargedById.getOrDefault(run.schedule().id(), run)).toList();
@@ -403,7 +401,10 @@ public class ScheduleFirer {
             Instant over = runs.get(i).overBudgetSince();
             overBudgetSince[i] = over == null ? null : over.toString();
             Instant fireTime = schedule.fireTime();
-            Instant nextDue = schedule.cadence().nextDue(fireTime, now);
+            // Never sooner than min-interval after this run: a cron expression may have due times closer together
+            // than the ones its validation looked at (two at a year's turn, say); those are skipped.
+            Instant notBefore = fireTime.plus(minInterval).minusMillis(1);
+            Instant nextDue = schedule.cadence().nextDue(fireTime, now.isAfter(notBefore) ? now : notBefore);
             ids[i] = schedule.id();
             fired[i] = fireTime.toString();
             finished[i] = nextDue == Instant.MAX;

@@ -50,6 +50,7 @@ class HttpFrontTest {
                     "parallax.api.max-bodies-per-client", String.valueOf(MAX_BODIES_PER_CLIENT),
                     "parallax.api.max-streams-per-caller", "2",
                     "parallax.api.allowed-hosts", "localhost,127.0.0.1",
+                    "parallax.management.allowed-hosts", "coordinator",
                     "parallax.api.public-url", "https://parallax.example.test");
         }
     }
@@ -120,6 +121,73 @@ class HttpFrontTest {
             assertThat(accepted.statusCode()).as("POST %s: %s", path, accepted.asString()).isIn(202, 404);
             Response refused = given().contentType("text/plain").body("x".getBytes()).post(path);
             assertThat(refused.statusCode()).as("a text/plain POST to %s", path).isEqualTo(415);
+        }
+    }
+
+    @Test
+    void aBodyOfATransferCodingOtherThanChunkedIs400AndNothingRidesInsideIt() throws IOException {
+        String inner = "GET /api/v1/regions HTTP/1.1\r\nHost: localhost\r\n\r\n";
+        try (RawHttp connection = RawHttp.connect(root.getPort())) {
+            String answer = connection.send("POST /api/v1/checks HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/json\r\nTransfer-Encoding: xchunked\r\n\r\n" + inner)
+                    .readAll(Duration.ofSeconds(2));
+            assertThat(RawHttp.status(answer)).as(answer).isEqualTo(400);
+            assertThat(answer.split("HTTP/1.1 ", -1)).as("answers on the connection: %s", answer).hasSize(2);
+        }
+    }
+
+    @Test
+    void aCompressedBodyIs415() throws IOException {
+        try (RawHttp connection = RawHttp.connect(root.getPort())) {
+            String answer = connection.send("POST /api/v1/checks HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: 2\r\n\r\n{}")
+                    .readAll(Duration.ofSeconds(2));
+            assertThat(RawHttp.status(answer)).as(answer).isEqualTo(415);
+            assertThat(answer).contains("uncompressed");
+        }
+    }
+
+    @Test
+    void aFieldSentTwiceIs400AndNothingIsStored() {
+        String target = "twice-" + UUID.randomUUID() + ".example";
+        Response refused = given().contentType(ContentType.JSON)
+                .body("{\"target\": \"10.0.0.1\", \"ports\": [443], \"target\": \"" + target + "\"}")
+                .post("/api/v1/checks");
+        assertThat(refused.statusCode()).as(refused.asString()).isEqualTo(400);
+        assertThat(refused.jsonPath().getString("detail")).contains("target");
+        assertThat(Sql.count(db, "SELECT count(*) FROM checks WHERE target = ?", target)).isZero();
+    }
+
+    @Test
+    void theManagementPortAnswersProbesNotWebPagesOrOtherNames() throws IOException {
+        URI management = URI.create(io.quarkus.test.common.http.TestHTTPResourceManager.getManagementUri());
+        Management.given().get("/q/health/ready").then().statusCode(200);
+        Management.given().header("Origin", "http://attacker.example").get("/q/metrics").then().statusCode(403)
+                .contentType("application/problem+json");
+        Management.given().header("Host", "rebound.attacker.example").get("/q/metrics").then().statusCode(421)
+                .contentType("application/problem+json");
+        Management.given().header("Host", "127.0.0.1:" + management.getPort()).get("/q/health/live").then()
+                .statusCode(200);
+        Management.given().header("Host", "Coordinator:" + management.getPort()).get("/q/health/live").then()
+                .statusCode(200);
+        try (RawHttp connection = RawHttp.connect(management.getPort())) {
+            String answer = connection.send("GET /q/health HTTP/1.1\r\n\r\n").readAll(Duration.ofSeconds(2));
+            assertThat(RawHttp.status(answer)).as("no Host on the management port: %s", answer).isEqualTo(400);
+            assertThat(answer).contains("application/problem+json");
+        }
+    }
+
+    @Test
+    void aRequestWithoutAHostOrWithTwoIsAProblem() throws IOException {
+        for (String head : List.of("GET /api/v1/regions HTTP/1.1\r\n\r\n",
+                "GET /api/v1/regions HTTP/1.1\r\nHost: localhost:1@attacker.example\r\n\r\n",
+                "GET /api/v1/regions HTTP/1.1\r\nHost: localhost\r\nHost: attacker.example\r\n\r\n",
+                "GET /nothing-" + UUID.randomUUID() + " HTTP/1.1\r\n\r\n")) {
+            try (RawHttp connection = RawHttp.connect(root.getPort())) {
+                String answer = connection.send(head).readAll(Duration.ofSeconds(2));
+                assertThat(RawHttp.status(answer)).as("%s: %s", head.strip(), answer).isEqualTo(400);
+                assertThat(answer).as(head.strip()).contains("application/problem+json");
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.parallax.coordinator.auth;
 
+import dev.parallax.coordinator.quota.QuotaBucketSweep;
 import dev.parallax.coordinator.testinfra.RealInfrastructure;
 import dev.parallax.coordinator.testinfra.Sql;
 import io.agroal.api.AgroalDataSource;
@@ -26,6 +27,9 @@ class QuotaTest {
 
     @Inject
     AgroalDataSource db;
+
+    @Inject
+    QuotaBucketSweep sweep;
 
     @Test
     void twiceTheHourlyCostFromOneKeyAcceptsExactlyTheBudgetAndAnswersTheRestWith429() {
@@ -193,6 +197,22 @@ class QuotaTest {
         assertThat(Sql.count(db, "SELECT count(*) FROM schedule_events WHERE schedule_id = ? AND kind = 'runs-skipped'",
                 UUID.fromString(id))).isEqualTo(1);
         Sql.update(db, "UPDATE schedules SET paused = true WHERE id = ?", UUID.fromString(id));
+    }
+
+    @Test
+    void bucketsIdleForAnHourAreForgottenAndOthersKept() {
+        String idle = "address:idle-" + UUID.randomUUID();
+        String busy = "address:busy-" + UUID.randomUUID();
+        Sql.update(db, "INSERT INTO quota_buckets (subject, kind, tokens, refilled_at) VALUES"
+                + " (?, 'cost', 3, now() - interval '61 minutes'), (?, 'cost', 3, now() - interval '5 minutes')",
+                idle, busy);
+
+        sweep.sweep();
+
+        assertThat(Sql.count(db, "SELECT count(*) FROM quota_buckets WHERE subject = ?", idle)).as("idle bucket")
+                .isZero();
+        assertThat(Sql.count(db, "SELECT count(*) FROM quota_buckets WHERE subject = ?", busy)).as("recent bucket")
+                .isEqualTo(1);
     }
 
     @Test

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -81,6 +82,12 @@ class ScheduleApiTest {
     void badSpecsAreRefusedWithAProblemNamingTheField() {
         refused("{\"target\": \"127.0.0.1\", \"ports\": [443], \"every\": \"500ms\"}", "every", "shortest interval");
         refused("{\"target\": \"127.0.0.1\", \"ports\": [443], \"every\": \"soon\"}", "every", "not an interval");
+        for (String endless : List.of("PT9223372036854775807S", "P106751991167D", "P5000000000D", "367d")) {
+            refused("{\"target\": \"127.0.0.1\", \"ports\": [443], \"every\": \"" + endless + "\"}", "every",
+                    "at most 366 days");
+        }
+        refused("{\"target\": \"127.0.0.1\", \"ports\": [443], \"cron\": \"0 0 0 ? * MON#\"}", "cron",
+                "not a Quartz cron expression");
         refused("{\"target\": \"127.0.0.1\", \"ports\": [443], \"cron\": \"*/5 * * *\"}", "cron", "Quartz cron");
         refused("{\"target\": \"127.0.0.1\", \"ports\": [443], \"cron\": \"0 0 0 1 1 ? 2020\"}", "cron",
                 "no time left");

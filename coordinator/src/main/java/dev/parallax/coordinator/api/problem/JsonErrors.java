@@ -20,6 +20,9 @@ final class JsonErrors {
 
     /** A qualified Java class name, e.g. java.lang.String or dev.parallax.common.target.PortSet. */
     private static final Pattern JAVA_TYPE = Pattern.compile("`?\\b(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*`?");
+    /** Jackson's advice about its own settings: "(from `StreamReadConstraints…`)", "enable `JsonReadFeature…`". */
+    private static final Pattern JACKSON_ADVICE = Pattern.compile(
+            "\\s*\\([^()]*`[^`]*`[^()]*\\)|:?\\s*(?:enable|set|use)\\s+`[^`]*`[^;.]*|`[^`]*`");
     private static final int MAX_DETAIL = 300;
 
     private JsonErrors() {
@@ -93,6 +96,7 @@ final class JsonErrors {
         int newline = message.indexOf('\n');
         String line = newline < 0 ? message : message.substring(0, newline);
         line = JAVA_TYPE.matcher(line).replaceAll("a value");
+        line = JACKSON_ADVICE.matcher(line).replaceAll("");
         return line.length() > MAX_DETAIL ? line.substring(0, MAX_DETAIL) + "…" : line;
     }
 

@@ -317,6 +317,101 @@ class AttackReplayIT {
 
     @Test
     @Order(8)
+    void requestsThatCouldBeReadTwoWaysAreRefusedAndClosed() throws Exception {
+        String head = "POST /api/v1/checks HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + honestKey
+                + "\r\nContent-Type: application/json\r\n";
+        String smuggled = "GET /api/v1/regions HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+        String document = "{\"target\": \"smuggled.attack.test\", \"ports\": [443], \"regions\": [\"eu-west\"]}";
+        List<String> framing = new ArrayList<>();
+        for (String request : List.of(
+                head + "Transfer-Encoding: gzip, chunked\r\n\r\n" + chunked(document) + smuggled,
+                head + "Transfer-Encoding: identity\r\nContent-Length: " + document.length() + "\r\n\r\n" + document
+                        + smuggled,
+                head.replace("Host: 127.0.0.1\r\n", "Host: 127.0.0.1\r\nHost: attacker.attack.test\r\n")
+                        + "Content-Length: " + document.length() + "\r\n\r\n" + document,
+                "GET /api/v1/regions HTTP/1.1\r\nAuthorization: Bearer " + readOnlyKey + "\r\n\r\n")) {
+            try (AttackClient.Raw connection = new AttackClient.Raw(stack.coordinatorPort())) {
+                connection.write(request);
+                framing.add(connection.status());
+            }
+        }
+        require(table.record("10. framing a proxy and the coordinator could read two ways: Transfer-Encoding"
+                + " `gzip, chunked` and `identity` with a second request behind the body, two Host headers, no Host",
+                framing, "400", "each answered with a problem and the connection closed, so nothing behind it is"
+                        + " read as a request of its own"));
+        Answer compressed = api.send("POST", "/api/v1/checks", honestKey, Map.of("Content-Encoding", "gzip"),
+                document);
+        Answer twice = api.post("/api/v1/checks", honestKey, "{\"target\": \"127.0.0.2\", \"ports\": [443],"
+                + " \"regions\": [\"eu-west\"], \"target\": \"smuggled.attack.test\"}");
+        require(table.record("10. a compressed body (a bomb's way in), a field sent twice", List.of(outcome(compressed),
+                outcome(twice)), Map.of("415", 1, "400", 1), "the second target: " + detail(twice)));
+        assertNothingStored("checks", "smuggled.attack.test");
+    }
+
+    @Test
+    @Order(9)
+    void theManagementPortAnswersProbesAndScrapersOnly() throws Exception {
+        int port = stack.managementUri(1).getPort();
+        List<String> refused = new ArrayList<>();
+        refused.add(outcome(management.send("GET", "/q/metrics", null,
+                Map.of("Origin", "http://attacker.attack.test"), null)));
+        try (AttackClient.Raw connection = new AttackClient.Raw(port)) {
+            connection.write("GET /q/health HTTP/1.1\r\nHost: rebound.attack.test:" + port
+                    + "\r\nConnection: close\r\n\r\n");
+            refused.add(connection.status());
+        }
+        require(table.record("10. the management port read by another web page's script, and through a name of the"
+                + " attacker's (DNS rebinding)", refused, Map.of("403", 1, "421", 1), "Quarkus answers the"
+                + " management port's preflights with Access-Control-Allow-Origin: *; scrapers and probes ask by"
+                + " address"));
+        require(table.record("10. the management port asked by address", List.of(
+                outcome(management.get("/q/health/ready", null))), "200", ""));
+    }
+
+    @Test
+    @Order(10)
+    void aWebhookReceiverCannotFillTheCoordinatorsMemory() throws Exception {
+        try (EndlessReceiver receiver = new EndlessReceiver(InetAddress.getByName("127.0.0.2"))) {
+            Answer created = api.post("/api/v1/schedules", honestKey, "{\"target\": \"127.0.0.2\", \"ports\": ["
+                    + target.port() + "], \"regions\": [\"eu-west\"], \"every\": \"10s\", \"expect\": \"closed\","
+                    + " \"alert\": {\"webhook\": \"http://127.0.0.2:" + receiver.port() + "/hook\", \"quorum\": 1,"
+                    + " \"consecutive\": 1}}");
+            assertThat(created.status()).as("the schedule whose alert goes to the receiver: %s", created.body())
+                    .isEqualTo(201);
+            String schedule = JSON.readTree(created.body()).path("id").asText();
+            try {
+                long written = receiver.awaitCutOff(Duration.ofSeconds(40));
+                String delivered = awaitDelivery(schedule, Duration.ofSeconds(20));
+                Answer after = api.get("/api/v1/regions", readOnlyKey);
+                require(table.record("10. a webhook receiver answering 200 with a body without end", List.of(
+                        delivered + ", cut off", outcome(after)), Map.of("DELIVERED, cut off", 1, "200", 1),
+                        "the receiver wrote " + written / 1024 + " KB before the coordinator closed; the API"
+                                + " answered after"));
+            } finally {
+                api.send("DELETE", "/api/v1/schedules/" + schedule, honestKey, Map.of(), null);
+            }
+        }
+    }
+
+    @Test
+    @Order(11)
+    void whatIsStoredStaysWithinWhatCanBeStored() throws Exception {
+        List<String> answers = List.of(
+                outcome(api.post("/api/v1/schedules", honestKey, "{\"target\": \"far.attack.test\", \"ports\":"
+                        + " [443], \"regions\": [\"eu-west\"], \"every\": \"999999999d\"}")),
+                outcome(api.post("/api/v1/schedules", honestKey, "{\"target\": \"far.attack.test\", \"ports\":"
+                        + " [443], \"regions\": [\"eu-west\"], \"cron\": \"0 0 0 1 1 ? 1970\"}")),
+                outcome(api.post("/api/v1/admin/keys", ADMIN_KEY, "{\"name\": \"nul\\u0000name\", \"owner\":"
+                        + " \"far\", \"scopes\": [\"checks:read\"]}")),
+                outcome(api.get("/api/v1/checks?limit=%EF%BC%95", honestKey)));
+        require(table.record("10. values past what can be stored or read: an interval of 999,999,999 days, a cron"
+                + " expression with no future, a key name with a NUL, a limit in full-width digits", answers, "400",
+                "each a problem naming its field"));
+        assertNothingStored("schedules", "far.attack.test");
+    }
+
+    @Test
+    @Order(12)
     void theLocalStackCannotBeDrivenFromAnotherWebPage() throws Exception {
         stack.killCoordinator(1);
         stack.startCoordinator(1, LOCAL);
@@ -351,7 +446,7 @@ class AttackReplayIT {
     }
 
     @Test
-    @Order(9)
+    @Order(13)
     void expectedClientFaultsAreNotLoggedAsErrors() throws Exception {
         List<String> lines = coordinatorLogSinceStart();
         List<String> errors = lines.stream().filter(line -> line.contains(" ERROR ")).toList();
@@ -401,6 +496,32 @@ class AttackReplayIT {
                     + "Content-Length: 4000\r\n\r\n{";
             default -> "POST /api;x/v1/checks HTTP/1.1\r\n" + head + "Content-Length: 4000\r\n\r\n{";
         };
+    }
+
+    private static String chunked(String body) {
+        return Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n";
+    }
+
+    /** The status of the webhook delivery of the schedule's first event, once it is no longer pending. */
+    private static String awaitDelivery(String schedule, Duration patience) throws Exception {
+        long until = System.nanoTime() + patience.toNanos();
+        try (Connection db = DriverManager.getConnection(stack.jdbcUrl(), stack.username(), stack.password());
+             PreparedStatement status = db.prepareStatement("""
+                     SELECT d.status FROM webhook_deliveries d JOIN schedule_events e ON e.id = d.event_id
+                      WHERE e.schedule_id = ?::uuid ORDER BY d.id LIMIT 1""")) {
+            status.setString(1, schedule);
+            String last = "none";
+            while (System.nanoTime() < until) {
+                try (ResultSet rows = status.executeQuery()) {
+                    last = rows.next() ? rows.getString(1) : "none";
+                }
+                if (!last.equals("none") && !last.equals("PENDING")) {
+                    return last;
+                }
+                Thread.sleep(200);
+            }
+            return last + " after " + patience.toSeconds() + " s";
+        }
     }
 
     private static String within(Answer answer) {
