@@ -27,7 +27,8 @@ import java.util.Map;
  * call and health check. Whatever the path: only the API takes bodies, and the REST layer matches paths that a prefix
  * test would not (with {@code ;} parameters in a segment, for one).
  *
- * <p>A body must be JSON ({@code application/json}, or {@code application/merge-patch+json} for a PATCH), else 415;
+ * <p>A body must be uncompressed JSON ({@code application/json}, or {@code application/merge-patch+json} for a PATCH,
+ * and no {@code Content-Encoding} but {@code identity}), else 415;
  * at most {@code parallax.api.max-body-bytes}, else 413, before a byte is read when its length is declared and as
  * soon as the limit is passed when it is chunked; whole within {@code parallax.api.body-timeout} of the headers, else
  * 408; and one client address may send at most {@code parallax.api.max-bodies-per-client} bodies at once, else 429.
@@ -74,23 +75,15 @@ public class ApiRequestBodies {
 
     private void read(RoutingContext routing) {
         HttpServerRequest request = routing.request();
-        String coding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
-        if (coding != null && !coding.strip().equalsIgnoreCase("chunked")) {
-            // RFC 9112 6.1: a body whose length cannot be known must be refused and the connection closed, or what
-            // follows would be read as the next request (a second request smuggled inside the first).
-            refuse(routing, 400, "malformed-request", "Malformed request", "Transfer-Encoding '"
-                    + RoutingProblems.printable(coding) + "' is not accepted; send the body as it is, or chunked",
-                    Map.of());
-            return;
-        }
         if (!carriesBody(request)) {
             routing.next();
             return;
         }
-        String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
-        if (encoding != null && !encoding.strip().equalsIgnoreCase("identity")) {
+        String encoding = String.join(", ", request.headers().getAll(HttpHeaders.CONTENT_ENCODING));
+        if (!encoding.isEmpty() && !encoding.strip().equalsIgnoreCase("identity")) {
             refuse(routing, 415, "unsupported-media-type", "Unsupported media type", "Content-Encoding '"
-                    + RoutingProblems.printable(encoding) + "' is not accepted; send the body uncompressed", Map.of());
+                    + RoutingProblems.printable(encoding) + "' is not accepted; send the body uncompressed",
+                    Map.of("Accept-Encoding", "identity"));
             return;
         }
         String type = request.getHeader(HttpHeaders.CONTENT_TYPE);

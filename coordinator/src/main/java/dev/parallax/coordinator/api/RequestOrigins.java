@@ -52,7 +52,7 @@ public class RequestOrigins {
     public RequestOrigins(ParallaxConfig config, RoutingProblems problems,
                           @ConfigProperty(name = "quarkus.http.cors.origins") Optional<List<String>> corsOrigins) {
         this.allowedHosts = config.api().allowedHosts().orElse(List.of()).stream()
-                .map(RequestOrigins::normalizeHost).filter(host -> !host.isEmpty()).collect(Collectors.toSet());
+                .map(HostNames::normalize).filter(host -> !host.isEmpty()).collect(Collectors.toSet());
         this.allowedOrigins = corsOrigins.orElse(List.of()).stream().map(String::strip).collect(Collectors.toSet());
         this.allowedOriginPatterns = CORSFilter.parseAllowedOriginsRegex(corsOrigins);
         // As Quarkus reads it: "*" (or the pattern /.*/) alone allows every origin; nothing configured, none but ours.
@@ -67,12 +67,7 @@ public class RequestOrigins {
 
     private void check(RoutingContext routing) {
         HttpServerRequest request = routing.request();
-        if (request.headers().getAll(HttpHeaders.HOST).size() > 1) {
-            problems.sendAndClose(routing, 400, "malformed-request", "Malformed request", "the request names its host "
-                    + "twice; send one Host header", Map.of());
-            return;
-        }
-        String host = hostOf(request);
+        String host = HostNames.of(request);
         String targetHost = absoluteTargetHost(request.uri());
         if (targetHost != null && !targetHost.equals(host)) {
             // An absolute-form target (RFC 9112 3.2.2) names the host the links would be built from: it must be the
@@ -142,26 +137,9 @@ public class RequestOrigins {
         }
         try {
             String targetHost = new URI(target).getHost();
-            return targetHost == null ? "" : normalizeHost(targetHost);
+            return targetHost == null ? "" : HostNames.normalize(targetHost);
         } catch (URISyntaxException e) {
             return "";
         }
-    }
-
-    /**
-     * The host the request names (the {@code Host} header, or HTTP/2's {@code :authority}), without its port and,
-     * for IPv6, its brackets; lower case; empty when it names none.
-     */
-    private static String hostOf(HttpServerRequest request) {
-        HostAndPort authority = request.authority();
-        return authority == null || authority.host() == null ? "" : normalizeHost(authority.host());
-    }
-
-    private static String normalizeHost(String host) {
-        String value = host.strip().toLowerCase(Locale.ROOT);
-        if (value.startsWith("[") && value.endsWith("]")) {
-            value = value.substring(1, value.length() - 1);
-        }
-        return value.endsWith(".") ? value.substring(0, value.length() - 1) : value;
     }
 }

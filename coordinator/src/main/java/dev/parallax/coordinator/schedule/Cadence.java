@@ -54,7 +54,10 @@ public sealed interface Cadence {
     /** A fixed interval. */
     record Every(Duration interval) implements Cadence {
 
-        /** The longest interval: a year and a day, so that due times stay within what PostgreSQL stores. */
+        /**
+         * The longest interval: a year and a day, the longest cadence a recurring check has a use for. Without a bound,
+         * an interval of a billion days made due times PostgreSQL cannot store.
+         */
         static final Duration LONGEST = Duration.ofDays(366);
         private static final Pattern SIMPLE = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 

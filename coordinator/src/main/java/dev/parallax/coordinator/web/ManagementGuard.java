@@ -1,17 +1,17 @@
 package dev.parallax.coordinator.web;
 
+import dev.parallax.coordinator.api.HostNames;
 import dev.parallax.coordinator.api.problem.RequestFailures;
 import dev.parallax.coordinator.api.problem.RoutingProblems;
 import dev.parallax.coordinator.config.ParallaxConfig;
 import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.net.HostAndPort;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -38,7 +38,7 @@ public class ManagementGuard {
         this.problems = problems;
         this.failures = failures;
         this.allowedNames = config.management().allowedHosts().orElse(List.of()).stream()
-                .map(name -> name.strip().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+                .map(HostNames::normalize).collect(Collectors.toUnmodifiableSet());
     }
 
     void register(@Observes ManagementInterface management) {
@@ -52,22 +52,19 @@ public class ManagementGuard {
                     + "port answers probes and scrapers, not web pages", Map.of());
             return;
         }
-        HostAndPort authority = routing.request().authority();
-        if (authority == null || !isAllowed(authority.host())) {
+        String host = HostNames.of(routing.request());
+        // An HTTP/1.0 request may name no host (health checkers often do); browsers always name one.
+        boolean unnamed = host.isEmpty() && routing.request().version() == HttpVersion.HTTP_1_0;
+        if (!unnamed && !isAllowed(host)) {
             problems.sendAndClose(routing, 421, "misdirected-request", "Misdirected request", "the management port "
-                    + "answers to its IP address, localhost and parallax.management.allowed-hosts, not to the host name '"
-                    + RoutingProblems.printable(authority == null ? "" : authority.host()) + "'", Map.of());
+                    + "answers to its IP address, localhost and parallax.management.allowed-hosts, not to the host name"
+                    + " '" + RoutingProblems.printable(host) + "'", Map.of());
             return;
         }
         routing.next();
     }
 
     private boolean isAllowed(String host) {
-        String name = host.toLowerCase(Locale.ROOT);
-        if (name.equals("localhost") || allowedNames.contains(name) || name.startsWith("[") || name.indexOf(':') >= 0) {
-            return true;
-        }
-        // An IPv4 literal: digits and dots only (a DNS name always has a letter in its last label).
-        return !name.isEmpty() && name.chars().allMatch(c -> c == '.' || c >= '0' && c <= '9');
+        return host.equals("localhost") || allowedNames.contains(host) || HostNames.isAddress(host);
     }
 }

@@ -10,7 +10,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,7 +17,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,9 +36,9 @@ class WebhookAnswerTest {
 
     @Test
     void aReceiverAnsweringWithABodyWithoutEndIsCutOffAfterItsStatus() throws Exception {
-        AtomicLong written = new AtomicLong();
+        CompletableFuture<Long> cutOff = new CompletableFuture<>();
         try (ServerSocket receiver = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Thread.ofPlatform().daemon().start(() -> answerWithoutEnd(receiver, written));
+            Thread.ofPlatform().daemon().start(() -> answerWithoutEnd(receiver, cutOff));
             String target = "endless-" + UUID.randomUUID() + ".example";
             UUID schedule = StoredRuns.schedule(db, target);
             try {
@@ -59,31 +59,36 @@ class WebhookAnswerTest {
 
                 assertThat(Sql.count(db, "SELECT count(*) FROM webhook_attempts a JOIN webhook_deliveries d"
                         + " ON d.id = a.delivery_id WHERE d.event_id = ? AND a.http_status = 200", event)).isEqualTo(1);
-                await("the receiver cut off").atMost(Duration.ofSeconds(10)).until(() -> written.get() < 0);
-                assertThat(-written.get()).as("bytes of body the receiver could write before the coordinator"
-                        + " closed the connection").isLessThan(16L << 20);
+                assertThat(cutOff.get(10, TimeUnit.SECONDS)).as("bytes of body the receiver could write before the"
+                        + " coordinator closed the connection").isLessThan(16L << 20);
             } finally {
                 StoredRuns.remove(db, target);
             }
         }
     }
 
-    /** Reads one request, answers 200 with a chunked body until the client hangs up; then negates the count. */
-    private static void answerWithoutEnd(ServerSocket receiver, AtomicLong written) {
+    /**
+     * Reads one request and answers 200 with a chunked body until the client hangs up; then completes {@code cutOff}
+     * with the bytes written (or with a failure when no request came).
+     */
+    private static void answerWithoutEnd(ServerSocket receiver, CompletableFuture<Long> cutOff) {
+        long written = 0;
         try (Socket client = receiver.accept()) {
-            InputStream in = client.getInputStream();
-            byte[] request = new byte[65_536];
-            int read = in.read(request);
-            assertThat(read).isPositive();
+            if (client.getInputStream().read(new byte[65_536]) < 0) {
+                cutOff.completeExceptionally(new AssertionError("the coordinator connected and sent no request"));
+                return;
+            }
             OutputStream out = client.getOutputStream();
             out.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             byte[] chunk = ("10000\r\n" + "x".repeat(65_536) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-            while (written.get() < RECEIVER_GIVES_UP) {
+            while (written < RECEIVER_GIVES_UP) {
                 out.write(chunk);
-                written.addAndGet(chunk.length);
+                written += chunk.length;
             }
+            cutOff.completeExceptionally(new AssertionError("the coordinator read " + written + " bytes of a body"
+                    + " without end and kept reading"));
         } catch (IOException closedByTheCoordinator) {
-            written.set(-written.get());
+            cutOff.complete(written);
         }
     }
 }

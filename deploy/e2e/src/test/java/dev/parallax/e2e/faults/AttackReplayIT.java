@@ -64,6 +64,8 @@ class AttackReplayIT {
             "parallax.targets.allow", "127.0.0.0/8,::1/128");
     /** Far above a request's normal latency here (milliseconds), far below the minute a held worker once took. */
     private static final long ANSWERED_WITHIN_MS = 2_000;
+    /** What the socket buffers of a loopback connection may hold: a coordinator that read the body read far more. */
+    private static final long MAX_WEBHOOK_ANSWER_READ = 64L << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final AttackTable table = new AttackTable();
@@ -337,8 +339,8 @@ class AttackReplayIT {
         }
         require(table.record("10. framing a proxy and the coordinator could read two ways: Transfer-Encoding"
                 + " `gzip, chunked` and `identity` with a second request behind the body, two Host headers, no Host",
-                framing, "400", "each answered with a problem and the connection closed, so nothing behind it is"
-                        + " read as a request of its own"));
+                framing, Map.of("501", 1, "400", 3), "each answered and the connection closed, so nothing behind it"
+                        + " is read as a request of its own"));
         Answer compressed = api.send("POST", "/api/v1/checks", honestKey, Map.of("Content-Encoding", "gzip"),
                 document);
         Answer twice = api.post("/api/v1/checks", honestKey, "{\"target\": \"127.0.0.2\", \"ports\": [443],"
@@ -383,8 +385,9 @@ class AttackReplayIT {
                 long written = receiver.awaitCutOff(Duration.ofSeconds(40));
                 String delivered = awaitDelivery(schedule, Duration.ofSeconds(20));
                 Answer after = api.get("/api/v1/regions", readOnlyKey);
+                String cutOff = written < MAX_WEBHOOK_ANSWER_READ ? "cut off" : "read " + (written >> 20) + " MB";
                 require(table.record("10. a webhook receiver answering 200 with a body without end", List.of(
-                        delivered + ", cut off", outcome(after)), Map.of("DELIVERED, cut off", 1, "200", 1),
+                        delivered + ", " + cutOff, outcome(after)), Map.of("DELIVERED, cut off", 1, "200", 1),
                         "the receiver wrote " + written / 1024 + " KB before the coordinator closed; the API"
                                 + " answered after"));
             } finally {
