@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
 import static dev.parallax.coordinator.api.problem.RoutingProblems.printable;
 
 /**
- * Which names and which web pages may reach the coordinator, checked on the event loop before anything else:
+ * Which names and which web pages may reach the coordinator, checked on the event loop once the framing is sound
+ * ({@link RequestFraming}), before Quarkus's CORS filter and the API's own:
  * <ul>
  *   <li>a {@code Host} outside {@code parallax.api.allowed-hosts} (when set) gets 421: a page that makes its own
  *       name resolve to the coordinator's address (DNS rebinding) reaches nothing; and an absolute-form request
