@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
  * Sheds load instead of queueing it: an {@code /api/} request that finds {@code parallax.api.max-in-flight} others
  * being worked on or waiting for a worker thread is answered 503 (problem type {@code overloaded}) with
  * {@code Retry-After: 1} at once, before its key is checked. A request counts from the moment its body has
- * arrived ({@link ApiRequestBodies}), so clients that send their bodies slowly take no place here. Without the bound, an overload queued
- * thousands of submissions for the worker threads: each waited seconds, and {@code /q/metrics} and readiness, which
- * share those threads, timed out. Paths outside {@code /api/} are not counted, so health and metrics answer under
+ * arrived ({@link ApiRequestBodies}), so clients that send their bodies slowly take no place here. Without the bound,
+ * an overload queued thousands of submissions for the worker threads: each waited seconds, and {@code /q/metrics} and
+ * readiness, which share those threads, timed out. Paths outside {@code /api/} are not counted, so health and metrics answer under
  * overload; nor are check event streams, which stay open for the check's life and have their own bound
  * ({@link CheckEventStreams}).
  *

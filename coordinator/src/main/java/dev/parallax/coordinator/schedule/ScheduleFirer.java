@@ -148,11 +148,10 @@ public class ScheduleFirer {
             }
             // Charged only once the firing is recorded: a run raced by another coordinator costs nothing.
             List<Run> runs = charge(connection, firing, now);
-            recordSkipped(connection, runs);
             List<Run> submitted = runs.stream().filter(run -> run.submission() != null).toList();
             List<CheckService.CheckRecord> stored = checks.submitAll(
                     submitted.stream().map(Run::submission).toList());
-            linkChecks(connection, submitted, stored);
+            settleFirings(connection, runs, submitted, stored);
             advance(connection, prepared, runs, now, minInterval);
             return runs;
         });
@@ -185,7 +184,7 @@ public class ScheduleFirer {
             } else if (take.taken()) {
                 runs.add(new Run(run.schedule(), run.submission(), null, null));
             } else {
-                // Recorded as skipped by recordSkipped, in the firing row already inserted.
+                // Recorded as skipped by settleFirings, in the firing row already inserted.
                 int ports = run.submission().spec().ports().size();
                 int regions = run.submission().spec().regions().size();
                 String reason = OVER_BUDGET + "this run costs " + cost(run.submission()) + " (" + ports
@@ -298,33 +297,6 @@ public class ScheduleFirer {
 
     // Timestamps travel in arrays as ISO-8601 text (Instant.toString), which PostgreSQL casts to timestamptz.
 
-    /** Gives the firing rows of the runs the budget could not pay for their reason. */
-    private static void recordSkipped(Connection connection, List<Run> runs) throws SQLException {
-        List<Run> skipped = runs.stream().filter(run -> run.submission() == null && run.outcome() != null
-                && run.outcome().startsWith(OVER_BUDGET)).toList();
-        if (skipped.isEmpty()) {
-            return;
-        }
-        UUID[] ids = new UUID[skipped.size()];
-        String[] fireTimes = new String[skipped.size()];
-        String[] outcomes = new String[skipped.size()];
-        for (int i = 0; i < skipped.size(); i++) {
-            ids[i] = skipped.get(i).schedule().id();
-            fireTimes[i] = skipped.get(i).schedule().fireTime().toString();
-            outcomes[i] = skipped.get(i).outcome();
-        }
-        try (PreparedStatement update = connection.prepareStatement("""
-                UPDATE schedule_firings f SET outcome = run.outcome
-                  FROM unnest(?::uuid[], ?::timestamptz[], ?::text[]) AS run (id, fire_time, outcome)
-                 WHERE f.schedule_id = run.id AND f.fire_time = run.fire_time
-                """)) {
-            update.setArray(1, connection.createArrayOf("uuid", ids));
-            update.setArray(2, connection.createArrayOf("timestamptz", fireTimes));
-            update.setArray(3, connection.createArrayOf("text", outcomes));
-            update.executeUpdate();
-        }
-    }
-
     /** Inserts the firing rows; returns the schedules whose firing was new (all of them, unless raced). */
     private static Set<UUID> recordFirings(Connection connection, List<Run> runs, Instant now) throws SQLException {
         UUID[] ids = new UUID[runs.size()];
@@ -357,27 +329,43 @@ public class ScheduleFirer {
         }
     }
 
-    private static void linkChecks(Connection connection, List<Run> submitted, List<CheckService.CheckRecord> stored)
-            throws SQLException {
-        if (submitted.isEmpty()) {
+    /**
+     * Gives each firing row what became of its run, in one statement: the check submitted for it, or, for a run the
+     * budget could not pay for, the reason. The other rows keep the outcome they were recorded with.
+     */
+    private static void settleFirings(Connection connection, List<Run> runs, List<Run> submitted,
+                                      List<CheckService.CheckRecord> stored) throws SQLException {
+        Map<UUID, UUID> checkBySchedule = new HashMap<>();
+        for (int i = 0; i < submitted.size(); i++) {
+            checkBySchedule.put(submitted.get(i).schedule().id(), stored.get(i).check().id);
+        }
+        List<Run> settled = runs.stream().filter(run -> checkBySchedule.containsKey(run.schedule().id())
+                || run.outcome() != null && run.outcome().startsWith(OVER_BUDGET)).toList();
+        if (settled.isEmpty()) {
             return;
         }
-        UUID[] ids = new UUID[submitted.size()];
-        String[] fireTimes = new String[submitted.size()];
-        UUID[] checkIds = new UUID[submitted.size()];
-        for (int i = 0; i < submitted.size(); i++) {
-            ids[i] = submitted.get(i).schedule().id();
-            fireTimes[i] = submitted.get(i).schedule().fireTime().toString();
-            checkIds[i] = stored.get(i).check().id;
+        UUID[] ids = new UUID[settled.size()];
+        String[] fireTimes = new String[settled.size()];
+        UUID[] checkIds = new UUID[settled.size()];
+        String[] outcomes = new String[settled.size()];
+        for (int i = 0; i < settled.size(); i++) {
+            Run run = settled.get(i);
+            ids[i] = run.schedule().id();
+            fireTimes[i] = run.schedule().fireTime().toString();
+            checkIds[i] = checkBySchedule.get(run.schedule().id());
+            outcomes[i] = checkIds[i] == null ? run.outcome() : null;
         }
         try (PreparedStatement update = connection.prepareStatement("""
-                UPDATE schedule_firings f SET check_id = run.check_id
-                  FROM unnest(?::uuid[], ?::timestamptz[], ?::uuid[]) AS run (id, fire_time, check_id)
+                UPDATE schedule_firings f
+                   SET check_id = coalesce(run.check_id, f.check_id), outcome = coalesce(run.outcome, f.outcome)
+                  FROM unnest(?::uuid[], ?::timestamptz[], ?::uuid[], ?::text[])
+                       AS run (id, fire_time, check_id, outcome)
                  WHERE f.schedule_id = run.id AND f.fire_time = run.fire_time
                 """)) {
             update.setArray(1, connection.createArrayOf("uuid", ids));
             update.setArray(2, connection.createArrayOf("timestamptz", fireTimes));
             update.setArray(3, connection.createArrayOf("uuid", checkIds));
+            update.setArray(4, connection.createArrayOf("text", outcomes));
             update.executeUpdate();
         }
     }
