@@ -5,7 +5,7 @@ import dev.parallax.agent.probe.ConnectProber;
 import dev.parallax.agent.probe.DnsLookup;
 import dev.parallax.agent.probe.Resolver;
 import dev.parallax.common.contract.Topics;
-import dev.parallax.common.target.TargetPolicy;
+import dev.parallax.common.targeting.TargetPolicy;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.quarkus.arc.DefaultBean;

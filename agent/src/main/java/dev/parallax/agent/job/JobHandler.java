@@ -7,9 +7,9 @@ import dev.parallax.common.contract.PortVerdict;
 import dev.parallax.common.contract.ProbeJob;
 import dev.parallax.common.contract.ProbeVerdict;
 import dev.parallax.common.contract.RegionStatus;
-import dev.parallax.common.target.InvalidTargetException;
-import dev.parallax.common.target.TargetHost;
-import dev.parallax.common.target.TargetPolicy;
+import dev.parallax.common.targeting.InvalidTargetException;
+import dev.parallax.common.targeting.TargetHost;
+import dev.parallax.common.targeting.TargetPolicy;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,7 +1,7 @@
 package dev.parallax.agent.probe;
 
 import dev.parallax.common.contract.IpFamily;
-import dev.parallax.common.target.TargetHost;
+import dev.parallax.common.targeting.TargetHost;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;

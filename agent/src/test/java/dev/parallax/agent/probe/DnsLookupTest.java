@@ -1,7 +1,7 @@
 package dev.parallax.agent.probe;
 
 import dev.parallax.common.contract.IpFamily;
-import dev.parallax.common.target.TargetHost;
+import dev.parallax.common.targeting.TargetHost;
 import dev.parallax.local.dns.FakeDnsServer;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;

@@ -1,6 +1,6 @@
 package dev.parallax.common.contract;
 
-import dev.parallax.common.target.PortSet;
+import dev.parallax.common.targeting.PortSet;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package dev.parallax.coordinator.alert;
 
-import dev.parallax.common.target.InvalidTargetException;
-import dev.parallax.common.target.TargetHost;
-import dev.parallax.common.target.TargetPolicy;
+import dev.parallax.common.targeting.InvalidTargetException;
+import dev.parallax.common.targeting.TargetHost;
+import dev.parallax.common.targeting.TargetPolicy;
 import dev.parallax.coordinator.config.ParallaxConfig;
 import dev.parallax.coordinator.worker.PollingWorker;
 import io.micrometer.core.instrument.Counter;

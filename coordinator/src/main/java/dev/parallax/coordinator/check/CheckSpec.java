@@ -1,8 +1,8 @@
 package dev.parallax.coordinator.check;
 
 import dev.parallax.common.contract.IpFamily;
-import dev.parallax.common.target.PortSet;
-import dev.parallax.common.target.TargetHost;
+import dev.parallax.common.targeting.PortSet;
+import dev.parallax.common.targeting.TargetHost;
 
 import java.time.Duration;
 import java.util.List;

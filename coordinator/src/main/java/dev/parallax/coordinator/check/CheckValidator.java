@@ -2,10 +2,10 @@ package dev.parallax.coordinator.check;
 
 import dev.parallax.common.contract.IpFamily;
 import dev.parallax.common.contract.Topics;
-import dev.parallax.common.target.InvalidTargetException;
-import dev.parallax.common.target.PortSet;
-import dev.parallax.common.target.TargetHost;
-import dev.parallax.common.target.TargetPolicy;
+import dev.parallax.common.targeting.InvalidTargetException;
+import dev.parallax.common.targeting.PortSet;
+import dev.parallax.common.targeting.TargetHost;
+import dev.parallax.common.targeting.TargetPolicy;
 import dev.parallax.coordinator.agent.AgentRegistry;
 import dev.parallax.coordinator.config.ParallaxConfig;
 import io.quarkus.runtime.Startup;

@@ -1,6 +1,6 @@
 package dev.parallax.coordinator.config;
 
-import dev.parallax.common.target.TargetPolicy;
+import dev.parallax.common.targeting.TargetPolicy;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 

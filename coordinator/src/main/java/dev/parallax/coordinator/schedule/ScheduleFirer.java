@@ -2,8 +2,8 @@ package dev.parallax.coordinator.schedule;
 
 import dev.parallax.common.contract.IpFamily;
 import dev.parallax.common.contract.PortState;
-import dev.parallax.common.target.PortSet;
-import dev.parallax.common.target.TargetHost;
+import dev.parallax.common.targeting.PortSet;
+import dev.parallax.common.targeting.TargetHost;
 import dev.parallax.coordinator.auth.Caller;
 import dev.parallax.coordinator.check.CheckService;
 import dev.parallax.coordinator.check.CheckSpec;

@@ -1,9 +1,9 @@
 package dev.parallax.coordinator.schedule;
 
 import dev.parallax.common.contract.PortState;
-import dev.parallax.common.target.InvalidTargetException;
-import dev.parallax.common.target.TargetHost;
-import dev.parallax.common.target.TargetPolicy;
+import dev.parallax.common.targeting.InvalidTargetException;
+import dev.parallax.common.targeting.TargetHost;
+import dev.parallax.common.targeting.TargetPolicy;
 import dev.parallax.coordinator.check.CheckValidator;
 import dev.parallax.coordinator.check.CheckValidator.CheckTemplate;
 import dev.parallax.coordinator.check.FieldError;

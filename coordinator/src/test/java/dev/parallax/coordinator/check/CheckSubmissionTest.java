@@ -4,7 +4,7 @@ import dev.parallax.common.contract.Heartbeat;
 import dev.parallax.common.contract.IpFamily;
 import dev.parallax.common.contract.ProbeJob;
 import dev.parallax.common.contract.WireJson;
-import dev.parallax.common.target.PortSet;
+import dev.parallax.common.targeting.PortSet;
 import dev.parallax.coordinator.agent.AgentRegistry;
 import dev.parallax.coordinator.testinfra.Api;
 import dev.parallax.coordinator.testinfra.KafkaTestClient;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import dev.parallax.common.target.InvalidTargetException;
+import dev.parallax.common.targeting.InvalidTargetException;
 
 import java.math.BigInteger;
 import java.util.Collection;
@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  */
 final class JsonErrors {
 
-    /** A qualified Java class name, e.g. java.lang.String or dev.parallax.common.target.PortSet. */
+    /** A qualified Java class name, e.g. java.lang.String or dev.parallax.common.targeting.PortSet. */
     private static final Pattern JAVA_TYPE = Pattern.compile("`?\\b(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*`?");
     /** Jackson's advice about its own settings: "(from `StreamReadConstraints…`)", "enable `JsonReadFeature…`". */
     private static final Pattern JACKSON_ADVICE = Pattern.compile(

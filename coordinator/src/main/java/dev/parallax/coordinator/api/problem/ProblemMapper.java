@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import dev.parallax.common.target.InvalidTargetException;
+import dev.parallax.common.targeting.InvalidTargetException;
 import dev.parallax.coordinator.api.ApiKeyNotFoundException;
 import dev.parallax.coordinator.api.ApiRequestBodies;
 import dev.parallax.coordinator.api.SubmitCheckRequest;

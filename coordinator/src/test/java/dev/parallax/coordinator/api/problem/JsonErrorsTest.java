@@ -14,7 +14,7 @@ class JsonErrorsTest {
             Number value length (1001) exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNumberLength()`) | Number value length (1001) exceeds the maximum allowed
             Non-standard token 'NaN': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow | Non-standard token 'NaN'
             Unexpected character ('}' (code 125)): was expecting double-quote to start field name | Unexpected character ('}' (code 125)): was expecting double-quote to start field name
-            Cannot construct instance of `dev.parallax.common.target.PortSet`, problem: port 0 is out of range | Cannot construct instance of a value, problem: port 0 is out of range
+            Cannot construct instance of `dev.parallax.common.targeting.PortSet`, problem: port 0 is out of range | Cannot construct instance of a value, problem: port 0 is out of range
             """)
     void saysWhatWasWrongWithoutNamingJavaOrJackson(String message, String shown) {
         assertThat(JsonErrors.scrub(message)).isEqualTo(shown);

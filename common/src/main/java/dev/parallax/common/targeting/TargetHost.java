@@ -1,4 +1,4 @@
-package dev.parallax.common.target;
+package dev.parallax.common.targeting;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;

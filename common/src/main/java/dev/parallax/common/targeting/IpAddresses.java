@@ -1,4 +1,4 @@
-package dev.parallax.common.target;
+package dev.parallax.common.targeting;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;

@@ -1,7 +1,7 @@
-package dev.parallax.common.target;
+package dev.parallax.common.targeting;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.parallax.common.target.TargetHost.Kind;
+import dev.parallax.common.targeting.TargetHost.Kind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,7 +1,7 @@
-package dev.parallax.common.target;
+package dev.parallax.common.targeting;
 
-import dev.parallax.common.target.TargetPolicy.BlockedRange;
-import dev.parallax.common.target.TargetPolicy.Decision;
+import dev.parallax.common.targeting.TargetPolicy.BlockedRange;
+import dev.parallax.common.targeting.TargetPolicy.Decision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -13,7 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import static dev.parallax.common.target.CidrTest.ip;
+import static dev.parallax.common.targeting.CidrTest.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.parallax.common.target;
+package dev.parallax.common.targeting;
 
 /**
  * A target, port list or policy input that cannot be accepted. The message tells the user what to fix;
