@@ -2,13 +2,14 @@ package dev.parallax.agent.heartbeat;
 
 import dev.parallax.agent.config.AgentConfig;
 import dev.parallax.agent.job.JobHandler;
-import dev.parallax.agent.kafka.AgentProducer;
 import dev.parallax.common.contract.Heartbeat;
-import dev.parallax.common.contract.Topics;
 import dev.parallax.common.contract.WireJson;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 import java.net.InetAddress;
@@ -21,23 +22,29 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Tells the coordinator, every few seconds, that this agent is alive and what it can do: {@code parallax.heartbeats},
- * keyed by agent id (the coordinator makes the topic compacted, so it keeps each agent's latest).
+ * Tells the coordinator, every few seconds, that this agent is alive and what it can do: the {@value #HEARTBEATS}
+ * channel ({@code parallax.heartbeats}, keyed by agent id; the coordinator makes the topic compacted, so it keeps
+ * each agent's latest).
  */
 @ApplicationScoped
 public class HeartbeatPublisher {
 
+    /** The channel heartbeats leave by. */
+    public static final String HEARTBEATS = "heartbeats";
+
     private static final Logger LOG = Logger.getLogger(HeartbeatPublisher.class);
 
-    private final AgentProducer producer;
+    private final Emitter<String> heartbeats;
     private final JobHandler handler;
     private final int probeCapacity;
     private final Clock clock;
     private final Instant startedAt;
     private final String version;
 
-    public HeartbeatPublisher(AgentProducer producer, JobHandler handler, AgentConfig config) {
-        this.producer = producer;
+    /** A heartbeat that finds the channel's buffer full is dropped: the next one says the same, seconds later. */
+    public HeartbeatPublisher(@Channel(HEARTBEATS) @OnOverflow(OnOverflow.Strategy.DROP) Emitter<String> heartbeats,
+                              JobHandler handler, AgentConfig config) {
+        this.heartbeats = heartbeats;
         this.handler = handler;
         this.probeCapacity = config.agent().maxInFlight();
         this.clock = Clock.systemUTC();
@@ -53,12 +60,7 @@ public class HeartbeatPublisher {
         Heartbeat heartbeat = current();
         // Fire and forget: a lost heartbeat is replaced by the next one a few seconds later.
         try {
-            producer.send(new ProducerRecord<>(Topics.HEARTBEATS, heartbeat.agentId(), WireJson.write(heartbeat)),
-                    (sent, failure) -> {
-                        if (failure != null) {
-                            LOG.debugf("Heartbeat not sent: %s", failure.getMessage());
-                        }
-                    });
+            heartbeats.send(KafkaRecord.of(heartbeat.agentId(), WireJson.write(heartbeat)));
         } catch (RuntimeException e) {
             LOG.debugf("Heartbeat not sent: %s", e.getMessage());
         }

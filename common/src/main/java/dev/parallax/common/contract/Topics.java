@@ -1,7 +1,5 @@
 package dev.parallax.common.contract;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /** Kafka topic names shared by the coordinator and the agents. */
@@ -27,19 +25,6 @@ public final class Topics {
     public static final Pattern REGION_NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
 
     private Topics() {
-    }
-
-    /**
-     * The headers of a parked record, as SmallRye's dead-letter queue names them: why it was parked and where it
-     * came from.
-     */
-    public static Map<String, String> deadLetterHeaders(String reason, String topic, int partition, long offset) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(DEAD_LETTER_REASON, reason);
-        headers.put("dead-letter-topic", topic);
-        headers.put("dead-letter-partition", Integer.toString(partition));
-        headers.put("dead-letter-offset", Long.toString(offset));
-        return headers;
     }
 
     public static String jobs(String region) {

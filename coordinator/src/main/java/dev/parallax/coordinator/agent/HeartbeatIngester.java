@@ -2,78 +2,47 @@ package dev.parallax.coordinator.agent;
 
 import dev.parallax.common.contract.ContractViolationException;
 import dev.parallax.common.contract.Heartbeat;
-import dev.parallax.common.contract.Topics;
 import dev.parallax.common.contract.WireJson;
-import dev.parallax.coordinator.kafka.TopicConsumer;
-import dev.parallax.coordinator.kafka.TopicConsumers;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
-import java.util.Map;
-import java.util.UUID;
-
 /**
- * Consumes {@code parallax.heartbeats} into the {@link AgentRegistry}, on the consumer's own thread
- * ({@link TopicConsumer}): queued behind thousands of REST requests under load, heartbeats once came late enough that
- * agents looked offline past {@code parallax.agents.offline-after}, and checks were refused their regions as
- * UNAVAILABLE while every agent was up.
+ * Records the heartbeats of the {@value #HEARTBEATS} channel ({@code parallax.heartbeats}) in the
+ * {@link AgentRegistry}, one after another on a worker pool of their own ({@value #WORKER}, one thread): queued
+ * behind thousands of REST requests under load, heartbeats would come late enough that agents looked offline past
+ * {@code parallax.agents.offline-after}, and checks were refused their regions as UNAVAILABLE while every agent was
+ * up.
  *
- * <p>Every coordinator reads every heartbeat: a consumer group of its own, read from the start of the compacted
- * topic, no offsets kept. With one shared group, a coordinator that died took its partitions' heartbeats with it
- * until its session expired, and agents looked offline meanwhile. A repeated heartbeat changes nothing.
+ * <p>Every coordinator reads every heartbeat: the channel's consumer group is its own (named after a UUID drawn at
+ * start), reads from the start of the compacted topic and commits nothing. With one shared group, a coordinator
+ * that died would take its partitions' heartbeats with it until its session expired, and agents would look offline
+ * meanwhile. A repeated heartbeat changes nothing.
  */
 @ApplicationScoped
 public class HeartbeatIngester {
 
-    /** The consumer's thread and client id, which names its Kafka client meters. */
-    static final String CONSUMER = "kafka-consumer-heartbeats";
-    static final String GROUP_PREFIX = "parallax-coordinator-registry-";
+    /** The channel heartbeats arrive by. */
+    public static final String HEARTBEATS = "heartbeats";
+    /** The worker pool heartbeats are recorded on; its size is configured (one thread). */
+    static final String WORKER = "agent-registry";
 
     private static final Logger LOG = Logger.getLogger(HeartbeatIngester.class);
-    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     private final AgentRegistry registry;
-    private final TopicConsumers consumers;
-    private TopicConsumer consumer;
 
-    public HeartbeatIngester(AgentRegistry registry, TopicConsumers consumers) {
+    public HeartbeatIngester(AgentRegistry registry) {
         this.registry = registry;
-        this.consumers = consumers;
-    }
-
-    void start(@Observes StartupEvent startup) {
-        consumer = consumers.start(CONSUMER, Topics.HEARTBEATS, GROUP_PREFIX + UUID.randomUUID(),
-                TopicConsumer.Offsets.NONE, Map.of(
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                        ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
-                        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000),
-                this::onHeartbeats);
-    }
-
-    void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
-        if (consumer != null) {
-            consumer.stop(STOP_GRACE);
-        }
     }
 
     /**
-     * Never throws: a heartbeat that cannot be stored is dropped, and the next one, seconds later, says the same
+     * Never throws: a heartbeat that cannot be recorded is dropped, and the next one, seconds later, says the same
      * thing.
      */
-    void onHeartbeats(ConsumerRecords<String, String> records) {
-        for (ConsumerRecord<String, String> record : records) {
-            onHeartbeat(record.value());
-        }
-    }
-
-    private void onHeartbeat(String payload) {
+    @Incoming(HEARTBEATS)
+    @Blocking(WORKER)
+    public void onHeartbeat(String payload) {
         try {
             registry.record(WireJson.read(payload, Heartbeat.class));
         } catch (ContractViolationException e) {

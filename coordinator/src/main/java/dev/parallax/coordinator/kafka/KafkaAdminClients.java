@@ -1,11 +1,11 @@
 package dev.parallax.coordinator.kafka;
 
-import dev.parallax.common.kafka.KafkaClientSettings;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -15,9 +15,12 @@ import java.util.Map;
 @ApplicationScoped
 public class KafkaAdminClients {
 
+    /** The name of Quarkus's bean with every {@code kafka.*} property as Kafka client settings. */
+    static final String KAFKA_PROPERTIES = "default-kafka-broker";
+
     private final Map<String, Object> kafka;
 
-    public KafkaAdminClients(@Identifier(KafkaClientSettings.KAFKA_PROPERTIES) Map<String, Object> kafka) {
+    public KafkaAdminClients(@Identifier(KAFKA_PROPERTIES) Map<String, Object> kafka) {
         this.kafka = kafka;
     }
 
@@ -31,8 +34,14 @@ public class KafkaAdminClients {
      * only earn an "unknown configuration" warning), with these timeouts.
      */
     static Map<String, Object> settings(Map<String, Object> kafka, int requestTimeoutMs, int apiTimeoutMs) {
-        return KafkaClientSettings.of(kafka, AdminClientConfig.configNames(), Map.of(
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeoutMs,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, apiTimeoutMs));
+        Map<String, Object> settings = new HashMap<>();
+        kafka.forEach((name, value) -> {
+            if (AdminClientConfig.configNames().contains(name)) {
+                settings.put(name, value);
+            }
+        });
+        settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeoutMs);
+        settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, apiTimeoutMs);
+        return settings;
     }
 }

@@ -3,12 +3,12 @@ package dev.parallax.coordinator.outbox;
 import dev.parallax.common.logging.CheckLogContext;
 import dev.parallax.coordinator.config.ParallaxConfig;
 import dev.parallax.coordinator.database.SqlTimestamps;
-import dev.parallax.coordinator.kafka.CoordinatorProducer;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -36,17 +36,21 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class OutboxPublisher {
 
+    /** The channel jobs leave by; each record names its region's topic. */
+    public static final String JOBS = "jobs";
+
     private static final Logger LOG = Logger.getLogger(OutboxPublisher.class);
     private static final Duration FIRST_RETRY = Duration.ofMillis(200);
 
     private final EntityManager em;
-    private final CoordinatorProducer producer;
+    private final MutinyEmitter<String> jobs;
     private final ParallaxConfig.Outbox config;
     private final JobTopics jobTopics;
 
-    public OutboxPublisher(EntityManager em, CoordinatorProducer producer, ParallaxConfig config, JobTopics jobTopics) {
+    public OutboxPublisher(EntityManager em, @Channel(JOBS) MutinyEmitter<String> jobs, ParallaxConfig config,
+                           JobTopics jobTopics) {
         this.em = em;
-        this.producer = producer;
+        this.jobs = jobs;
         this.config = config.outbox();
         this.jobTopics = jobTopics;
     }
@@ -76,23 +80,22 @@ public class OutboxPublisher {
         // failure the records go anyway (the topic is tried again with the next batch that has it).
         jobTopics.ensure(batch.stream().map(event -> event.topic).toList());
         // The whole batch is sent before any acknowledgement is awaited, so it travels in as few requests as the
-        // producer makes of it. A plain producer's callbacks carry no transaction context; through the messaging
-        // layer they did, and the batch's transaction had to be suspended around the sends.
+        // producer makes of it. The connector's producer sends from a thread of its own, which waits up to the
+        // channel's max.block.ms for a topic it has no metadata for, record after record: of a topic not ensured,
+        // one record goes first and the others follow only once it was acknowledged, so that a topic the broker
+        // cannot give does not hold every region's jobs behind it.
         long waitUntil = System.nanoTime() + config.sendTimeout().toNanos();
-        List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
-        // A send blocks this thread while the producer has no metadata for the record's topic (up to its
-        // max.block.ms, per record): a topic whose metadata did not come in time is not tried again in this batch,
-        // and nothing more is sent past the send timeout, so a batch never holds its rows locked much longer.
-        Map<String, Future<RecordMetadata>> unreachableTopics = new HashMap<>();
+        List<CompletableFuture<Void>> acks = new ArrayList<>(batch.size());
+        Map<String, CompletableFuture<Void>> firstOfTopic = new HashMap<>();
         for (OutboxEvent event : batch) {
-            Future<RecordMetadata> ack = unreachableTopics.get(event.topic);
-            if (ack == null && System.nanoTime() - waitUntil >= 0) {
-                ack = CompletableFuture.failedFuture(new TimeoutException("not sent before the send timeout"));
-            } else if (ack == null) {
-                ack = producer.send(new ProducerRecord<>(event.topic, event.messageKey, event.payload));
-                if (ack.state() == Future.State.FAILED
-                        && ack.exceptionNow() instanceof org.apache.kafka.common.errors.TimeoutException) {
-                    unreachableTopics.put(event.topic, ack);
+            CompletableFuture<Void> first = firstOfTopic.get(event.topic);
+            CompletableFuture<Void> ack;
+            if (first != null) {
+                ack = first.thenCompose(acknowledged -> send(event));
+            } else {
+                ack = send(event);
+                if (!jobTopics.isEnsured(event.topic)) {
+                    firstOfTopic.put(event.topic, ack);
                 }
             }
             acks.add(ack);
@@ -149,7 +152,12 @@ public class OutboxPublisher {
         return backoff.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : backoff;
     }
 
-    private static String awaitAck(Future<RecordMetadata> ack, long waitUntilNanos) {
+    private CompletableFuture<Void> send(OutboxEvent event) {
+        return jobs.sendMessage(KafkaRecord.of(event.topic, event.messageKey, event.payload))
+                .subscribeAsCompletionStage();
+    }
+
+    private static String awaitAck(Future<Void> ack, long waitUntilNanos) {
         try {
             ack.get(Math.max(0, waitUntilNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
             return null;

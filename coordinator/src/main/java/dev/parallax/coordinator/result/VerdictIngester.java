@@ -6,114 +6,121 @@ import dev.parallax.common.contract.Topics;
 import dev.parallax.common.contract.WireJson;
 import dev.parallax.common.logging.CheckLogContext;
 import dev.parallax.coordinator.database.DatabaseErrors;
-import dev.parallax.coordinator.kafka.TopicConsumer;
-import dev.parallax.coordinator.kafka.TopicConsumers;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 /**
- * Consumes {@code parallax.verdicts} (group {@value Topics#COORDINATOR_GROUP}, shared by every coordinator) and hands
- * the verdicts of each poll to the {@link VerdictStore}, on the consumer's own thread ({@link TopicConsumer}): never
- * queued behind REST requests, which under load once kept verdicts waiting seconds to be stored while the API went
- * on accepting checks.
+ * Stores the verdicts of the {@value #VERDICTS} channel ({@code parallax.verdicts}, group
+ * {@value Topics#COORDINATOR_GROUP}, shared by every coordinator), a poll's worth at a time, through the
+ * {@link VerdictStore}. The batches run one after another on a worker pool of their own ({@value #WORKER}, one
+ * thread): never queued behind REST requests, which under load would keep verdicts waiting to be stored while the API
+ * went on accepting checks.
  */
 @ApplicationScoped
 public class VerdictIngester {
 
-    /** The consumer's thread and client id, which names its Kafka client meters. */
-    static final String CONSUMER = "kafka-consumer-verdicts";
+    /** The channel verdicts arrive by. */
+    public static final String VERDICTS = "verdicts";
+    /** The worker pool the batches are stored on; its size is configured (one thread). */
+    static final String WORKER = "verdict-store";
 
     private static final Logger LOG = Logger.getLogger(VerdictIngester.class);
-    /** Bounds one poll, which is stored in one transaction. */
-    private static final int MAX_POLL_RECORDS = 500;
-    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
     private static final Duration MAX_RETRY = Duration.ofSeconds(5);
 
     private final VerdictStore store;
-    private final VerdictDeadLetters deadLetters;
     private final VerdictMetrics metrics;
-    private final TopicConsumers consumers;
-    private TopicConsumer consumer;
     private volatile boolean stopping;
 
-    public VerdictIngester(VerdictStore store, VerdictDeadLetters deadLetters, VerdictMetrics metrics,
-                           TopicConsumers consumers) {
+    public VerdictIngester(VerdictStore store, VerdictMetrics metrics) {
         this.store = store;
-        this.deadLetters = deadLetters;
         this.metrics = metrics;
-        this.consumers = consumers;
     }
 
-    void start(@Observes StartupEvent startup) {
-        consumer = consumers.start(CONSUMER, Topics.VERDICTS, Topics.COORDINATOR_GROUP,
-                TopicConsumer.Offsets.COMMITTED, Map.of(
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS,
-                        // A replica that dies without leaving the group holds its partitions until its session
-                        // times out: at Kafka's default 45 s their verdicts would wait past their checks' deadlines,
-                        // so the survivors take over after 10 s.
-                        ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
-                        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000),
-                this::onVerdicts);
-    }
-
-    void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
+    void stop(@Observes ShutdownEvent shutdown) {
         stopping = true;
-        if (consumer != null) {
-            consumer.stop(STOP_GRACE);
-        }
     }
 
     /**
-     * Runs on the consumer's thread, one poll at a time: a poll's verdicts are stored in one transaction, and their
-     * offsets are committed only after this returns, i.e. after that transaction committed, so a crash in
-     * between redelivers them and the store's idempotence absorbs the repeats.
+     * One poll's verdicts, stored in one transaction; the batch is acknowledged only after that transaction
+     * committed, and the channel commits offsets only past acknowledged batches (the connector's {@code throttled}
+     * strategy), so a crash in between redelivers them and the store's idempotence absorbs the repeats.
      *
-     * <p>This method throws only when the coordinator stops (the batch is then left uncommitted). While the database
-     * is unreachable it retries the same batch for as long as the outage lasts, and polls nothing meanwhile, which is
-     * what keeps later verdicts from being committed unstored (past the consumer's {@code max.poll.interval.ms}, 5
-     * minutes, the group gives its partitions to other coordinators, and what they read again is stored once). If
-     * the batch fails for another reason, its verdicts are stored one by one, so that one verdict that can never be
-     * stored (logged and dropped; the deadline sweeper ends its region) does not take the others with it. A verdict
-     * that breaks the contract is parked on the dead-letter topic ({@link VerdictDeadLetters}) before the batch is
-     * stored.
+     * <p>While the coordinator stops, a batch that could not be stored is left unacknowledged, for whichever
+     * coordinator consumes next. While the database is unreachable the same batch is retried for as long as the
+     * outage lasts, and the channel's queue fills and pauses the partitions meanwhile, which is what keeps later
+     * verdicts from being committed unstored. If the batch fails for another reason, its verdicts are stored one by
+     * one, so that one verdict that can never be stored (logged and dropped; the deadline sweeper ends its region)
+     * does not take the others with it. A verdict that breaks the contract is parked first, on
+     * {@value Topics#VERDICTS_DEAD_LETTERS} by the channel's {@code dead-letter-queue} failure strategy, with the
+     * reason in the {@code dead-letter-reason} header.
+     *
+     * <p>Never fails the returned stage: a failed stage would end the channel's stream.
      */
-    public void onVerdicts(ConsumerRecords<String, String> records) {
-        List<ProbeVerdict> verdicts = new ArrayList<>(records.count());
-        for (ConsumerRecord<String, String> record : records) {
+    @Incoming(VERDICTS)
+    @Blocking(WORKER)
+    public CompletionStage<Void> onVerdicts(KafkaRecordBatch<String, String> batch) {
+        List<ProbeVerdict> verdicts = new ArrayList<>(batch.getRecords().size());
+        for (KafkaRecord<String, String> record : batch) {
             try {
-                verdicts.add(WireJson.read(record.value(), ProbeVerdict.class));
+                verdicts.add(WireJson.read(record.getPayload(), ProbeVerdict.class));
             } catch (ContractViolationException e) {
                 // A malformed verdict can never become valid: park it so that the verdicts behind it keep flowing.
-                deadLetters.park(record, e.getMessage());
-                metrics.deadLettered();
+                park(record, e);
             }
         }
-        if (verdicts.isEmpty()) {
-            return;
+        if (!verdicts.isEmpty() && !storeAll(verdicts)) {
+            return CompletableFuture.completedFuture(null);
         }
+        return batch.ack();
+    }
+
+    /** Waits until the copy is on the dead-letter topic; if it cannot be written, logs the record in full instead. */
+    private void park(KafkaRecord<String, String> record, ContractViolationException violation) {
+        metrics.deadLettered();
+        try {
+            record.nack(violation).toCompletableFuture().get();
+            LOG.warnf("Verdict at %s parked on %s: %s", position(record), Topics.VERDICTS_DEAD_LETTERS,
+                    violation.getMessage());
+        } catch (ExecutionException e) {
+            LOG.errorf("Verdict at %s breaks the contract (%s) and could not be parked (%s); its payload: %s",
+                    position(record), violation.getMessage(), e.getCause(), record.getPayload());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether the verdicts were dealt with (stored, or dropped for good); false only while stopping. */
+    private boolean storeAll(List<ProbeVerdict> verdicts) {
         try {
             withRetries(() -> store.storeAll(verdicts), "a batch of " + verdicts.size() + " verdicts")
                     .forEach(this::logAndCount);
+            return true;
+        } catch (Stopping e) {
+            return false;
         } catch (PermanentFailure batchFailed) {
             for (ProbeVerdict verdict : verdicts) {
                 try {
                     VerdictStore.Outcome outcome = withRetries(() -> store.store(verdict),
                             "the verdict of check " + verdict.checkId() + " from " + verdict.region());
                     logAndCount(new VerdictStore.Stored(verdict, outcome, false));
+                } catch (Stopping e) {
+                    return false;
                 } catch (PermanentFailure e) {
                     try (CheckLogContext logContext = CheckLogContext.of(verdict.checkId(), verdict.region())) {
                         LOG.errorf(e.getCause(), "Check %s: verdict %s of region %s cannot be stored and is dropped",
@@ -121,6 +128,21 @@ public class VerdictIngester {
                     }
                 }
             }
+            return true;
+        }
+    }
+
+    /** topic-partition@offset. */
+    private static String position(KafkaRecord<String, String> record) {
+        return record.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(incoming -> incoming.getTopic() + "-" + incoming.getPartition() + "@" + incoming.getOffset())
+                .orElse(record.getTopic());
+    }
+
+    /** The coordinator stops: what was not stored is left for the next consumer. */
+    private static final class Stopping extends Exception {
+        Stopping(RuntimeException cause) {
+            super(cause);
         }
     }
 
@@ -131,15 +153,14 @@ public class VerdictIngester {
         }
     }
 
-    private <T> T withRetries(Supplier<T> storing, String what) throws PermanentFailure {
+    private <T> T withRetries(Supplier<T> storing, String what) throws PermanentFailure, Stopping {
         Duration retryIn = FIRST_RETRY;
         while (true) {
             try {
                 return storing.get();
             } catch (RuntimeException e) {
                 if (stopping) {
-                    // Not committed: the verdicts are redelivered to whichever coordinator consumes next.
-                    throw e;
+                    throw new Stopping(e);
                 }
                 if (!DatabaseErrors.isTransient(e)) {
                     throw new PermanentFailure(e);
@@ -150,7 +171,7 @@ public class VerdictIngester {
                     Thread.sleep(retryIn);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    throw e;
+                    throw new Stopping(e);
                 }
                 retryIn = retryIn.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retryIn.multipliedBy(2);
             }

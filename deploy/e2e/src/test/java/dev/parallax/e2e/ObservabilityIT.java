@@ -116,7 +116,7 @@ class ObservabilityIT {
         assertThat(value(after, "parallax_agent_jobs_in_progress{" + tags + "}")).isZero();
         assertThat(after.keySet()).as("the jobs consumer's lag, from the Kafka client")
                 .anyMatch(series -> series.startsWith("kafka_consumer_fetch_manager_records_lag")
-                        && series.contains("client_id=\"kafka-consumer-jobs-in\""));
+                        && series.contains("client_id=\"kafka-consumer-jobs\""));
     }
 
     private static double delta(Map<String, Double> before, Map<String, Double> after, String series) {
