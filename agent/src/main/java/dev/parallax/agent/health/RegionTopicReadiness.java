@@ -3,6 +3,7 @@ package dev.parallax.agent.health;
 import dev.parallax.agent.job.JobAssignment;
 import dev.parallax.agent.job.JobHandler;
 import dev.parallax.common.contract.Topics;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -23,7 +24,7 @@ public class RegionTopicReadiness implements HealthCheck {
     private final String region;
     private final String agentId;
 
-    public RegionTopicReadiness(JobAssignment assignment, JobHandler handler) {
+    public RegionTopicReadiness(@Identifier(JobAssignment.NAME) JobAssignment assignment, JobHandler handler) {
         this.assignment = assignment;
         this.region = handler.region();
         this.agentId = handler.agentId();

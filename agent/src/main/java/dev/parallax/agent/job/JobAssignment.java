@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
 @Identifier(JobAssignment.NAME)
 public class JobAssignment implements KafkaConsumerRebalanceListener {
 
-    static final String NAME = "job-assignment";
+    public static final String NAME = "job-assignment";
 
     private final Set<TopicPartition> assigned = new ConcurrentSkipListSet<>(
             Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
