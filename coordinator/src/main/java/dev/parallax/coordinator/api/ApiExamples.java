@@ -1,8 +1,8 @@
 package dev.parallax.coordinator.api;
 
 /**
- * Example bodies for the OpenAPI description, shaped like real answers (several are taken from the README's
- * sessions), kept here so that the resources' annotations stay readable.
+ * Example bodies for the OpenAPI description, shaped like real answers (several are taken from the sessions in the
+ * README and docs/api.md), kept here so that the resources' annotations stay readable.
  */
 final class ApiExamples {
 
