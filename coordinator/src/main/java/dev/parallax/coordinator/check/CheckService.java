@@ -9,6 +9,7 @@ import dev.parallax.coordinator.agent.AgentRegistry;
 import dev.parallax.coordinator.config.ParallaxConfig;
 import dev.parallax.coordinator.database.AfterCommit;
 import dev.parallax.coordinator.outbox.Outbox;
+import dev.parallax.coordinator.result.CheckMetrics;
 import dev.parallax.coordinator.result.PortResult;
 import dev.parallax.coordinator.result.RegionResult;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,9 +41,6 @@ public class CheckService {
     /** One page of recent checks, newest first, with their regions. */
     public record CheckPage(List<Check> checks, Map<UUID, List<RegionResult>> regions, boolean more) {
     }
-
-    /** The reason a region ends UNAVAILABLE when no agent of it is live. */
-    public static final String NO_LIVE_AGENT = "no-live-agent";
 
     private final Outbox outbox;
     private final CheckRows rows;
@@ -115,7 +113,7 @@ public class CheckService {
                     // The registry is sure: this region's agents have all gone quiet. Say so now rather than
                     // make the caller wait for the deadline, and queue no job that nobody would take.
                     result.status = RegionStatus.UNAVAILABLE;
-                    result.message = NO_LIVE_AGENT + ": no agent of " + region + " has been heard from in the last "
+                    result.message = RegionResult.NO_LIVE_AGENT + ": no agent of " + region + " has been heard from in the last "
                             + registry.offlineAfter().toSeconds() + " s";
                     result.finishedAt = now;
                     regionsOffline.add(region);

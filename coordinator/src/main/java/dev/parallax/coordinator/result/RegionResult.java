@@ -27,6 +27,9 @@ import java.util.UUID;
 @IdClass(RegionResult.Key.class)
 public class RegionResult extends PanacheEntityBase {
 
+    /** The reason a region ends UNAVAILABLE when no agent of it is live. */
+    public static final String NO_LIVE_AGENT = "no-live-agent";
+
     @Id
     @Column(name = "check_id")
     public UUID checkId;
