@@ -295,7 +295,7 @@ public class CheckResource {
         List<CheckPageResponse.Summary> summaries = new ArrayList<>();
         for (Check check : page.checks()) {
             Map<String, String> regions = new LinkedHashMap<>();
-            page.regions().get(check.id).forEach(r -> regions.put(r.region, r.status.name()));
+            page.regions().get(check.id).forEach(r -> regions.put(r.region(), r.status().name()));
             summaries.add(new CheckPageResponse.Summary(check.id, check.status, check.target, check.ports,
                     check.createdAt, check.completedAt, regions, check.divergentPorts,
                     links.base(uri).path(PATH).path(check.id.toString()).build().toString()));
@@ -343,14 +343,14 @@ public class CheckResource {
         Check check = record.check();
         Map<String, List<CheckResponse.Port>> portsByRegion = new LinkedHashMap<>();
         for (PortResult port : record.ports()) {
-            portsByRegion.computeIfAbsent(port.region, r -> new ArrayList<>()).add(new CheckResponse.Port(
-                    port.address, port.port, port.state, port.reason, port.rttMicros, port.message));
+            portsByRegion.computeIfAbsent(port.region(), r -> new ArrayList<>()).add(new CheckResponse.Port(
+                    port.address(), port.port(), port.state(), port.reason(), port.rttMicros(), port.message()));
         }
         List<CheckResponse.Region> regions = new ArrayList<>();
         for (RegionResult region : record.regions()) {
-            regions.add(new CheckResponse.Region(region.region, region.status, region.agentId, region.message,
-                    region.resolvedAddresses == null ? List.of() : region.resolvedAddresses, region.resolveMicros,
-                    region.startedAt, region.finishedAt, portsByRegion.getOrDefault(region.region, List.of())));
+            regions.add(new CheckResponse.Region(region.region(), region.status(), region.agentId(),
+                    region.message(), region.resolvedAddresses(), region.resolveMicros(), region.startedAt(),
+                    region.finishedAt(), portsByRegion.getOrDefault(region.region(), List.of())));
         }
         RegionComparison.Result compared = RegionComparison.compare(record.regions(), record.ports());
         List<CheckResponse.PortComparison> ports = compared.ports().stream()

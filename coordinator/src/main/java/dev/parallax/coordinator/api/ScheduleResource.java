@@ -370,13 +370,13 @@ public class ScheduleResource {
     private ScheduleRunsResponse.Run toRun(ScheduleHistory.Run run, UriInfo uri) {
         Map<String, List<ScheduleRunsResponse.Port>> ports = new LinkedHashMap<>();
         for (PortResult port : run.ports()) {
-            ports.computeIfAbsent(port.region, r -> new ArrayList<>()).add(new ScheduleRunsResponse.Port(
-                    port.port, port.address, port.state, port.reason, port.rttMicros));
+            ports.computeIfAbsent(port.region(), r -> new ArrayList<>()).add(new ScheduleRunsResponse.Port(
+                    port.port(), port.address(), port.state(), port.reason(), port.rttMicros()));
         }
         List<ScheduleRunsResponse.Region> regions = new ArrayList<>();
         for (RegionResult region : run.regions()) {
-            regions.add(new ScheduleRunsResponse.Region(region.region, region.status, region.message,
-                    ports.getOrDefault(region.region, List.of())));
+            regions.add(new ScheduleRunsResponse.Region(region.region(), region.status(), region.message(),
+                    ports.getOrDefault(region.region(), List.of())));
         }
         String check = run.checkId() == null ? null
                 : links.base(uri).path(CheckResource.PATH).path(run.checkId().toString()).build().toString();

@@ -1,10 +1,10 @@
 package dev.parallax.coordinator.check;
 
 import dev.parallax.common.contract.IpFamily;
-import dev.parallax.common.contract.PortState;
-import dev.parallax.common.contract.RegionStatus;
 import dev.parallax.coordinator.result.PortResult;
+import dev.parallax.coordinator.result.PortResults;
 import dev.parallax.coordinator.result.RegionResult;
+import dev.parallax.coordinator.result.RegionResults;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceException;
@@ -12,20 +12,18 @@ import jakarta.transaction.Transactional;
 import org.hibernate.Session;
 
 import javax.sql.DataSource;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import static dev.parallax.coordinator.database.SqlTimestamps.bind;
+import static dev.parallax.coordinator.database.SqlTimestamps.instant;
 
 /**
  * A check's rows in plain JDBC. A schedule fires hundreds of checks a second, and persisting them as entities cost
@@ -39,9 +37,10 @@ public class CheckRows {
 
     /**
      * The check, its regions and its port rows in one statement: kind 0 is the check, 1 a region, 2 a port row.
-     * Columns a kind does not use are NULL; {@code region}, {@code status} (a port row's state) and {@code message}
-     * are shared. Rows come as the entities' queries ordered them: regions by region, port rows by port, region,
-     * address. Nothing comes back for a check of another owner.
+     * Columns a kind does not use are NULL; the region and port rows' columns are named as {@link RegionResults#read}
+     * and {@link PortResults#read} map them ({@code check_id}, {@code region} and {@code message} shared, the check's
+     * and a region's {@code status} too). Regions come by region, port rows by port, region, address. Nothing comes
+     * back for a check of another owner.
      */
     private static final String FIND = """
             WITH c AS (
@@ -50,26 +49,27 @@ public class CheckRows {
                   FROM checks
                  WHERE id = ? AND owner = ?
             )
-            SELECT 0 AS kind, NULL::text AS region, c.status, NULL::text AS message,
+            SELECT 0 AS kind, c.id AS check_id, NULL::text AS region, c.status, NULL::text AS message,
                    c.target, c.ports, c.port_count, c.timeout_ms, c.ip_family, c.created_at, c.deadline,
                    c.completed_at, c.schedule_id, c.evaluated_at, c.owner, c.divergent_ports,
                    NULL::text AS agent_id, NULL::text[] AS resolved_addresses, NULL::bigint AS resolve_micros,
                    NULL::uuid AS verdict_id, NULL::timestamptz AS started_at, NULL::timestamptz AS finished_at,
                    NULL::timestamptz AS updated_at,
-                   NULL::text AS address, NULL::integer AS port, NULL::text AS reason, NULL::bigint AS rtt_micros
+                   NULL::text AS address, NULL::integer AS port, NULL::text AS state, NULL::text AS reason,
+                   NULL::bigint AS rtt_micros
               FROM c
             UNION ALL
-            SELECT 1, r.region, r.status, r.message,
+            SELECT 1, r.check_id, r.region, r.status, r.message,
                    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                    r.agent_id, r.resolved_addresses, r.resolve_micros, r.verdict_id, r.started_at, r.finished_at,
                    r.updated_at,
-                   NULL, NULL, NULL, NULL
+                   NULL, NULL, NULL, NULL, NULL
               FROM c JOIN region_results r ON r.check_id = c.id
             UNION ALL
-            SELECT 2, p.region, p.state, p.message,
+            SELECT 2, p.check_id, p.region, NULL, p.message,
                    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                    NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                   p.address, p.port, p.reason, p.rtt_micros
+                   p.address, p.port, p.state, p.reason, p.rtt_micros
               FROM c JOIN port_results p ON p.check_id = c.id
              ORDER BY kind, port, region, address
             """;
@@ -108,21 +108,7 @@ public class CheckRows {
                 }
                 insert.executeBatch();
             }
-            try (PreparedStatement insert = connection.prepareStatement("""
-                    INSERT INTO region_results (check_id, region, status, message, finished_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """)) {
-                for (RegionResult region : regions) {
-                    insert.setObject(1, region.checkId);
-                    insert.setString(2, region.region);
-                    insert.setString(3, region.status.name());
-                    insert.setString(4, region.message);
-                    insert.setObject(5, bind(region.finishedAt));
-                    insert.setObject(6, bind(region.updatedAt));
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
+            RegionResults.insert(connection, regions);
         });
     }
 
@@ -147,8 +133,8 @@ public class CheckRows {
                 while (rows.next()) {
                     switch (rows.getInt("kind")) {
                         case 0 -> check = check(id, rows);
-                        case 1 -> regions.add(region(id, rows));
-                        default -> ports.add(port(id, rows));
+                        case 1 -> regions.add(RegionResults.read(rows));
+                        default -> ports.add(PortResults.read(rows));
                     }
                 }
                 return check == null ? Optional.empty()
@@ -176,43 +162,5 @@ public class CheckRows {
         check.owner = row.getString("owner");
         check.divergentPorts = row.getInt("divergent_ports");
         return check;
-    }
-
-    private static RegionResult region(UUID checkId, ResultSet row) throws SQLException {
-        RegionResult region = new RegionResult();
-        region.checkId = checkId;
-        region.region = row.getString("region");
-        region.status = RegionStatus.valueOf(row.getString("status"));
-        region.agentId = row.getString("agent_id");
-        region.message = row.getString("message");
-        Array addresses = row.getArray("resolved_addresses");
-        if (addresses != null) {
-            region.resolvedAddresses = Arrays.asList((String[]) addresses.getArray());
-            addresses.free();
-        }
-        region.resolveMicros = row.getObject("resolve_micros", Long.class);
-        region.verdictId = row.getObject("verdict_id", UUID.class);
-        region.startedAt = instant(row, "started_at");
-        region.finishedAt = instant(row, "finished_at");
-        region.updatedAt = instant(row, "updated_at");
-        return region;
-    }
-
-    private static PortResult port(UUID checkId, ResultSet row) throws SQLException {
-        PortResult port = new PortResult();
-        port.checkId = checkId;
-        port.region = row.getString("region");
-        port.address = row.getString("address");
-        port.port = row.getInt("port");
-        port.state = PortState.valueOf(row.getString("status"));
-        port.reason = row.getString("reason");
-        port.rttMicros = row.getLong("rtt_micros");
-        port.message = row.getString("message");
-        return port;
-    }
-
-    private static Instant instant(ResultSet row, String column) throws SQLException {
-        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
     }
 }

@@ -12,6 +12,7 @@ import dev.parallax.coordinator.outbox.Outbox;
 import dev.parallax.coordinator.result.CheckMetrics;
 import dev.parallax.coordinator.result.PortResult;
 import dev.parallax.coordinator.result.RegionResult;
+import dev.parallax.coordinator.result.RegionResults;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
@@ -48,9 +49,11 @@ public class CheckService {
     private final ParallaxConfig.Checks config;
     private final CheckMetrics metrics;
     private final AfterCommit afterCommit;
+    private final RegionResults regionResults;
 
     public CheckService(Outbox outbox, CheckRows rows, AgentRegistry registry, ParallaxConfig config,
-                        CheckMetrics metrics, AfterCommit afterCommit) {
+                        CheckMetrics metrics, AfterCommit afterCommit, RegionResults regionResults) {
+        this.regionResults = regionResults;
         this.metrics = metrics;
         this.afterCommit = afterCommit;
         this.outbox = outbox;
@@ -103,29 +106,22 @@ public class CheckService {
 
             List<RegionResult> regions = new ArrayList<>();
             for (String region : spec.regions()) {
-                RegionResult result = new RegionResult();
-                result.checkId = check.id;
-                result.region = region;
-                result.resolvedAddresses = List.of();
-                result.updatedAt = now;
-                regions.add(result);
                 if (liveness.get(region) == AgentRegistry.Liveness.OFFLINE) {
                     // The registry is sure: this region's agents have all gone quiet. Say so now rather than
                     // make the caller wait for the deadline, and queue no job that nobody would take.
-                    result.status = RegionStatus.UNAVAILABLE;
-                    result.message = RegionResult.NO_LIVE_AGENT + ": no agent of " + region + " has been heard from in the last "
-                            + registry.offlineAfter().toSeconds() + " s";
-                    result.finishedAt = now;
+                    regions.add(RegionResult.unavailable(check.id, region, RegionResult.NO_LIVE_AGENT + ": no agent of "
+                            + region + " has been heard from in the last " + registry.offlineAfter().toSeconds()
+                            + " s", now));
                     regionsOffline.add(region);
                     continue;
                 }
-                result.status = RegionStatus.PENDING;
+                regions.add(RegionResult.pending(check.id, region, now));
                 ProbeJob job = new ProbeJob(check.id, region, check.target, spec.ports(), check.timeoutMs,
                         spec.ipFamily(), now, check.deadline);
                 jobs.add(new Outbox.OutgoingMessage(check.id, Topics.jobs(region), check.id.toString(),
                         WireJson.write(job), check.deadline));
             }
-            if (regions.stream().noneMatch(r -> r.status == RegionStatus.PENDING)) {
+            if (regions.stream().noneMatch(r -> r.status() == RegionStatus.PENDING)) {
                 check.status = CheckStatus.COMPLETE;
                 check.completedAt = now;
                 completedAtOnce++;
@@ -213,8 +209,7 @@ public class CheckService {
         Map<UUID, List<RegionResult>> regions = new LinkedHashMap<>();
         page.forEach(check -> regions.put(check.id, new ArrayList<>()));
         if (!page.isEmpty()) {
-            RegionResult.<RegionResult>list("checkId in ?1 order by region", regions.keySet())
-                    .forEach(region -> regions.get(region.checkId).add(region));
+            regionResults.ofChecks(regions.keySet()).forEach(region -> regions.get(region.checkId()).add(region));
         }
         return new CheckPage(List.copyOf(page), regions, more);
     }

@@ -1,14 +1,18 @@
 package dev.parallax.coordinator.schedule;
 
 import dev.parallax.coordinator.database.SqlTimestamps;
+import dev.parallax.coordinator.result.PortResults;
+import dev.parallax.coordinator.result.RegionResults;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -27,9 +31,13 @@ public class VerdictExposition {
     private static final String[] STATES = {"OPEN", "CLOSED", "FILTERED", "ERROR"};
 
     private final EntityManager em;
+    private final RegionResults regionResults;
+    private final PortResults portResults;
 
-    public VerdictExposition(EntityManager em) {
+    public VerdictExposition(EntityManager em, RegionResults regionResults, PortResults portResults) {
         this.em = em;
+        this.regionResults = regionResults;
+        this.portResults = portResults;
     }
 
     private record PortRow(String schedule, String target, String region, String address, int port, String state,
@@ -52,40 +60,22 @@ public class VerdictExposition {
                          ORDER BY c.schedule_id, c.created_at DESC""")
                 .setParameter("owner", owner)
                 .getResultList();
-        List<RunRow> latest = new ArrayList<>();
-        List<UUID> checkIds = new ArrayList<>();
+        Map<UUID, RunRow> latest = new LinkedHashMap<>();
         for (Object[] run : runs) {
-            latest.add(new RunRow(run[0].toString(), (String) run[2], SqlTimestamps.instant(run[3])));
-            checkIds.add((UUID) run[1]);
+            latest.put((UUID) run[1], new RunRow(run[0].toString(), (String) run[2], SqlTimestamps.instant(run[3])));
         }
-        List<RegionRow> regions = new ArrayList<>();
-        List<PortRow> ports = new ArrayList<>();
-        if (!checkIds.isEmpty()) {
-            @SuppressWarnings("unchecked")
-            List<Object[]> regionRows = em.createNativeQuery("""
-                            SELECT c.schedule_id, s.target, r.region, r.status
-                              FROM region_results r JOIN checks c ON c.id = r.check_id
-                              JOIN schedules s ON s.id = c.schedule_id
-                             WHERE r.check_id IN (:ids)
-                             ORDER BY c.schedule_id, r.region""")
-                    .setParameter("ids", checkIds)
-                    .getResultList();
-            regionRows.forEach(row -> regions.add(new RegionRow(row[0].toString(), (String) row[1], (String) row[2],
-                    (String) row[3])));
-            @SuppressWarnings("unchecked")
-            List<Object[]> portRows = em.createNativeQuery("""
-                            SELECT c.schedule_id, s.target, p.region, p.address, p.port, p.state, p.reason, p.rtt_micros
-                              FROM port_results p JOIN checks c ON c.id = p.check_id
-                              JOIN schedules s ON s.id = c.schedule_id
-                             WHERE p.check_id IN (:ids)
-                             ORDER BY c.schedule_id, p.region, p.address, p.port""")
-                    .setParameter("ids", checkIds)
-                    .getResultList();
-            portRows.forEach(row -> ports.add(new PortRow(row[0].toString(), (String) row[1], (String) row[2],
-                    (String) row[3], ((Number) row[4]).intValue(), (String) row[5], (String) row[6],
-                    ((Number) row[7]).longValue())));
-        }
-        return format(latest, regions, ports);
+        List<RegionRow> regions = regionResults.ofChecks(latest.keySet()).stream()
+                .map(r -> new RegionRow(latest.get(r.checkId()).schedule(), latest.get(r.checkId()).target(),
+                        r.region(), r.status().name()))
+                .sorted(Comparator.comparing(RegionRow::schedule).thenComparing(RegionRow::region))
+                .toList();
+        List<PortRow> ports = portResults.ofChecks(latest.keySet()).stream()
+                .map(p -> new PortRow(latest.get(p.checkId()).schedule(), latest.get(p.checkId()).target(),
+                        p.region(), p.address(), p.port(), p.state().name(), p.reason(), p.rttMicros()))
+                .sorted(Comparator.comparing(PortRow::schedule).thenComparing(PortRow::region)
+                        .thenComparing(PortRow::address).thenComparingInt(PortRow::port))
+                .toList();
+        return format(List.copyOf(latest.values()), regions, ports);
     }
 
     private static String format(List<RunRow> runs, List<RegionRow> regions, List<PortRow> ports) {
