@@ -153,9 +153,10 @@ public class CheckResource {
         Quotas.Usage usage = quotas.chargeCost(caller, cost);
         CheckService.CheckRecord accepted = checks.submit(spec, caller.owner());
         Check check = accepted.check();
-        URI self = links.base(uri).path(PATH).path(check.id.toString()).build();
-        CheckAcceptedResponse body = new CheckAcceptedResponse(check.id, check.status, check.target, check.ports,
-                spec.regions(), check.timeoutMs, check.ipFamily, check.createdAt, check.deadline, self.toString());
+        URI self = links.base(uri).path(PATH).path(check.id().toString()).build();
+        CheckAcceptedResponse body = new CheckAcceptedResponse(check.id(), check.status(), check.target(),
+                check.ports(), spec.regions(), check.timeoutMs(), check.ipFamily(), check.createdAt(),
+                check.deadline(), self.toString());
         return usage.addHeaders(Response.accepted(body).location(self)).build();
     }
 
@@ -295,16 +296,16 @@ public class CheckResource {
         List<CheckPageResponse.Summary> summaries = new ArrayList<>();
         for (Check check : page.checks()) {
             Map<String, String> regions = new LinkedHashMap<>();
-            page.regions().get(check.id).forEach(r -> regions.put(r.region(), r.status().name()));
-            summaries.add(new CheckPageResponse.Summary(check.id, check.status, check.target, check.ports,
-                    check.createdAt, check.completedAt, regions, check.divergentPorts,
-                    links.base(uri).path(PATH).path(check.id.toString()).build().toString()));
+            page.regions().get(check.id()).forEach(r -> regions.put(r.region(), r.status().name()));
+            summaries.add(new CheckPageResponse.Summary(check.id(), check.status(), check.target(), check.ports(),
+                    check.createdAt(), check.completedAt(), regions, check.divergentPorts(),
+                    links.base(uri).path(PATH).path(check.id().toString()).build().toString()));
         }
         String next = null;
         if (page.more()) {
             Check last = page.checks().getLast();
             var nextPage = links.base(uri).path(PATH).queryParam("limit", limit)
-                    .queryParam("before", last.id.toString());
+                    .queryParam("before", last.id().toString());
             if (divergentOnly) {
                 nextPage.queryParam("divergent", true);
             }
@@ -358,7 +359,7 @@ public class CheckResource {
                 .toList();
         CheckResponse.Comparison comparison = new CheckResponse.Comparison(compared.summary(),
                 compared.divergentPorts(), compared.answered(), compared.unanswered(), ports);
-        return new CheckResponse(check.id, check.status, check.target, check.ports, check.timeoutMs,
-                check.ipFamily, check.createdAt, check.deadline, check.completedAt, regions, comparison);
+        return new CheckResponse(check.id(), check.status(), check.target(), check.ports(), check.timeoutMs(),
+                check.ipFamily(), check.createdAt(), check.deadline(), check.completedAt(), regions, comparison);
     }
 }

@@ -26,14 +26,18 @@ import static dev.parallax.coordinator.database.SqlTimestamps.bind;
 import static dev.parallax.coordinator.database.SqlTimestamps.instant;
 
 /**
- * A check's rows in plain JDBC. A schedule fires hundreds of checks a second, and persisting them as entities cost
- * more than everything else in the run (Hibernate's persist, flush and dirty checks); an event stream reads its
- * check each time a region of it ends, and four statements and their entities per read were 16 % of the
- * coordinator's CPU in the system benchmark. The objects passed in and handed out here are plain values, never
- * managed.
+ * The {@code checks} table, in plain JDBC and never as entities. A schedule fires hundreds of checks a second, and
+ * persisting them as entities cost more than everything else in the run (Hibernate's persist, flush and dirty
+ * checks); an event stream reads its check each time a region of it ends, and four statements and their entities per
+ * read were 16 % of the coordinator's CPU in the system benchmark. The objects passed in and handed out here are
+ * plain values.
  */
 @ApplicationScoped
 public class CheckRows {
+
+    /** The columns {@link #check} maps, by these names. */
+    private static final String COLUMNS = "id, status, target, ports, port_count, timeout_ms, ip_family, created_at, "
+            + "deadline, completed_at, schedule_id, evaluated_at, owner, divergent_ports";
 
     /**
      * The check, its regions and its port rows in one statement: kind 0 is the check, 1 a region, 2 a port row.
@@ -44,12 +48,11 @@ public class CheckRows {
      */
     private static final String FIND = """
             WITH c AS (
-                SELECT id, status, target, ports, port_count, timeout_ms, ip_family, created_at, deadline,
-                       completed_at, schedule_id, evaluated_at, owner, divergent_ports
+                SELECT %s
                   FROM checks
                  WHERE id = ? AND owner = ?
             )
-            SELECT 0 AS kind, c.id AS check_id, NULL::text AS region, c.status, NULL::text AS message,
+            SELECT 0 AS kind, c.id, c.id AS check_id, NULL::text AS region, c.status, NULL::text AS message,
                    c.target, c.ports, c.port_count, c.timeout_ms, c.ip_family, c.created_at, c.deadline,
                    c.completed_at, c.schedule_id, c.evaluated_at, c.owner, c.divergent_ports,
                    NULL::text AS agent_id, NULL::text[] AS resolved_addresses, NULL::bigint AS resolve_micros,
@@ -59,20 +62,20 @@ public class CheckRows {
                    NULL::bigint AS rtt_micros
               FROM c
             UNION ALL
-            SELECT 1, r.check_id, r.region, r.status, r.message,
+            SELECT 1, NULL, r.check_id, r.region, r.status, r.message,
                    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                    r.agent_id, r.resolved_addresses, r.resolve_micros, r.verdict_id, r.started_at, r.finished_at,
                    r.updated_at,
                    NULL, NULL, NULL, NULL, NULL
               FROM c JOIN region_results r ON r.check_id = c.id
             UNION ALL
-            SELECT 2, p.check_id, p.region, NULL, p.message,
+            SELECT 2, NULL, p.check_id, p.region, NULL, p.message,
                    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                    NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                    p.address, p.port, p.state, p.reason, p.rtt_micros
               FROM c JOIN port_results p ON p.check_id = c.id
              ORDER BY kind, port, region, address
-            """;
+            """.formatted(COLUMNS);
 
     private final EntityManager em;
     private final DataSource dataSource;
@@ -92,18 +95,18 @@ public class CheckRows {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
                     """)) {
                 for (Check check : checks) {
-                    insert.setObject(1, check.id);
-                    insert.setString(2, check.target);
-                    insert.setString(3, check.ports);
-                    insert.setInt(4, check.portCount);
-                    insert.setInt(5, check.timeoutMs);
-                    insert.setString(6, check.ipFamily.name());
-                    insert.setString(7, check.status.name());
-                    insert.setObject(8, bind(check.createdAt));
-                    insert.setObject(9, bind(check.deadline));
-                    insert.setObject(10, bind(check.completedAt));
-                    insert.setObject(11, check.scheduleId);
-                    insert.setString(12, check.owner);
+                    insert.setObject(1, check.id());
+                    insert.setString(2, check.target());
+                    insert.setString(3, check.ports());
+                    insert.setInt(4, check.portCount());
+                    insert.setInt(5, check.timeoutMs());
+                    insert.setString(6, check.ipFamily().name());
+                    insert.setString(7, check.status().name());
+                    insert.setObject(8, bind(check.createdAt()));
+                    insert.setObject(9, bind(check.deadline()));
+                    insert.setObject(10, bind(check.completedAt()));
+                    insert.setObject(11, check.scheduleId());
+                    insert.setString(12, check.owner());
                     insert.addBatch();
                 }
                 insert.executeBatch();
@@ -132,7 +135,7 @@ public class CheckRows {
                 List<PortResult> ports = new ArrayList<>();
                 while (rows.next()) {
                     switch (rows.getInt("kind")) {
-                        case 0 -> check = check(id, rows);
+                        case 0 -> check = check(rows);
                         case 1 -> regions.add(RegionResults.read(rows));
                         default -> ports.add(PortResults.read(rows));
                     }
@@ -145,22 +148,64 @@ public class CheckRows {
         }
     }
 
-    private static Check check(UUID id, ResultSet row) throws SQLException {
-        Check check = new Check();
-        check.id = id;
-        check.target = row.getString("target");
-        check.ports = row.getString("ports");
-        check.portCount = row.getInt("port_count");
-        check.timeoutMs = row.getInt("timeout_ms");
-        check.ipFamily = IpFamily.valueOf(row.getString("ip_family"));
-        check.status = CheckStatus.valueOf(row.getString("status"));
-        check.createdAt = instant(row, "created_at");
-        check.deadline = instant(row, "deadline");
-        check.completedAt = instant(row, "completed_at");
-        check.scheduleId = row.getObject("schedule_id", UUID.class);
-        check.evaluatedAt = instant(row, "evaluated_at");
-        check.owner = row.getString("owner");
-        check.divergentPorts = row.getInt("divergent_ports");
-        return check;
+    /** When the owner's check was created; empty when there is no such check of this owner. */
+    public Optional<Instant> createdAt(UUID id, String owner) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT created_at FROM checks WHERE id = ? AND owner = ?")) {
+            select.setObject(1, id);
+            select.setString(2, owner);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(instant(rows, "created_at")) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException("reading check " + id + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * At most {@code limit} of the owner's checks, newest first (by creation, then id), created before
+     * {@code beforeTime} (null: any), or at that time with an id below {@code beforeId} (null: none); only those
+     * the regions disagree on if {@code divergentOnly}.
+     */
+    public List<Check> recent(String owner, int limit, Instant beforeTime, UUID beforeId, boolean divergentOnly) {
+        StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM checks WHERE owner = ?");
+        if (divergentOnly) {
+            sql.append(" AND divergent_ports > 0");
+        }
+        if (beforeTime != null) {
+            sql.append(beforeId == null ? " AND created_at < ?" : " AND (created_at, id) < (?, ?)");
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(sql.toString())) {
+            int parameter = 1;
+            select.setString(parameter++, owner);
+            if (beforeTime != null) {
+                select.setObject(parameter++, bind(beforeTime));
+                if (beforeId != null) {
+                    select.setObject(parameter++, beforeId);
+                }
+            }
+            select.setInt(parameter, limit);
+            List<Check> checks = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    checks.add(check(rows));
+                }
+            }
+            return checks;
+        } catch (SQLException e) {
+            throw new PersistenceException("listing checks failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The check row at the cursor, its columns named as in {@link #COLUMNS}. */
+    private static Check check(ResultSet row) throws SQLException {
+        return new Check(row.getObject("id", UUID.class), row.getString("target"), row.getString("ports"),
+                row.getInt("port_count"), row.getInt("timeout_ms"), IpFamily.valueOf(row.getString("ip_family")),
+                CheckStatus.valueOf(row.getString("status")), instant(row, "created_at"), instant(row, "deadline"),
+                instant(row, "completed_at"), row.getObject("schedule_id", UUID.class), instant(row, "evaluated_at"),
+                row.getString("owner"), row.getInt("divergent_ports"));
     }
 }

@@ -137,7 +137,7 @@ class CheckReadTest {
 
         CheckService.CheckRecord own = checks.find(id, Caller.ANONYMOUS_OWNER).orElseThrow(
                 () -> new AssertionError("check " + id + " not found for the owner who submitted it"));
-        assertThat(own.check().owner).isEqualTo(Caller.ANONYMOUS_OWNER);
+        assertThat(own.check().owner()).isEqualTo(Caller.ANONYMOUS_OWNER);
         assertThat(own.regions()).extracting(RegionResult::region, RegionResult::status)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("eu-west", RegionStatus.PENDING));
         assertThat(own.ports()).as("port rows of a check nobody answered yet").isEmpty();
