@@ -10,6 +10,7 @@ import dev.parallax.coordinator.result.RegionResults;
 import dev.parallax.coordinator.schedule.Schedule;
 import dev.parallax.coordinator.schedule.ScheduleEventLog;
 import dev.parallax.coordinator.schedule.ScheduleEventLog.Event;
+import dev.parallax.coordinator.schedule.ScheduleRows;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -56,12 +58,14 @@ public class RunEvaluator {
 
     private final EntityManager em;
     private final ScheduleEventLog eventLog;
+    private final ScheduleRows schedules;
     private final RegionResults regionResults;
     private final PortResults portResults;
 
-    public RunEvaluator(EntityManager em, ScheduleEventLog eventLog, RegionResults regionResults,
-                        PortResults portResults) {
+    public RunEvaluator(EntityManager em, ScheduleEventLog eventLog, ScheduleRows schedules,
+                        RegionResults regionResults, PortResults portResults) {
         this.em = em;
+        this.schedules = schedules;
         this.eventLog = eventLog;
         this.regionResults = regionResults;
         this.portResults = portResults;
@@ -86,10 +90,6 @@ public class RunEvaluator {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         for (Object[] row : due) {
             evaluate((UUID) row[0], (UUID) row[1], now);
-            // One run's entities at a time, as in ScheduleFirer: Hibernate dirty-checks all it manages at each
-            // flush, which the queries of the next run would otherwise trigger over a growing set.
-            em.flush();
-            em.clear();
         }
         return due.size();
     }
@@ -97,15 +97,14 @@ public class RunEvaluator {
     private void evaluate(UUID checkId, UUID scheduleId, Instant now) {
         em.createNativeQuery("UPDATE checks SET evaluated_at = :now WHERE id = :id")
                 .setParameter("now", now).setParameter("id", checkId).executeUpdate();
-        Schedule schedule = Schedule.findById(scheduleId);
-        if (schedule == null) {
+        Optional<Schedule> found = schedules.find(scheduleId);
+        if (found.isEmpty()) {
             return;
         }
-        // Plain records, not managed entities: evaluating only reads them, and at hundreds of runs a second entities
-        // (hydration, then dirty checks at every flush) cost more than the evaluation itself.
+        Schedule schedule = found.get();
         List<RegionResult> regions = regionResults.ofChecks(List.of(checkId));
         List<PortResult> ports = portResults.ofChecks(List.of(checkId));
-        Map<String, WatchState> states = loadStates(schedule.id);
+        Map<String, WatchState> states = loadStates(schedule.id());
         Map<String, WatchState> changedStates = new LinkedHashMap<>();
         List<Event> events = new ArrayList<>();
 
@@ -124,10 +123,10 @@ public class RunEvaluator {
             for (Map.Entry<Integer, List<PortResult>> entry : byRegion.getOrDefault(region.region(), Map.of())
                     .entrySet()) {
                 int port = entry.getKey();
-                boolean up = entry.getValue().stream().allMatch(p -> p.state() == schedule.expectedState);
+                boolean up = entry.getValue().stream().allMatch(p -> p.state() == schedule.expectedState());
                 String subject = "port:" + port + "@" + region.region();
                 WatchState.Step step = states.getOrDefault(subject, WatchState.initial())
-                        .observe(up ? UP : DOWN, schedule.alertConsecutive);
+                        .observe(up ? UP : DOWN, schedule.alertConsecutive());
                 remember(states, changedStates, subject, step);
                 if (step.changed() && (DOWN.equals(step.next().confirmed()) || DOWN.equals(step.from()))) {
                     events.add(portEvent(schedule, checkId, region.region(), port, up, entry.getValue()));
@@ -146,7 +145,7 @@ public class RunEvaluator {
             });
             String subject = "quorum:" + port;
             WatchState.Step step = states.getOrDefault(subject, WatchState.initial())
-                    .observe(down.size() >= schedule.alertQuorum ? FIRING : OK, 1);
+                    .observe(down.size() >= schedule.alertQuorum() ? FIRING : OK, 1);
             remember(states, changedStates, subject, step);
             if (step.changed() && (FIRING.equals(step.next().confirmed()) || FIRING.equals(step.from()))) {
                 events.add(quorumEvent(schedule, checkId, port, down, FIRING.equals(step.next().confirmed())));
@@ -157,7 +156,7 @@ public class RunEvaluator {
         for (RegionComparison.PortComparison compared : RegionComparison.compare(regions, ports).ports()) {
             String subject = "divergence:" + compared.port();
             WatchState.Step step = states.getOrDefault(subject, WatchState.initial())
-                    .observe(compared.verdict(), schedule.alertConsecutive);
+                    .observe(compared.verdict(), schedule.alertConsecutive());
             remember(states, changedStates, subject, step);
             boolean divergent = RegionComparison.DIVERGENT.equals(step.next().confirmed());
             if (step.changed() && (divergent || RegionComparison.DIVERGENT.equals(step.from()))) {
@@ -165,7 +164,7 @@ public class RunEvaluator {
             }
         }
 
-        changedStates.forEach((subject, state) -> saveState(schedule.id, subject, state, now));
+        changedStates.forEach((subject, state) -> saveState(schedule.id(), subject, state, now));
         ScheduleEventLog.About about = ScheduleEventLog.About.of(schedule);
         for (Event event : events) {
             eventLog.record(about, event, now);
@@ -187,8 +186,8 @@ public class RunEvaluator {
                 + p.address() : "")).distinct().collect(Collectors.joining(", "));
         String summary = up
                 ? port + " up again from " + region + ": " + states
-                : port + " down from " + region + ": " + states + " in " + schedule.alertConsecutive
-                  + " run(s) in a row (expected " + schedule.expectedState.name() + ")";
+                : port + " down from " + region + ": " + states + " in " + schedule.alertConsecutive()
+                  + " run(s) in a row (expected " + schedule.expectedState().name() + ")";
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("seen", seen.stream().map(p -> Map.of("address", p.address(), "state", p.state().name(),
                 "reason", p.reason(), "rttMicros", p.rttMicros())).toList());
@@ -199,12 +198,12 @@ public class RunEvaluator {
                                      boolean firing) {
         String summary = firing
                 ? port + " down from " + down.size() + " region(s) (" + String.join(", ", down) + "): alert, quorum "
-                  + schedule.alertQuorum
-                : port + " down from fewer than " + schedule.alertQuorum + " region(s) now"
+                  + schedule.alertQuorum()
+                : port + " down from fewer than " + schedule.alertQuorum() + " region(s) now"
                   + (down.isEmpty() ? "" : " (" + String.join(", ", down) + ")") + ": resolved";
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("downFrom", List.copyOf(down));
-        detail.put("quorum", schedule.alertQuorum);
+        detail.put("quorum", schedule.alertQuorum());
         return new Event(firing ? "alert-firing" : "alert-resolved", port, null, checkId, summary, detail);
     }
 

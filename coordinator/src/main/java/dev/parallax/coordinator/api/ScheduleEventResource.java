@@ -86,6 +86,6 @@ public class ScheduleEventResource {
                                            @QueryParam("limit") @DefaultValue("" + DEFAULT_LIMIT)
                                            @Limit(max = MAX_LIMIT) String limit) {
         Schedule schedule = schedules.require(current.require(Scope.CHECKS_READ, Scope.SCHEDULES_WRITE).owner(), rawId);
-        return events.recent(schedule.id, Integer.parseInt(limit));
+        return events.recent(schedule.id(), Integer.parseInt(limit));
     }
 }

@@ -289,13 +289,13 @@ public class ScheduleResource {
         Instant from = query.from();
         Instant to = query.to();
         int limit = query.limit();
-        List<ScheduleHistory.Run> runs = history.runs(schedule.id, from, to, limit + 1);
+        List<ScheduleHistory.Run> runs = history.runs(schedule.id(), from, to, limit + 1);
         boolean more = runs.size() > limit;
         List<ScheduleRunsResponse.Run> shown = new ArrayList<>();
         for (ScheduleHistory.Run run : more ? runs.subList(0, limit) : runs) {
             shown.add(toRun(run, uri));
         }
-        return new ScheduleRunsResponse(schedule.id, from, to, shown, more);
+        return new ScheduleRunsResponse(schedule.id(), from, to, shown, more);
     }
 
     /**
@@ -341,14 +341,14 @@ public class ScheduleResource {
         Duration length = UptimeWindow.named(window).length;
         Instant to = Instant.now();
         Instant from = to.minus(length).truncatedTo(ChronoUnit.HOURS);
-        List<UptimeResponse.Region> regions = history.uptime(schedule.id, schedule.expectedState, from).stream()
+        List<UptimeResponse.Region> regions = history.uptime(schedule.id(), schedule.expectedState(), from).stream()
                 .map(region -> new UptimeResponse.Region(region.region(), region.runs(), region.answered(),
                         region.ports().stream().map(port -> new UptimeResponse.Port(port.port(), port.samples(),
                                 port.up(), port.samples() == 0 ? null : (double) port.up() / port.samples(),
                                 UptimeResponse.Latency.of(port.p50Micros(), port.p95Micros(), port.p99Micros())))
                                 .toList()))
                 .toList();
-        return new UptimeResponse(schedule.id, window, from, to, schedule.expectedState, regions);
+        return new UptimeResponse(schedule.id(), window, from, to, schedule.expectedState(), regions);
     }
 
     private ScheduleRunsResponse.Run toRun(ScheduleHistory.Run run, UriInfo uri) {
@@ -373,15 +373,15 @@ public class ScheduleResource {
     }
 
     private ScheduleResponse toResponse(Schedule schedule, UriInfo uri, boolean withSecret) {
-        String self = links.base(uri).path(PATH).path(schedule.id.toString()).build().toString();
-        return new ScheduleResponse(schedule.id, schedule.paused, schedule.target, schedule.ports,
-                schedule.regions == null ? "all" : schedule.regions, schedule.regionLimit, schedule.timeoutMs,
-                schedule.ipFamily, schedule.everyMs == null ? null : schedule.cadence().describe(), schedule.cron,
-                schedule.expectedState, new ScheduleResponse.Alert(schedule.alertWebhook, schedule.alertQuorum,
-                        schedule.alertConsecutive, withSecret ? schedule.webhookSecret : null),
-                schedule.costPerHour, schedule.overBudgetSince,
-                schedule.paused ? null : schedule.nextFireAt, schedule.lastFiredAt, schedule.createdAt,
-                schedule.updatedAt, self, self + "/history", self + "/uptime", self + "/events");
+        String self = links.base(uri).path(PATH).path(schedule.id().toString()).build().toString();
+        return new ScheduleResponse(schedule.id(), schedule.paused(), schedule.target(), schedule.ports(),
+                schedule.regions() == null ? "all" : schedule.regions(), schedule.regionLimit(), schedule.timeoutMs(),
+                schedule.ipFamily(), schedule.everyMs() == null ? null : schedule.cadence().describe(), schedule.cron(),
+                schedule.expectedState(), new ScheduleResponse.Alert(schedule.alertWebhook(), schedule.alertQuorum(),
+                        schedule.alertConsecutive(), withSecret ? schedule.webhookSecret() : null),
+                schedule.costPerHour(), schedule.overBudgetSince(),
+                schedule.paused() ? null : schedule.nextFireAt(), schedule.lastFiredAt(), schedule.createdAt(),
+                schedule.updatedAt(), self, self + "/history", self + "/uptime", self + "/events");
     }
 
     /** Reading a schedule, its runs or its uptime takes either scope: whoever may change it may look at it. */
