@@ -2,7 +2,6 @@ package dev.parallax.coordinator.metrics;
 
 import dev.parallax.common.contract.PortState;
 import dev.parallax.common.contract.RegionStatus;
-import dev.parallax.coordinator.database.SqlTimestamps;
 import dev.parallax.coordinator.result.PortResult;
 import dev.parallax.coordinator.result.PortResults;
 import dev.parallax.coordinator.result.RegionResult;
@@ -13,19 +12,25 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapsho
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 
+import javax.sql.DataSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+
+import static dev.parallax.coordinator.database.SqlTimestamps.instant;
 
 /**
  * The latest verdicts of an owner's active schedules as Prometheus gauges, in blackbox_exporter's spirit but per
@@ -45,12 +50,12 @@ public class VerdictExposition {
     /** The media type of what {@link #render} writes: {@code text/plain; version=0.0.4; charset=utf-8}. */
     public static final String CONTENT_TYPE = WRITER.getContentType();
 
-    private final EntityManager em;
+    private final DataSource dataSource;
     private final RegionResults regionResults;
     private final PortResults portResults;
 
-    public VerdictExposition(EntityManager em, RegionResults regionResults, PortResults portResults) {
-        this.em = em;
+    public VerdictExposition(DataSource dataSource, RegionResults regionResults, PortResults portResults) {
+        this.dataSource = dataSource;
         this.regionResults = regionResults;
         this.portResults = portResults;
     }
@@ -109,17 +114,24 @@ public class VerdictExposition {
 
     /** Each active schedule's latest completed run of this owner, by its check's id. */
     private Map<UUID, Run> latestRuns(String owner) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
-                        SELECT DISTINCT ON (c.schedule_id) c.schedule_id, c.id, s.target, c.created_at
-                          FROM checks c JOIN schedules s ON s.id = c.schedule_id
-                         WHERE s.owner = :owner AND NOT s.paused AND c.status = 'COMPLETE'
-                         ORDER BY c.schedule_id, c.created_at DESC""")
-                .setParameter("owner", owner)
-                .getResultList();
         Map<UUID, Run> latest = new LinkedHashMap<>();
-        for (Object[] row : rows) {
-            latest.put((UUID) row[1], new Run(row[0].toString(), (String) row[2], SqlTimestamps.instant(row[3])));
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("""
+                     SELECT DISTINCT ON (c.schedule_id) c.schedule_id, c.id, s.target, c.created_at
+                       FROM checks c JOIN schedules s ON s.id = c.schedule_id
+                      WHERE s.owner = ? AND NOT s.paused AND c.status = 'COMPLETE'
+                      ORDER BY c.schedule_id, c.created_at DESC
+                     """)) {
+            select.setString(1, owner);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    latest.put(rows.getObject("id", UUID.class), new Run(rows.getString("schedule_id"),
+                            rows.getString("target"), instant(rows, "created_at")));
+                }
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException("reading the latest runs of " + owner + "'s schedules failed: "
+                    + e.getMessage(), e);
         }
         return latest;
     }
