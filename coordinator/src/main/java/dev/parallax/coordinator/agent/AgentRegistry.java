@@ -2,23 +2,36 @@ package dev.parallax.coordinator.agent;
 
 import dev.parallax.common.contract.Heartbeat;
 import dev.parallax.coordinator.config.ParallaxConfig;
-import dev.parallax.coordinator.database.PgArrays;
-import dev.parallax.coordinator.database.SqlTimestamps;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 
+import javax.sql.DataSource;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Which agents exist, where, and whether they are alive: kept from their heartbeats. */
+import static dev.parallax.coordinator.database.SqlTimestamps.bind;
+import static dev.parallax.coordinator.database.SqlTimestamps.instant;
+
+/**
+ * Which agents exist, where, and whether they are alive: kept from their heartbeats, in the {@code agents} table.
+ * The table is reached through SQL only, here: a heartbeat is an upsert that a redelivered or reordered one leaves
+ * as it was ({@code ON CONFLICT ... WHERE}), and liveness is one grouped query (see {@link #liveness(Collection)}).
+ * Plain JDBC over the DataSource, which inside a transaction hands out that transaction's connection.
+ */
 @ApplicationScoped
 @Transactional
 public class AgentRegistry {
@@ -27,13 +40,13 @@ public class AgentRegistry {
     public record Region(String name, List<RegisteredAgent> agents, int liveAgents, Instant lastSeen) {
     }
 
-    private final EntityManager em;
+    private final DataSource dataSource;
     private final ParallaxConfig.Agents config;
     private final List<String> configuredRegions;
     private final Clock clock = Clock.systemUTC();
 
-    public AgentRegistry(EntityManager em, ParallaxConfig config) {
-        this.em = em;
+    public AgentRegistry(DataSource dataSource, ParallaxConfig config) {
+        this.dataSource = dataSource;
         this.config = config.agents();
         this.configuredRegions = config.regions().known();
     }
@@ -43,36 +56,60 @@ public class AgentRegistry {
      * or a reordering) changes nothing.
      */
     public void record(Heartbeat heartbeat) {
-        em.createNativeQuery("""
-                        INSERT INTO agents (agent_id, region, version, probe_capacity, started_at, sent_at, last_seen,
-                                            egress_addresses)
-                        VALUES (:agentId, :region, :version, :capacity, :startedAt, :sentAt, now(),
-                                CAST(:addresses AS text[]))
-                        ON CONFLICT (agent_id) DO UPDATE
-                           SET region = EXCLUDED.region, version = EXCLUDED.version,
-                               probe_capacity = EXCLUDED.probe_capacity, started_at = EXCLUDED.started_at,
-                               sent_at = EXCLUDED.sent_at, last_seen = EXCLUDED.last_seen,
-                               egress_addresses = EXCLUDED.egress_addresses
-                         WHERE agents.sent_at < EXCLUDED.sent_at
-                        """)
-                .setParameter("agentId", heartbeat.agentId())
-                .setParameter("region", heartbeat.region())
-                .setParameter("version", heartbeat.version())
-                .setParameter("capacity", heartbeat.probeCapacity())
-                .setParameter("startedAt", heartbeat.startedAt())
-                .setParameter("sentAt", heartbeat.sentAt())
-                .setParameter("addresses", PgArrays.textArray(heartbeat.egressAddresses()))
-                .executeUpdate();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement upsert = connection.prepareStatement("""
+                     INSERT INTO agents (agent_id, region, version, probe_capacity, started_at, sent_at, last_seen,
+                                         egress_addresses)
+                     VALUES (?, ?, ?, ?, ?, ?, now(), ?)
+                     ON CONFLICT (agent_id) DO UPDATE
+                        SET region = EXCLUDED.region, version = EXCLUDED.version,
+                            probe_capacity = EXCLUDED.probe_capacity, started_at = EXCLUDED.started_at,
+                            sent_at = EXCLUDED.sent_at, last_seen = EXCLUDED.last_seen,
+                            egress_addresses = EXCLUDED.egress_addresses
+                      WHERE agents.sent_at < EXCLUDED.sent_at
+                     """)) {
+            upsert.setString(1, heartbeat.agentId());
+            upsert.setString(2, heartbeat.region());
+            upsert.setString(3, heartbeat.version());
+            upsert.setInt(4, heartbeat.probeCapacity());
+            upsert.setObject(5, bind(heartbeat.startedAt()));
+            upsert.setObject(6, bind(heartbeat.sentAt()));
+            upsert.setArray(7, connection.createArrayOf("text", heartbeat.egressAddresses().toArray()));
+            upsert.executeUpdate();
+        } catch (SQLException e) {
+            throw new PersistenceException("recording the heartbeat of agent " + heartbeat.agentId() + " failed: "
+                    + e.getMessage(), e);
+        }
     }
 
+    /** Every agent that ever reported, by region and id. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<RegisteredAgent> agents() {
-        return RegisteredAgent.list("order by region, agentId");
+        List<RegisteredAgent> agents = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("""
+                     SELECT agent_id, region, version, probe_capacity, started_at, sent_at, last_seen, egress_addresses
+                       FROM agents
+                      ORDER BY region, agent_id
+                     """);
+             ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                Array addresses = rows.getArray("egress_addresses");
+                agents.add(new RegisteredAgent(rows.getString("agent_id"), rows.getString("region"),
+                        rows.getString("version"), rows.getInt("probe_capacity"), instant(rows, "started_at"),
+                        instant(rows, "sent_at"), instant(rows, "last_seen"),
+                        Arrays.asList((String[]) addresses.getArray())));
+                addresses.free();
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException("reading the agents failed: " + e.getMessage(), e);
+        }
+        return agents;
     }
 
     /** An agent is live when it was heard from within {@code parallax.agents.offline-after}. */
     public boolean isLive(RegisteredAgent agent) {
-        return agent.lastSeen.isAfter(clock.instant().minus(config.offlineAfter()));
+        return agent.lastSeen().isAfter(clock.instant().minus(config.offlineAfter()));
     }
 
     /** Whether a region can answer now, as far as the registry knows. */
@@ -102,17 +139,21 @@ public class AgentRegistry {
             return liveness;
         }
         Instant liveSince = clock.instant().minus(config.offlineAfter());
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
-                        SELECT region, max(last_seen) FROM agents
-                         WHERE region = ANY (CAST(:regions AS text[]))
-                         GROUP BY region
-                        """)
-                .setParameter("regions", PgArrays.textArray(List.copyOf(regions)))
-                .getResultList();
-        for (Object[] row : rows) {
-            Instant lastSeen = SqlTimestamps.instant(row[1]);
-            liveness.put((String) row[0], lastSeen.isAfter(liveSince) ? Liveness.LIVE : Liveness.OFFLINE);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("""
+                     SELECT region, max(last_seen) AS last_seen FROM agents
+                      WHERE region = ANY (?)
+                      GROUP BY region
+                     """)) {
+            select.setArray(1, connection.createArrayOf("text", regions.toArray()));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    liveness.put(rows.getString("region"), instant(rows, "last_seen").isAfter(liveSince)
+                            ? Liveness.LIVE : Liveness.OFFLINE);
+                }
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException("reading the liveness of " + regions + " failed: " + e.getMessage(), e);
         }
         return liveness;
     }
@@ -127,12 +168,12 @@ public class AgentRegistry {
         Map<String, List<RegisteredAgent>> byRegion = new TreeMap<>();
         configuredRegions.forEach(region -> byRegion.put(region, new ArrayList<>()));
         for (RegisteredAgent agent : agents()) {
-            byRegion.computeIfAbsent(agent.region, r -> new ArrayList<>()).add(agent);
+            byRegion.computeIfAbsent(agent.region(), r -> new ArrayList<>()).add(agent);
         }
         List<Region> regions = new ArrayList<>();
         byRegion.forEach((name, agents) -> regions.add(new Region(name, agents,
                 (int) agents.stream().filter(this::isLive).count(),
-                agents.stream().map(a -> a.lastSeen).max(Instant::compareTo).orElse(null))));
+                agents.stream().map(RegisteredAgent::lastSeen).max(Instant::compareTo).orElse(null))));
         return regions;
     }
 }

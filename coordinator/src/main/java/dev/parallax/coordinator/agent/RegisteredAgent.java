@@ -1,43 +1,19 @@
 package dev.parallax.coordinator.agent;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
-import jakarta.persistence.Column;
-import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
-import jakarta.persistence.Table;
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
-
 import java.time.Instant;
 import java.util.List;
 
-/** An agent as its latest heartbeat describes it. Written only by {@link AgentRegistry}. */
-@Entity
-@Table(name = "agents")
-public class RegisteredAgent extends PanacheEntityBase {
+/**
+ * An agent as its latest heartbeat describes it: a row of {@code agents}, written and read only by
+ * {@link AgentRegistry}.
+ *
+ * @param lastSeen the coordinator's clock when the heartbeat arrived, so an agent with a wrong clock is still judged
+ *                 live or not correctly
+ */
+public record RegisteredAgent(String agentId, String region, String version, int probeCapacity, Instant startedAt,
+                              Instant sentAt, Instant lastSeen, List<String> egressAddresses) {
 
-    @Id
-    @Column(name = "agent_id")
-    public String agentId;
-
-    @Column(nullable = false)
-    public String region;
-
-    public String version;
-
-    @Column(name = "probe_capacity", nullable = false)
-    public int probeCapacity;
-
-    @Column(name = "started_at", nullable = false)
-    public Instant startedAt;
-
-    @Column(name = "sent_at", nullable = false)
-    public Instant sentAt;
-
-    @Column(name = "last_seen", nullable = false)
-    public Instant lastSeen;
-
-    @JdbcTypeCode(SqlTypes.ARRAY)
-    @Column(name = "egress_addresses", columnDefinition = "text[]")
-    public List<String> egressAddresses;
+    public RegisteredAgent {
+        egressAddresses = egressAddresses == null ? List.of() : List.copyOf(egressAddresses);
+    }
 }

@@ -3,11 +3,14 @@ package dev.parallax.coordinator.alert;
 import dev.parallax.common.contract.PortState;
 import dev.parallax.common.contract.RegionStatus;
 import dev.parallax.coordinator.result.PortResult;
+import dev.parallax.coordinator.result.PortResults;
 import dev.parallax.coordinator.result.RegionComparison;
 import dev.parallax.coordinator.result.RegionResult;
+import dev.parallax.coordinator.result.RegionResults;
 import dev.parallax.coordinator.schedule.Schedule;
 import dev.parallax.coordinator.schedule.ScheduleEventLog;
 import dev.parallax.coordinator.schedule.ScheduleEventLog.Event;
+import dev.parallax.coordinator.schedule.ScheduleRows;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -19,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -54,10 +58,17 @@ public class RunEvaluator {
 
     private final EntityManager em;
     private final ScheduleEventLog eventLog;
+    private final ScheduleRows schedules;
+    private final RegionResults regionResults;
+    private final PortResults portResults;
 
-    public RunEvaluator(EntityManager em, ScheduleEventLog eventLog) {
+    public RunEvaluator(EntityManager em, ScheduleEventLog eventLog, ScheduleRows schedules,
+                        RegionResults regionResults, PortResults portResults) {
         this.em = em;
+        this.schedules = schedules;
         this.eventLog = eventLog;
+        this.regionResults = regionResults;
+        this.portResults = portResults;
     }
 
     /** Evaluates at most {@code batchSize} completed runs; returns how many. */
@@ -79,10 +90,6 @@ public class RunEvaluator {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         for (Object[] row : due) {
             evaluate((UUID) row[0], (UUID) row[1], now);
-            // One run's entities at a time, as in ScheduleFirer: Hibernate dirty-checks all it manages at each
-            // flush, which the queries of the next run would otherwise trigger over a growing set.
-            em.flush();
-            em.clear();
         }
         return due.size();
     }
@@ -90,38 +97,39 @@ public class RunEvaluator {
     private void evaluate(UUID checkId, UUID scheduleId, Instant now) {
         em.createNativeQuery("UPDATE checks SET evaluated_at = :now WHERE id = :id")
                 .setParameter("now", now).setParameter("id", checkId).executeUpdate();
-        Schedule schedule = Schedule.findById(scheduleId);
-        if (schedule == null) {
+        Optional<Schedule> found = schedules.find(scheduleId);
+        if (found.isEmpty()) {
             return;
         }
-        List<RegionResult> regions = regions(checkId);
-        List<PortResult> ports = ports(checkId);
-        Map<String, WatchState> states = loadStates(schedule.id);
+        Schedule schedule = found.get();
+        List<RegionResult> regions = regionResults.ofChecks(List.of(checkId));
+        List<PortResult> ports = portResults.ofChecks(List.of(checkId));
+        Map<String, WatchState> states = loadStates(schedule.id());
         Map<String, WatchState> changedStates = new LinkedHashMap<>();
         List<Event> events = new ArrayList<>();
 
         // Per region and port: up or down.
         Map<String, Map<Integer, List<PortResult>>> byRegion = new TreeMap<>();
         for (PortResult port : ports) {
-            if (port.state != PortState.ERROR) {
-                byRegion.computeIfAbsent(port.region, r -> new TreeMap<>())
-                        .computeIfAbsent(port.port, p -> new ArrayList<>()).add(port);
+            if (port.state() != PortState.ERROR) {
+                byRegion.computeIfAbsent(port.region(), r -> new TreeMap<>())
+                        .computeIfAbsent(port.port(), p -> new ArrayList<>()).add(port);
             }
         }
         for (RegionResult region : regions) {
-            if (region.status != RegionStatus.DONE) {
+            if (region.status() != RegionStatus.DONE) {
                 continue;
             }
-            for (Map.Entry<Integer, List<PortResult>> entry : byRegion.getOrDefault(region.region, Map.of())
+            for (Map.Entry<Integer, List<PortResult>> entry : byRegion.getOrDefault(region.region(), Map.of())
                     .entrySet()) {
                 int port = entry.getKey();
-                boolean up = entry.getValue().stream().allMatch(p -> p.state == schedule.expectedState);
-                String subject = "port:" + port + "@" + region.region;
+                boolean up = entry.getValue().stream().allMatch(p -> p.state() == schedule.expectedState());
+                String subject = "port:" + port + "@" + region.region();
                 WatchState.Step step = states.getOrDefault(subject, WatchState.initial())
-                        .observe(up ? UP : DOWN, schedule.alertConsecutive);
+                        .observe(up ? UP : DOWN, schedule.alertConsecutive());
                 remember(states, changedStates, subject, step);
                 if (step.changed() && (DOWN.equals(step.next().confirmed()) || DOWN.equals(step.from()))) {
-                    events.add(portEvent(schedule, checkId, region.region, port, up, entry.getValue()));
+                    events.add(portEvent(schedule, checkId, region.region(), port, up, entry.getValue()));
                 }
             }
         }
@@ -137,7 +145,7 @@ public class RunEvaluator {
             });
             String subject = "quorum:" + port;
             WatchState.Step step = states.getOrDefault(subject, WatchState.initial())
-                    .observe(down.size() >= schedule.alertQuorum ? FIRING : OK, 1);
+                    .observe(down.size() >= schedule.alertQuorum() ? FIRING : OK, 1);
             remember(states, changedStates, subject, step);
             if (step.changed() && (FIRING.equals(step.next().confirmed()) || FIRING.equals(step.from()))) {
                 events.add(quorumEvent(schedule, checkId, port, down, FIRING.equals(step.next().confirmed())));
@@ -148,7 +156,7 @@ public class RunEvaluator {
         for (RegionComparison.PortComparison compared : RegionComparison.compare(regions, ports).ports()) {
             String subject = "divergence:" + compared.port();
             WatchState.Step step = states.getOrDefault(subject, WatchState.initial())
-                    .observe(compared.verdict(), schedule.alertConsecutive);
+                    .observe(compared.verdict(), schedule.alertConsecutive());
             remember(states, changedStates, subject, step);
             boolean divergent = RegionComparison.DIVERGENT.equals(step.next().confirmed());
             if (step.changed() && (divergent || RegionComparison.DIVERGENT.equals(step.from()))) {
@@ -156,56 +164,11 @@ public class RunEvaluator {
             }
         }
 
-        changedStates.forEach((subject, state) -> saveState(schedule.id, subject, state, now));
+        changedStates.forEach((subject, state) -> saveState(schedule.id(), subject, state, now));
         ScheduleEventLog.About about = ScheduleEventLog.About.of(schedule);
         for (Event event : events) {
             eventLog.record(about, event, now);
         }
-    }
-
-    /**
-     * The run's region results as plain objects, not managed entities: evaluating reads them only, and at hundreds
-     * of runs a second loading them as entities (hydration, then dirty checks at every flush) cost more than the
-     * evaluation itself.
-     */
-    private List<RegionResult> regions(UUID checkId) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery(
-                        "SELECT region, status FROM region_results WHERE check_id = :id ORDER BY region")
-                .setParameter("id", checkId)
-                .getResultList();
-        List<RegionResult> regions = new ArrayList<>(rows.size());
-        for (Object[] row : rows) {
-            RegionResult region = new RegionResult();
-            region.checkId = checkId;
-            region.region = (String) row[0];
-            region.status = RegionStatus.valueOf((String) row[1]);
-            regions.add(region);
-        }
-        return regions;
-    }
-
-    /** The run's port results as plain objects; see {@link #regions}. */
-    private List<PortResult> ports(UUID checkId) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
-                        SELECT region, address, port, state, reason, rtt_micros FROM port_results
-                         WHERE check_id = :id ORDER BY port, region, address""")
-                .setParameter("id", checkId)
-                .getResultList();
-        List<PortResult> ports = new ArrayList<>(rows.size());
-        for (Object[] row : rows) {
-            PortResult port = new PortResult();
-            port.checkId = checkId;
-            port.region = (String) row[0];
-            port.address = (String) row[1];
-            port.port = ((Number) row[2]).intValue();
-            port.state = PortState.valueOf((String) row[3]);
-            port.reason = (String) row[4];
-            port.rttMicros = ((Number) row[5]).longValue();
-            ports.add(port);
-        }
-        return ports;
     }
 
     /** Keeps the new state; marks it for saving only if it differs, as most runs change nothing. */
@@ -219,15 +182,15 @@ public class RunEvaluator {
 
     private static Event portEvent(Schedule schedule, UUID checkId, String region, int port, boolean up,
                                    List<PortResult> seen) {
-        String states = seen.stream().map(p -> p.state.name() + "/" + p.reason + (seen.size() > 1 ? " on "
-                + p.address : "")).distinct().collect(Collectors.joining(", "));
+        String states = seen.stream().map(p -> p.state().name() + "/" + p.reason() + (seen.size() > 1 ? " on "
+                + p.address() : "")).distinct().collect(Collectors.joining(", "));
         String summary = up
                 ? port + " up again from " + region + ": " + states
-                : port + " down from " + region + ": " + states + " in " + schedule.alertConsecutive
-                  + " run(s) in a row (expected " + schedule.expectedState.name() + ")";
+                : port + " down from " + region + ": " + states + " in " + schedule.alertConsecutive()
+                  + " run(s) in a row (expected " + schedule.expectedState().name() + ")";
         Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("seen", seen.stream().map(p -> Map.of("address", p.address, "state", p.state.name(),
-                "reason", p.reason, "rttMicros", p.rttMicros)).toList());
+        detail.put("seen", seen.stream().map(p -> Map.of("address", p.address(), "state", p.state().name(),
+                "reason", p.reason(), "rttMicros", p.rttMicros())).toList());
         return new Event(up ? "port-up" : "port-down", port, region, checkId, summary, detail);
     }
 
@@ -235,12 +198,12 @@ public class RunEvaluator {
                                      boolean firing) {
         String summary = firing
                 ? port + " down from " + down.size() + " region(s) (" + String.join(", ", down) + "): alert, quorum "
-                  + schedule.alertQuorum
-                : port + " down from fewer than " + schedule.alertQuorum + " region(s) now"
+                  + schedule.alertQuorum()
+                : port + " down from fewer than " + schedule.alertQuorum() + " region(s) now"
                   + (down.isEmpty() ? "" : " (" + String.join(", ", down) + ")") + ": resolved";
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("downFrom", List.copyOf(down));
-        detail.put("quorum", schedule.alertQuorum);
+        detail.put("quorum", schedule.alertQuorum());
         return new Event(firing ? "alert-firing" : "alert-resolved", port, null, checkId, summary, detail);
     }
 

@@ -90,8 +90,7 @@ public class AgentResource {
     }
 
     private AgentResponse toResponse(RegisteredAgent agent) {
-        return new AgentResponse(agent.agentId, agent.region, registry.isLive(agent), agent.lastSeen, agent.version,
-                agent.probeCapacity, agent.startedAt,
-                agent.egressAddresses == null ? List.of() : agent.egressAddresses);
+        return new AgentResponse(agent.agentId(), agent.region(), registry.isLive(agent), agent.lastSeen(),
+                agent.version(), agent.probeCapacity(), agent.startedAt(), agent.egressAddresses());
     }
 }

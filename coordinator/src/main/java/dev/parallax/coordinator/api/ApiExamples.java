@@ -307,25 +307,25 @@ final class ApiExamples {
             ]""";
 
     static final String SCHEDULE_METRICS = """
-            # HELP parallax_port_open Whether the port answered OPEN from the region in the schedule's latest completed run (1) or not (0).
-            # TYPE parallax_port_open gauge
-            parallax_port_open{schedule="ed3784cd-a911-4883-b474-5eff668bc3f6",target="shop.example.com",region="eu-west",address="203.0.113.10",port="443"} 1
-            parallax_port_open{schedule="ed3784cd-a911-4883-b474-5eff668bc3f6",target="shop.example.com",region="us-east",address="203.0.113.10",port="443"} 0
-            # HELP parallax_port_state The port's state from the region in the latest run: 1 for the state it was in, 0 for the others.
-            # TYPE parallax_port_state gauge
-            parallax_port_state{schedule="ed3784cd-a911-4883-b474-5eff668bc3f6",target="shop.example.com",region="us-east",address="203.0.113.10",port="443",state="open"} 0
-            parallax_port_state{schedule="ed3784cd-a911-4883-b474-5eff668bc3f6",target="shop.example.com",region="us-east",address="203.0.113.10",port="443",state="closed"} 1
-            parallax_port_state{schedule="ed3784cd-a911-4883-b474-5eff668bc3f6",target="shop.example.com",region="us-east",address="203.0.113.10",port="443",state="filtered"} 0
-            parallax_port_state{schedule="ed3784cd-a911-4883-b474-5eff668bc3f6",target="shop.example.com",region="us-east",address="203.0.113.10",port="443",state="error"} 0
             # HELP parallax_connect_seconds Time to the probe's answer in the latest run: the handshake for OPEN, the reset for CLOSED, the timeout for FILTERED without an answer.
             # TYPE parallax_connect_seconds gauge
-            parallax_connect_seconds{schedule="ed3784cd-a911-4883-b474-5eff668bc3f6",target="shop.example.com",region="eu-west",address="203.0.113.10",port="443"} 0.00843
+            parallax_connect_seconds{address="203.0.113.10",port="443",region="eu-west",schedule="ed3784cd-a911-4883-b474-5eff668bc3f6",target="shop.example.com"} 0.00843
+            # HELP parallax_port_open Whether the port answered OPEN from the region in the schedule's latest completed run (1) or not (0).
+            # TYPE parallax_port_open gauge
+            parallax_port_open{address="203.0.113.10",port="443",region="eu-west",schedule="ed3784cd-a911-4883-b474-5eff668bc3f6",target="shop.example.com"} 1.0
+            parallax_port_open{address="203.0.113.10",port="443",region="us-east",schedule="ed3784cd-a911-4883-b474-5eff668bc3f6",target="shop.example.com"} 0.0
+            # HELP parallax_port_state The port's state from the region in the latest run: 1 for the state it was in, 0 for the others.
+            # TYPE parallax_port_state gauge
+            parallax_port_state{address="203.0.113.10",port="443",region="us-east",schedule="ed3784cd-a911-4883-b474-5eff668bc3f6",state="closed",target="shop.example.com"} 1.0
+            parallax_port_state{address="203.0.113.10",port="443",region="us-east",schedule="ed3784cd-a911-4883-b474-5eff668bc3f6",state="error",target="shop.example.com"} 0.0
+            parallax_port_state{address="203.0.113.10",port="443",region="us-east",schedule="ed3784cd-a911-4883-b474-5eff668bc3f6",state="filtered",target="shop.example.com"} 0.0
+            parallax_port_state{address="203.0.113.10",port="443",region="us-east",schedule="ed3784cd-a911-4883-b474-5eff668bc3f6",state="open",target="shop.example.com"} 0.0
             # HELP parallax_region_up Whether the region answered the latest run (1, DONE) or ended it otherwise (0: UNAVAILABLE, FAILED, BLOCKED, UNRESOLVED, EXPIRED), with that status.
             # TYPE parallax_region_up gauge
-            parallax_region_up{schedule="ed3784cd-a911-4883-b474-5eff668bc3f6",target="shop.example.com",region="eu-west",status="done"} 1
+            parallax_region_up{region="eu-west",schedule="ed3784cd-a911-4883-b474-5eff668bc3f6",status="done",target="shop.example.com"} 1.0
             # HELP parallax_run_timestamp_seconds When the schedule's latest completed run was submitted (Unix time): how fresh the other series are.
             # TYPE parallax_run_timestamp_seconds gauge
-            parallax_run_timestamp_seconds{schedule="ed3784cd-a911-4883-b474-5eff668bc3f6",target="shop.example.com"} 1795680203.099
+            parallax_run_timestamp_seconds{schedule="ed3784cd-a911-4883-b474-5eff668bc3f6",target="shop.example.com"} 1.795680203099E9
             """;
 
     // API keys

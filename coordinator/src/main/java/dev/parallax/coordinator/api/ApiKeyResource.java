@@ -193,10 +193,10 @@ public class ApiKeyResource {
     }
 
     private ApiKeyResponse toResponse(ApiKey key, String secret, UriInfo uri) {
-        return new ApiKeyResponse(key.id, secret, key.keyPrefix, key.name, key.owner, key.scopes,
-                key.costPerHour != null ? key.costPerHour : defaults.costPerHour(),
-                key.requestsPerSecond != null ? key.requestsPerSecond : defaults.requestsPerSecond(),
-                key.createdAt, key.revokedAt, links.base(uri).path(PATH).path(key.id.toString()).build()
+        return new ApiKeyResponse(key.id(), secret, key.keyPrefix(), key.name(), key.owner(), key.scopes(),
+                key.costPerHour() != null ? key.costPerHour() : defaults.costPerHour(),
+                key.requestsPerSecond() != null ? key.requestsPerSecond() : defaults.requestsPerSecond(),
+                key.createdAt(), key.revokedAt(), links.base(uri).path(PATH).path(key.id().toString()).build()
                 .toString());
     }
 }

@@ -5,8 +5,8 @@ import dev.parallax.coordinator.auth.Caller;
 import dev.parallax.coordinator.check.CheckNotFoundException;
 import dev.parallax.coordinator.check.CheckService;
 import dev.parallax.coordinator.check.CheckStatus;
-import dev.parallax.coordinator.check.CheckUpdates;
 import dev.parallax.coordinator.config.ParallaxConfig;
+import dev.parallax.coordinator.result.CheckUpdates;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -130,7 +130,7 @@ public class CheckEventStreams {
             // The first event writes the response head. Sent here, on the request's thread, so that the stream's
             // own thread never starts the response while this one does: a verdict stored within milliseconds made
             // both write it at once ("response head already sent") and ended the stream.
-            send(sink, sse.newEventBuilder().comment("events of check " + first.check().id).build());
+            send(sink, sse.newEventBuilder().comment("events of check " + first.check().id()).build());
             if (sink.isClosed()) {
                 return;
             }
@@ -140,7 +140,7 @@ public class CheckEventStreams {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (RuntimeException e) {
-                    LOG.warnf("Event stream of check %s ended: %s", first.check().id, e.toString());
+                    LOG.warnf("Event stream of check %s ended: %s", first.check().id(), e.toString());
                 } finally {
                     slot.release();
                 }
@@ -149,7 +149,7 @@ public class CheckEventStreams {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RejectedExecutionException stopping) {
-            LOG.debugf("Event stream of check %s not started: the coordinator is stopping", first.check().id);
+            LOG.debugf("Event stream of check %s not started: the coordinator is stopping", first.check().id());
         } finally {
             if (!handedOver) {
                 watch.close();
@@ -161,8 +161,8 @@ public class CheckEventStreams {
 
     private void run(CheckService.CheckRecord first, String owner, SseEventSink sink, Sse sse,
                      CheckUpdates.Watch watch) throws InterruptedException {
-        UUID id = first.check().id;
-        Instant giveUp = first.check().deadline.plus(AFTER_DEADLINE);
+        UUID id = first.check().id();
+        Instant giveUp = first.check().deadline().plus(AFTER_DEADLINE);
         Set<String> sent = new HashSet<>();
         CheckService.CheckRecord record = first;
         Instant lastSent = Instant.now();
@@ -176,7 +176,7 @@ public class CheckEventStreams {
                     lastSent = Instant.now();
                 }
             }
-            if (record.check().status == CheckStatus.COMPLETE) {
+            if (record.check().status() == CheckStatus.COMPLETE) {
                 send(sink, sse.newEventBuilder().name("complete").id("complete")
                         .mediaType(MediaType.APPLICATION_JSON_TYPE)
                         .data(CheckResponse.class, response).build());

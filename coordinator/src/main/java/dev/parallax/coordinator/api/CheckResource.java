@@ -14,13 +14,14 @@ import dev.parallax.coordinator.quota.Quotas;
 import dev.parallax.coordinator.result.PortResult;
 import dev.parallax.coordinator.result.RegionComparison;
 import dev.parallax.coordinator.result.RegionResult;
+import jakarta.validation.Valid;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -153,9 +154,10 @@ public class CheckResource {
         Quotas.Usage usage = quotas.chargeCost(caller, cost);
         CheckService.CheckRecord accepted = checks.submit(spec, caller.owner());
         Check check = accepted.check();
-        URI self = links.base(uri).path(PATH).path(check.id.toString()).build();
-        CheckAcceptedResponse body = new CheckAcceptedResponse(check.id, check.status, check.target, check.ports,
-                spec.regions(), check.timeoutMs, check.ipFamily, check.createdAt, check.deadline, self.toString());
+        URI self = links.base(uri).path(PATH).path(check.id().toString()).build();
+        CheckAcceptedResponse body = new CheckAcceptedResponse(check.id(), check.status(), check.target(),
+                check.ports(), spec.regions(), check.timeoutMs(), check.ipFamily(), check.createdAt(),
+                check.deadline(), self.toString());
         return usage.addHeaders(Response.accepted(body).location(self)).build();
     }
 
@@ -263,48 +265,31 @@ public class CheckResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "limit out of range", value = ApiExamples.INVALID_LISTING)))
     @APIResponse(responseCode = "403", ref = ApiDocumentation.FORBIDDEN)
-    public CheckPageResponse list(@Parameter(description = "How many checks a page holds.",
-                                          schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
-                                                  maximum = "" + MAX_LIMIT, defaultValue = "" + DEFAULT_LIMIT))
-                                  @QueryParam("limit") String rawLimit,
-                                  @Parameter(description = "Only checks older than this: a check id (the `next` "
-                                          + "link carries the last one of the page) or an ISO-8601 instant.",
-                                          example = "2026-11-26T06:00:00Z", schema = @Schema(type = SchemaType.STRING))
-                                  @QueryParam("before") String rawBefore,
-                                  @Parameter(description = "`true`: only checks whose regions disagree on at least "
-                                          + "one port.", schema = @Schema(type = SchemaType.BOOLEAN,
-                                          defaultValue = "false"))
-                                  @QueryParam("divergent") String rawDivergent, @Context UriInfo uri) {
+    public CheckPageResponse list(@Valid @BeanParam CheckListingQuery query, @Context UriInfo uri) {
         Caller caller = current.require(Scope.CHECKS_READ);
-        int limit = QueryParams.limit(rawLimit, DEFAULT_LIMIT, MAX_LIMIT);
-        boolean divergentOnly = parseDivergent(rawDivergent);
-        Instant beforeTime = null;
-        UUID beforeId = null;
-        if (rawBefore != null && !rawBefore.isBlank()) {
-            beforeId = tryParseId(rawBefore);
-            if (beforeId == null) {
-                beforeTime = QueryParams.instant("before", rawBefore,
-                        "a check id or an ISO-8601 instant such as 2026-01-31T12:00:00Z");
-            } else {
-                beforeTime = checks.createdAt(beforeId, caller.owner())
-                        .orElseThrow(() -> new InvalidCheckException("before", "no check with id '" + rawBefore
-                                + "'; use the 'next' link of the previous page"));
-            }
+        int limit = query.limit();
+        boolean divergentOnly = query.divergentOnly();
+        UUID beforeId = query.beforeCheck().orElse(null);
+        Instant beforeTime = query.beforeTime();
+        if (beforeId != null) {
+            beforeTime = checks.createdAt(beforeId, caller.owner())
+                    .orElseThrow(() -> new InvalidCheckException("before", "no check with id '" + beforeId
+                            + "'; use the 'next' link of the previous page"));
         }
         CheckService.CheckPage page = checks.recent(caller.owner(), limit, beforeTime, beforeId, divergentOnly);
         List<CheckPageResponse.Summary> summaries = new ArrayList<>();
         for (Check check : page.checks()) {
             Map<String, String> regions = new LinkedHashMap<>();
-            page.regions().get(check.id).forEach(r -> regions.put(r.region, r.status.name()));
-            summaries.add(new CheckPageResponse.Summary(check.id, check.status, check.target, check.ports,
-                    check.createdAt, check.completedAt, regions, check.divergentPorts,
-                    links.base(uri).path(PATH).path(check.id.toString()).build().toString()));
+            page.regions().get(check.id()).forEach(r -> regions.put(r.region(), r.status().name()));
+            summaries.add(new CheckPageResponse.Summary(check.id(), check.status(), check.target(), check.ports(),
+                    check.createdAt(), check.completedAt(), regions, check.divergentPorts(),
+                    links.base(uri).path(PATH).path(check.id().toString()).build().toString()));
         }
         String next = null;
         if (page.more()) {
             Check last = page.checks().getLast();
             var nextPage = links.base(uri).path(PATH).queryParam("limit", limit)
-                    .queryParam("before", last.id.toString());
+                    .queryParam("before", last.id().toString());
             if (divergentOnly) {
                 nextPage.queryParam("divergent", true);
             }
@@ -314,43 +299,25 @@ public class CheckResource {
     }
 
     private static UUID parseId(String rawId) {
-        UUID id = tryParseId(rawId);
-        if (id == null) {
+        try {
+            return UUID.fromString(rawId.strip());
+        } catch (IllegalArgumentException e) {
             throw new CheckNotFoundException(rawId);
         }
-        return id;
-    }
-
-    private static UUID tryParseId(String raw) {
-        try {
-            return UUID.fromString(raw.strip());
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    private static boolean parseDivergent(String rawDivergent) {
-        if (rawDivergent == null || rawDivergent.isBlank() || rawDivergent.strip().equals("false")) {
-            return false;
-        }
-        if (rawDivergent.strip().equals("true")) {
-            return true;
-        }
-        throw new InvalidCheckException("divergent", "divergent must be true or false; got '" + rawDivergent + "'");
     }
 
     static CheckResponse toResponse(CheckService.CheckRecord record) {
         Check check = record.check();
         Map<String, List<CheckResponse.Port>> portsByRegion = new LinkedHashMap<>();
         for (PortResult port : record.ports()) {
-            portsByRegion.computeIfAbsent(port.region, r -> new ArrayList<>()).add(new CheckResponse.Port(
-                    port.address, port.port, port.state, port.reason, port.rttMicros, port.message));
+            portsByRegion.computeIfAbsent(port.region(), r -> new ArrayList<>()).add(new CheckResponse.Port(
+                    port.address(), port.port(), port.state(), port.reason(), port.rttMicros(), port.message()));
         }
         List<CheckResponse.Region> regions = new ArrayList<>();
         for (RegionResult region : record.regions()) {
-            regions.add(new CheckResponse.Region(region.region, region.status, region.agentId, region.message,
-                    region.resolvedAddresses == null ? List.of() : region.resolvedAddresses, region.resolveMicros,
-                    region.startedAt, region.finishedAt, portsByRegion.getOrDefault(region.region, List.of())));
+            regions.add(new CheckResponse.Region(region.region(), region.status(), region.agentId(),
+                    region.message(), region.resolvedAddresses(), region.resolveMicros(), region.startedAt(),
+                    region.finishedAt(), portsByRegion.getOrDefault(region.region(), List.of())));
         }
         RegionComparison.Result compared = RegionComparison.compare(record.regions(), record.ports());
         List<CheckResponse.PortComparison> ports = compared.ports().stream()
@@ -358,7 +325,7 @@ public class CheckResource {
                 .toList();
         CheckResponse.Comparison comparison = new CheckResponse.Comparison(compared.summary(),
                 compared.divergentPorts(), compared.answered(), compared.unanswered(), ports);
-        return new CheckResponse(check.id, check.status, check.target, check.ports, check.timeoutMs,
-                check.ipFamily, check.createdAt, check.deadline, check.completedAt, regions, comparison);
+        return new CheckResponse(check.id(), check.status(), check.target(), check.ports(), check.timeoutMs(),
+                check.ipFamily(), check.createdAt(), check.deadline(), check.completedAt(), regions, comparison);
     }
 }

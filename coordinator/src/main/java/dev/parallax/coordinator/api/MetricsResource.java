@@ -2,7 +2,7 @@ package dev.parallax.coordinator.api;
 
 import dev.parallax.coordinator.auth.CurrentCaller;
 import dev.parallax.coordinator.auth.Scope;
-import dev.parallax.coordinator.schedule.VerdictExposition;
+import dev.parallax.coordinator.metrics.VerdictExposition;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
@@ -47,8 +47,9 @@ public class MetricsResource {
     @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "checks:read")
     @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "schedules:write")
     @SecurityRequirement(name = ApiDocumentation.API_KEY, scopes = "admin")
-    @APIResponse(responseCode = "200", description = "The exposition (`text/plain; version=0.0.4; charset=utf-8`); "
-            + "only its `# HELP` and `# TYPE` lines while no active schedule has completed a run.",
+    @APIResponse(responseCode = "200", description = "The exposition (`text/plain; version=0.0.4; charset=utf-8`), "
+            + "written by the Prometheus Java client: families by name, series by their labels; empty while no "
+            + "active schedule has completed a run.",
             content = @Content(mediaType = "text/plain",
                     schema = @Schema(type = SchemaType.STRING),
                     examples = @ExampleObject(name = "one schedule, two regions",

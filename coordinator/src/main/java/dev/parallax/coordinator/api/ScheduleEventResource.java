@@ -6,6 +6,7 @@ import dev.parallax.coordinator.auth.CurrentCaller;
 import dev.parallax.coordinator.auth.Scope;
 import dev.parallax.coordinator.schedule.Schedule;
 import dev.parallax.coordinator.schedule.ScheduleService;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -82,8 +83,9 @@ public class ScheduleEventResource {
                                                    schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
                                                            maximum = "" + MAX_LIMIT,
                                                            defaultValue = "" + DEFAULT_LIMIT))
-                                           @QueryParam("limit") String rawLimit) {
+                                           @QueryParam("limit") @DefaultValue("" + DEFAULT_LIMIT)
+                                           @Limit(max = MAX_LIMIT) String limit) {
         Schedule schedule = schedules.require(current.require(Scope.CHECKS_READ, Scope.SCHEDULES_WRITE).owner(), rawId);
-        return events.recent(schedule.id, QueryParams.limit(rawLimit, DEFAULT_LIMIT, MAX_LIMIT));
+        return events.recent(schedule.id(), Integer.parseInt(limit));
     }
 }

@@ -12,8 +12,12 @@ import dev.parallax.coordinator.schedule.ScheduleHistory;
 import dev.parallax.coordinator.schedule.ScheduleService;
 import dev.parallax.coordinator.schedule.ScheduleSpec;
 import dev.parallax.coordinator.schedule.ScheduleValidator;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
@@ -66,8 +70,6 @@ public class ScheduleResource {
     public static final String PATH = "/api/v1/schedules";
     static final int DEFAULT_RUNS = 50;
     static final int MAX_RUNS = 500;
-    private static final Map<String, Duration> WINDOWS = Map.of(
-            "24h", Duration.ofHours(24), "7d", Duration.ofDays(7), "30d", Duration.ofDays(30));
 
     private final ScheduleService schedules;
     private final ScheduleValidator validator;
@@ -282,34 +284,18 @@ public class ScheduleResource {
     public ScheduleRunsResponse history(@Parameter(description = ID_DESCRIPTION, example = ID_EXAMPLE,
                                                 schema = @Schema(type = SchemaType.STRING, format = "uuid"))
                                         @PathParam("id") String rawId,
-                                        @Parameter(description = "Runs due at or after this instant (ISO-8601); "
-                                                + "default: 24 hours before `to`.", example = "2026-11-25T08:00:00Z",
-                                                schema = @Schema(type = SchemaType.STRING, format = "date-time"))
-                                        @QueryParam("from") String rawFrom,
-                                        @Parameter(description = "Runs due before this instant (ISO-8601); "
-                                                + "default: now.", example = "2026-11-26T08:00:00Z",
-                                                schema = @Schema(type = SchemaType.STRING, format = "date-time"))
-                                        @QueryParam("to") String rawTo,
-                                        @Parameter(description = "At most this many runs, the newest.",
-                                                schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
-                                                        maximum = "" + MAX_RUNS, defaultValue = "" + DEFAULT_RUNS))
-                                        @QueryParam("limit") String rawLimit,
-                                        @Context UriInfo uri) {
+                                        @Valid @BeanParam RunsQuery query, @Context UriInfo uri) {
         Schedule schedule = schedules.require(readingOwner(), rawId);
-        Instant to = rawTo == null || rawTo.isBlank() ? Instant.now() : QueryParams.instant("to", rawTo);
-        Instant from = rawFrom == null || rawFrom.isBlank() ? to.minus(Duration.ofHours(24))
-                : QueryParams.instant("from", rawFrom);
-        if (!from.isBefore(to)) {
-            throw new InvalidCheckException("from", "from must lie before to; got from " + from + ", to " + to);
-        }
-        int limit = QueryParams.limit(rawLimit, DEFAULT_RUNS, MAX_RUNS);
-        List<ScheduleHistory.Run> runs = history.runs(schedule.id, from, to, limit + 1);
+        Instant from = query.from();
+        Instant to = query.to();
+        int limit = query.limit();
+        List<ScheduleHistory.Run> runs = history.runs(schedule.id(), from, to, limit + 1);
         boolean more = runs.size() > limit;
         List<ScheduleRunsResponse.Run> shown = new ArrayList<>();
         for (ScheduleHistory.Run run : more ? runs.subList(0, limit) : runs) {
             shown.add(toRun(run, uri));
         }
-        return new ScheduleRunsResponse(schedule.id, from, to, shown, more);
+        return new ScheduleRunsResponse(schedule.id(), from, to, shown, more);
     }
 
     /**
@@ -348,35 +334,33 @@ public class ScheduleResource {
                                  @Parameter(description = "How far back to look.", schema = @Schema(
                                          type = SchemaType.STRING, enumeration = {"24h", "7d", "30d"},
                                          defaultValue = "24h"))
-                                 @QueryParam("window") String rawWindow) {
+                                 @QueryParam("window") @DefaultValue("24h")
+                                 @Pattern(regexp = UptimeWindow.NAMES, message = "must be 24h, 7d or 30d")
+                                 String window) {
         Schedule schedule = schedules.require(readingOwner(), rawId);
-        String window = rawWindow == null || rawWindow.isBlank() ? "24h" : rawWindow.strip();
-        Duration length = WINDOWS.get(window);
-        if (length == null) {
-            throw new InvalidCheckException("window", "window must be 24h, 7d or 30d; got '" + rawWindow + "'");
-        }
+        Duration length = UptimeWindow.named(window).length;
         Instant to = Instant.now();
         Instant from = to.minus(length).truncatedTo(ChronoUnit.HOURS);
-        List<UptimeResponse.Region> regions = history.uptime(schedule.id, schedule.expectedState, from).stream()
+        List<UptimeResponse.Region> regions = history.uptime(schedule.id(), schedule.expectedState(), from).stream()
                 .map(region -> new UptimeResponse.Region(region.region(), region.runs(), region.answered(),
                         region.ports().stream().map(port -> new UptimeResponse.Port(port.port(), port.samples(),
                                 port.up(), port.samples() == 0 ? null : (double) port.up() / port.samples(),
                                 UptimeResponse.Latency.of(port.p50Micros(), port.p95Micros(), port.p99Micros())))
                                 .toList()))
                 .toList();
-        return new UptimeResponse(schedule.id, window, from, to, schedule.expectedState, regions);
+        return new UptimeResponse(schedule.id(), window, from, to, schedule.expectedState(), regions);
     }
 
     private ScheduleRunsResponse.Run toRun(ScheduleHistory.Run run, UriInfo uri) {
         Map<String, List<ScheduleRunsResponse.Port>> ports = new LinkedHashMap<>();
         for (PortResult port : run.ports()) {
-            ports.computeIfAbsent(port.region, r -> new ArrayList<>()).add(new ScheduleRunsResponse.Port(
-                    port.port, port.address, port.state, port.reason, port.rttMicros));
+            ports.computeIfAbsent(port.region(), r -> new ArrayList<>()).add(new ScheduleRunsResponse.Port(
+                    port.port(), port.address(), port.state(), port.reason(), port.rttMicros()));
         }
         List<ScheduleRunsResponse.Region> regions = new ArrayList<>();
         for (RegionResult region : run.regions()) {
-            regions.add(new ScheduleRunsResponse.Region(region.region, region.status, region.message,
-                    ports.getOrDefault(region.region, List.of())));
+            regions.add(new ScheduleRunsResponse.Region(region.region(), region.status(), region.message(),
+                    ports.getOrDefault(region.region(), List.of())));
         }
         String check = run.checkId() == null ? null
                 : links.base(uri).path(CheckResource.PATH).path(run.checkId().toString()).build().toString();
@@ -389,15 +373,15 @@ public class ScheduleResource {
     }
 
     private ScheduleResponse toResponse(Schedule schedule, UriInfo uri, boolean withSecret) {
-        String self = links.base(uri).path(PATH).path(schedule.id.toString()).build().toString();
-        return new ScheduleResponse(schedule.id, schedule.paused, schedule.target, schedule.ports,
-                schedule.regions == null ? "all" : schedule.regions, schedule.regionLimit, schedule.timeoutMs,
-                schedule.ipFamily, schedule.everyMs == null ? null : schedule.cadence().describe(), schedule.cron,
-                schedule.expectedState, new ScheduleResponse.Alert(schedule.alertWebhook, schedule.alertQuorum,
-                        schedule.alertConsecutive, withSecret ? schedule.webhookSecret : null),
-                schedule.costPerHour, schedule.overBudgetSince,
-                schedule.paused ? null : schedule.nextFireAt, schedule.lastFiredAt, schedule.createdAt,
-                schedule.updatedAt, self, self + "/history", self + "/uptime", self + "/events");
+        String self = links.base(uri).path(PATH).path(schedule.id().toString()).build().toString();
+        return new ScheduleResponse(schedule.id(), schedule.paused(), schedule.target(), schedule.ports(),
+                schedule.regions() == null ? "all" : schedule.regions(), schedule.regionLimit(), schedule.timeoutMs(),
+                schedule.ipFamily(), schedule.everyMs() == null ? null : schedule.cadence().describe(), schedule.cron(),
+                schedule.expectedState(), new ScheduleResponse.Alert(schedule.alertWebhook(), schedule.alertQuorum(),
+                        schedule.alertConsecutive(), withSecret ? schedule.webhookSecret() : null),
+                schedule.costPerHour(), schedule.overBudgetSince(),
+                schedule.paused() ? null : schedule.nextFireAt(), schedule.lastFiredAt(), schedule.createdAt(),
+                schedule.updatedAt(), self, self + "/history", self + "/uptime", self + "/events");
     }
 
     /** Reading a schedule, its runs or its uptime takes either scope: whoever may change it may look at it. */

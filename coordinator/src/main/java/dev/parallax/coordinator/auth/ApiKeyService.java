@@ -4,16 +4,25 @@ import dev.parallax.coordinator.config.ParallaxConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
+import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -22,9 +31,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import static dev.parallax.coordinator.database.SqlTimestamps.bind;
+import static dev.parallax.coordinator.database.SqlTimestamps.instant;
+
 /**
  * Issues, revokes and recognises API keys. A key is {@code pxk_} and 256 random bits; only its SHA-256 is stored,
  * so a copy of the database does not hold a single usable key.
+ *
+ * <p>The {@code api_keys} table is reached through SQL only, here (and read by the schedule firer's statement): the
+ * configured admin key is stored with {@code ON CONFLICT DO NOTHING}, so that every replica may try at startup. Plain
+ * JDBC over the DataSource, which inside a transaction hands out that transaction's connection.
  */
 @ApplicationScoped
 public class ApiKeyService {
@@ -44,12 +60,16 @@ public class ApiKeyService {
     public record IssuedKey(ApiKey stored, String key) {
     }
 
-    private final EntityManager em;
+    /** The columns {@link #key} maps, by these names. */
+    private static final String COLUMNS = "id, key_hash, key_prefix, name, owner, scopes, cost_per_hour, "
+            + "requests_per_second, created_at, revoked_at";
+
+    private final DataSource dataSource;
     private final ParallaxConfig.Auth auth;
     private final ParallaxConfig.Quotas quotas;
 
-    public ApiKeyService(EntityManager em, ParallaxConfig config) {
-        this.em = em;
+    public ApiKeyService(DataSource dataSource, ParallaxConfig config) {
+        this.dataSource = dataSource;
         this.auth = config.auth();
         this.quotas = config.quotas();
     }
@@ -69,16 +89,11 @@ public class ApiKeyService {
             throw new IllegalStateException("parallax.auth.admin-key must have at least " + MIN_ADMIN_KEY_LENGTH
                     + " characters; it has " + key.length());
         }
-        int inserted = em.createNativeQuery("""
-                        INSERT INTO api_keys (id, key_hash, key_prefix, name, owner, scopes, created_at)
-                        VALUES (:id, :hash, :prefix, 'admin key from parallax.auth.admin-key', 'admin',
-                                CAST('{admin}' AS text[]), :now)
-                        ON CONFLICT (key_hash) DO NOTHING""")
-                .setParameter("id", UUID.randomUUID())
-                .setParameter("hash", hash(key))
-                .setParameter("prefix", shownPrefix(key))
-                .setParameter("now", Instant.now().truncatedTo(ChronoUnit.MICROS))
-                .executeUpdate();
+        int inserted = update("""
+                INSERT INTO api_keys (id, key_hash, key_prefix, name, owner, scopes, created_at)
+                VALUES (?, ?, ?, 'admin key from parallax.auth.admin-key', 'admin', CAST('{admin}' AS text[]), ?)
+                ON CONFLICT (key_hash) DO NOTHING""", "storing the admin key", UUID.randomUUID(), hash(key),
+                shownPrefix(key), bind(Instant.now().truncatedTo(ChronoUnit.MICROS)));
         if (inserted == 1) {
             LOG.infof("Admin key %s… from parallax.auth.admin-key stored (hashed)", shownPrefix(key));
         }
@@ -89,39 +104,47 @@ public class ApiKeyService {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         String key = KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        ApiKey stored = new ApiKey();
-        stored.id = UUID.randomUUID();
-        stored.keyHash = hash(key);
-        stored.keyPrefix = shownPrefix(key);
-        stored.name = spec.name();
-        stored.owner = spec.owner();
-        stored.scopes = spec.scopes().stream().sorted().map(Scope::wireName).toList();
-        stored.costPerHour = spec.costPerHour();
-        stored.requestsPerSecond = spec.requestsPerSecond();
-        stored.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        stored.persist();
-        LOG.infof("API key %s (%s…) issued to owner %s with scopes %s", stored.id, stored.keyPrefix, stored.owner,
-                stored.scopes);
+        ApiKey stored = new ApiKey(UUID.randomUUID(), hash(key), shownPrefix(key), spec.name(), spec.owner(),
+                spec.scopes().stream().sorted().map(Scope::wireName).toList(), spec.costPerHour(),
+                spec.requestsPerSecond(), Instant.now().truncatedTo(ChronoUnit.MICROS), null);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement insert = connection.prepareStatement("""
+                     INSERT INTO api_keys (id, key_hash, key_prefix, name, owner, scopes, cost_per_hour,
+                                           requests_per_second, created_at)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            insert.setObject(1, stored.id());
+            insert.setString(2, stored.keyHash());
+            insert.setString(3, stored.keyPrefix());
+            insert.setString(4, stored.name());
+            insert.setString(5, stored.owner());
+            insert.setArray(6, connection.createArrayOf("text", stored.scopes().toArray()));
+            insert.setObject(7, stored.costPerHour(), Types.INTEGER);
+            insert.setObject(8, stored.requestsPerSecond(), Types.INTEGER);
+            insert.setObject(9, bind(stored.createdAt()));
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            throw new PersistenceException("issuing an API key failed: " + e.getMessage(), e);
+        }
+        LOG.infof("API key %s (%s…) issued to owner %s with scopes %s", stored.id(), stored.keyPrefix(),
+                stored.owner(), stored.scopes());
         return new IssuedKey(stored, key);
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<ApiKey> list() {
-        return ApiKey.list("order by createdAt, id");
+        return keys("SELECT " + COLUMNS + " FROM api_keys ORDER BY created_at, id", "listing the API keys");
     }
 
     /** Revokes the key (at once, for every replica: each request looks its key up); empty if there is none. */
     @Transactional
     public Optional<ApiKey> revoke(UUID id) {
-        ApiKey key = ApiKey.findById(id);
-        if (key == null) {
-            return Optional.empty();
-        }
-        if (key.revokedAt == null) {
-            key.revokedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            LOG.infof("API key %s (%s…) of owner %s revoked", key.id, key.keyPrefix, key.owner);
-        }
-        return Optional.of(key);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        // A key revoked before keeps when it was.
+        List<ApiKey> revoked = keys("UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? RETURNING "
+                + COLUMNS, "revoking API key " + id, bind(now), id);
+        revoked.stream().filter(key -> now.equals(key.revokedAt())).forEach(key -> LOG.infof(
+                "API key %s (%s…) of owner %s revoked", key.id(), key.keyPrefix(), key.owner()));
+        return revoked.stream().findFirst();
     }
 
     /**
@@ -146,20 +169,65 @@ public class ApiKeyService {
             throw new AuthenticationFailedException("the Authorization header must be 'Bearer <key>'");
         }
         String key = value.substring(7).strip();
-        List<ApiKey> found = ApiKey.list("keyHash", hash(key));
+        List<ApiKey> found = keys("SELECT " + COLUMNS + " FROM api_keys WHERE key_hash = ?", "looking an API key up",
+                hash(key));
         if (found.isEmpty()) {
             throw new AuthenticationFailedException("unknown API key");
         }
         ApiKey stored = found.getFirst();
-        if (stored.revokedAt != null) {
-            throw new AuthenticationFailedException("API key " + stored.keyPrefix + "… was revoked at "
-                    + stored.revokedAt);
+        if (stored.revokedAt() != null) {
+            throw new AuthenticationFailedException("API key " + stored.keyPrefix() + "… was revoked at "
+                    + stored.revokedAt());
         }
         Set<Scope> scopes = EnumSet.noneOf(Scope.class);
-        stored.scopes.forEach(name -> Scope.fromWireName(name).ifPresent(scopes::add));
-        return new Caller(stored.owner, scopes, stored.id, Caller.KEY_SUBJECT_PREFIX + stored.id,
-                stored.costPerHour != null ? stored.costPerHour : quotas.costPerHour(),
-                stored.requestsPerSecond != null ? stored.requestsPerSecond : quotas.requestsPerSecond());
+        stored.scopes().forEach(name -> Scope.fromWireName(name).ifPresent(scopes::add));
+        return new Caller(stored.owner(), scopes, stored.id(), Caller.KEY_SUBJECT_PREFIX + stored.id(),
+                stored.costPerHour() != null ? stored.costPerHour() : quotas.costPerHour(),
+                stored.requestsPerSecond() != null ? stored.requestsPerSecond() : quotas.requestsPerSecond());
+    }
+
+    /** The keys a statement answers (a SELECT, or an UPDATE ... RETURNING), each mapped by {@link #key}. */
+    private List<ApiKey> keys(String sql, String doing, Object... parameters) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            List<ApiKey> keys = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    keys.add(key(rows));
+                }
+            }
+            return keys;
+        } catch (SQLException e) {
+            throw new PersistenceException(doing + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The rows a statement changed. */
+    private int update(String sql, String doing, Object... parameters) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new PersistenceException(doing + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The key row at the cursor, its columns named as in {@link #COLUMNS}. */
+    private static ApiKey key(ResultSet row) throws SQLException {
+        Array scopes = row.getArray("scopes");
+        ApiKey key = new ApiKey(row.getObject("id", UUID.class), row.getString("key_hash"),
+                row.getString("key_prefix"), row.getString("name"), row.getString("owner"),
+                Arrays.asList((String[]) scopes.getArray()), row.getObject("cost_per_hour", Integer.class),
+                row.getObject("requests_per_second", Integer.class), instant(row, "created_at"),
+                instant(row, "revoked_at"));
+        scopes.free();
+        return key;
     }
 
     /** Enough to tell keys apart in a list, at most a quarter of the key: never enough to guess the rest. */

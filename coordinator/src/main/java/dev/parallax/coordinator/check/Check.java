@@ -1,68 +1,21 @@
 package dev.parallax.coordinator.check;
 
 import dev.parallax.common.contract.IpFamily;
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
-import jakarta.persistence.Column;
-import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
-import jakarta.persistence.Id;
-import jakarta.persistence.Table;
 
 import java.time.Instant;
 import java.util.UUID;
 
-/** A submitted check: one target and port set, probed once from each of its regions. */
-@Entity
-@Table(name = "checks")
-public class Check extends PanacheEntityBase {
-
-    @Id
-    public UUID id;
-
-    @Column(nullable = false)
-    public String target;
-
-    /** Canonical port-set text, e.g. {@code 22,443,8000-8010}. */
-    @Column(nullable = false)
-    public String ports;
-
-    @Column(name = "port_count", nullable = false)
-    public int portCount;
-
-    @Column(name = "timeout_ms", nullable = false)
-    public int timeoutMs;
-
-    @Enumerated(EnumType.STRING)
-    @Column(name = "ip_family", nullable = false)
-    public IpFamily ipFamily;
-
-    @Enumerated(EnumType.STRING)
-    @Column(nullable = false)
-    public CheckStatus status;
-
-    @Column(name = "created_at", nullable = false)
-    public Instant createdAt;
-
-    @Column(nullable = false)
-    public Instant deadline;
-
-    @Column(name = "completed_at")
-    public Instant completedAt;
-
-    /** The schedule this check is a run of; null for a check submitted on its own. */
-    @Column(name = "schedule_id")
-    public UUID scheduleId;
-
-    /** When the alert evaluator took this run of a schedule into account; null until then. */
-    @Column(name = "evaluated_at")
-    public Instant evaluatedAt;
-
-    /** Whoever submitted the check, or whose schedule fired it: nobody else sees it. */
-    @Column(nullable = false)
-    public String owner;
-
-    /** Ports the regions disagree on so far; maintained by the verdict store. */
-    @Column(name = "divergent_ports", nullable = false)
-    public int divergentPorts;
+/**
+ * A submitted check: one target and port set, probed once from each of its regions. A row of {@code checks}, written
+ * and read through {@link CheckRows}.
+ *
+ * @param ports          canonical port-set text, e.g. {@code 22,443,8000-8010}
+ * @param scheduleId     the schedule this check is a run of; null for a check submitted on its own
+ * @param evaluatedAt    when the alert evaluator took this run of a schedule into account; null until then
+ * @param owner          whoever submitted the check, or whose schedule fired it: nobody else sees it
+ * @param divergentPorts ports the regions disagree on so far; maintained by the verdict store
+ */
+public record Check(UUID id, String target, String ports, int portCount, int timeoutMs, IpFamily ipFamily,
+                    CheckStatus status, Instant createdAt, Instant deadline, Instant completedAt, UUID scheduleId,
+                    Instant evaluatedAt, String owner, int divergentPorts) {
 }

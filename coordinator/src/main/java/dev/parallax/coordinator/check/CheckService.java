@@ -9,8 +9,10 @@ import dev.parallax.coordinator.agent.AgentRegistry;
 import dev.parallax.coordinator.config.ParallaxConfig;
 import dev.parallax.coordinator.database.AfterCommit;
 import dev.parallax.coordinator.outbox.Outbox;
+import dev.parallax.coordinator.result.CheckMetrics;
 import dev.parallax.coordinator.result.PortResult;
 import dev.parallax.coordinator.result.RegionResult;
+import dev.parallax.coordinator.result.RegionResults;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
@@ -41,18 +43,17 @@ public class CheckService {
     public record CheckPage(List<Check> checks, Map<UUID, List<RegionResult>> regions, boolean more) {
     }
 
-    /** The reason a region ends UNAVAILABLE when no agent of it is live. */
-    public static final String NO_LIVE_AGENT = "no-live-agent";
-
     private final Outbox outbox;
     private final CheckRows rows;
     private final AgentRegistry registry;
     private final ParallaxConfig.Checks config;
     private final CheckMetrics metrics;
     private final AfterCommit afterCommit;
+    private final RegionResults regionResults;
 
     public CheckService(Outbox outbox, CheckRows rows, AgentRegistry registry, ParallaxConfig config,
-                        CheckMetrics metrics, AfterCommit afterCommit) {
+                        CheckMetrics metrics, AfterCommit afterCommit, RegionResults regionResults) {
+        this.regionResults = regionResults;
         this.metrics = metrics;
         this.afterCommit = afterCommit;
         this.outbox = outbox;
@@ -90,59 +91,45 @@ public class CheckService {
         int completedAtOnce = 0;
         for (Submission submission : submissions) {
             CheckSpec spec = submission.spec();
-            Check check = new Check();
-            check.id = UUID.randomUUID();
-            check.target = spec.target().name();
-            check.ports = spec.ports().toString();
-            check.portCount = spec.ports().size();
-            check.timeoutMs = Math.toIntExact(spec.timeout().toMillis());
-            check.ipFamily = spec.ipFamily();
-            check.status = CheckStatus.PENDING;
-            check.createdAt = now;
-            check.deadline = now.plus(probingTime(spec)).plus(config.deadlineGrace());
-            check.scheduleId = submission.scheduleId();
-            check.owner = submission.owner();
+            UUID id = UUID.randomUUID();
+            String target = spec.target().name();
+            int timeoutMs = Math.toIntExact(spec.timeout().toMillis());
+            Instant deadline = now.plus(probingTime(spec)).plus(config.deadlineGrace());
 
             List<RegionResult> regions = new ArrayList<>();
             for (String region : spec.regions()) {
-                RegionResult result = new RegionResult();
-                result.checkId = check.id;
-                result.region = region;
-                result.resolvedAddresses = List.of();
-                result.updatedAt = now;
-                regions.add(result);
                 if (liveness.get(region) == AgentRegistry.Liveness.OFFLINE) {
                     // The registry is sure: this region's agents have all gone quiet. Say so now rather than
                     // make the caller wait for the deadline, and queue no job that nobody would take.
-                    result.status = RegionStatus.UNAVAILABLE;
-                    result.message = NO_LIVE_AGENT + ": no agent of " + region + " has been heard from in the last "
-                            + registry.offlineAfter().toSeconds() + " s";
-                    result.finishedAt = now;
+                    regions.add(RegionResult.unavailable(id, region, RegionResult.NO_LIVE_AGENT + ": no agent of "
+                            + region + " has been heard from in the last " + registry.offlineAfter().toSeconds()
+                            + " s", now));
                     regionsOffline.add(region);
                     continue;
                 }
-                result.status = RegionStatus.PENDING;
-                ProbeJob job = new ProbeJob(check.id, region, check.target, spec.ports(), check.timeoutMs,
-                        spec.ipFamily(), now, check.deadline);
-                jobs.add(new Outbox.OutgoingMessage(check.id, Topics.jobs(region), check.id.toString(),
-                        WireJson.write(job), check.deadline));
+                regions.add(RegionResult.pending(id, region, now));
+                ProbeJob job = new ProbeJob(id, region, target, spec.ports(), timeoutMs, spec.ipFamily(), now,
+                        deadline);
+                jobs.add(new Outbox.OutgoingMessage(id, Topics.jobs(region), id.toString(), WireJson.write(job),
+                        deadline));
             }
-            if (regions.stream().noneMatch(r -> r.status == RegionStatus.PENDING)) {
-                check.status = CheckStatus.COMPLETE;
-                check.completedAt = now;
+            boolean endedAtOnce = regions.stream().noneMatch(r -> r.status() == RegionStatus.PENDING);
+            if (endedAtOnce) {
                 completedAtOnce++;
             }
+            Check check = new Check(id, target, spec.ports().toString(), spec.ports().size(), timeoutMs,
+                    spec.ipFamily(), endedAtOnce ? CheckStatus.COMPLETE : CheckStatus.PENDING, now, deadline,
+                    endedAtOnce ? now : null, submission.scheduleId(), null, submission.owner(), 0);
             checks.add(check);
             allRegions.addAll(regions);
             records.add(new CheckRecord(check, regions, List.of()));
-            try (CheckLogContext logContext = CheckLogContext.of(check.id)) {
+            try (CheckLogContext logContext = CheckLogContext.of(id)) {
                 if (submission.scheduleId() == null) {
-                    LOG.infof("Check %s accepted: %s ports %s from %s", check.id, check.target, check.ports,
-                            spec.regions());
+                    LOG.infof("Check %s accepted: %s ports %s from %s", id, target, check.ports(), spec.regions());
                 } else {
                     // A schedule's runs are in its history; at hundreds a second they would drown the log.
-                    LOG.debugf("Check %s accepted for schedule %s: %s ports %s from %s", check.id,
-                            submission.scheduleId(), check.target, check.ports, spec.regions());
+                    LOG.debugf("Check %s accepted for schedule %s: %s ports %s from %s", id, submission.scheduleId(),
+                            target, check.ports(), spec.regions());
                 }
             }
         }
@@ -180,14 +167,10 @@ public class CheckService {
         return spec.timeout().multipliedBy(waves);
     }
 
+    /** When the owner's check was created; empty when there is no such check of this owner. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<Instant> createdAt(UUID id, String owner) {
-        return Check.<Check>find("id = ?1 and owner = ?2", id, owner).project(CreatedAt.class).firstResultOptional()
-                .map(CreatedAt::createdAt);
-    }
-
-    /** Projection for {@link #createdAt(UUID)}. */
-    public record CreatedAt(Instant createdAt) {
+        return rows.createdAt(id, owner);
     }
 
     /**
@@ -196,28 +179,12 @@ public class CheckService {
      */
     @Transactional(Transactional.TxType.SUPPORTS)
     public CheckPage recent(String owner, int limit, Instant beforeTime, UUID beforeId, boolean divergentOnly) {
-        StringBuilder where = new StringBuilder(divergentOnly ? "owner = :owner and divergentPorts > 0"
-                : "owner = :owner");
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("owner", owner);
-        if (beforeTime != null && beforeId == null) {
-            where.append(" and createdAt < :before");
-            params.put("before", beforeTime);
-        } else if (beforeTime != null) {
-            where.append(" and (createdAt < :before or (createdAt = :before and id < :beforeId))");
-            params.put("before", beforeTime);
-            params.put("beforeId", beforeId);
-        }
-        List<Check> rows = Check.<Check>find(where + " order by createdAt desc, id desc", params)
-                .page(0, limit + 1).list();
-        boolean more = rows.size() > limit;
-        List<Check> page = more ? rows.subList(0, limit) : rows;
+        List<Check> found = rows.recent(owner, limit + 1, beforeTime, beforeId, divergentOnly);
+        boolean more = found.size() > limit;
+        List<Check> page = more ? found.subList(0, limit) : found;
         Map<UUID, List<RegionResult>> regions = new LinkedHashMap<>();
-        page.forEach(check -> regions.put(check.id, new ArrayList<>()));
-        if (!page.isEmpty()) {
-            RegionResult.<RegionResult>list("checkId in ?1 order by region", regions.keySet())
-                    .forEach(region -> regions.get(region.checkId).add(region));
-        }
+        page.forEach(check -> regions.put(check.id(), new ArrayList<>()));
+        regionResults.ofChecks(regions.keySet()).forEach(region -> regions.get(region.checkId()).add(region));
         return new CheckPage(List.copyOf(page), regions, more);
     }
 }

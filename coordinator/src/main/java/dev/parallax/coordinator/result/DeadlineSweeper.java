@@ -2,12 +2,9 @@ package dev.parallax.coordinator.result;
 
 import dev.parallax.common.contract.RegionStatus;
 import dev.parallax.common.logging.CheckLogContext;
-import dev.parallax.coordinator.check.CheckMetrics;
-import dev.parallax.coordinator.check.CheckService;
-import dev.parallax.coordinator.check.CheckUpdates;
+import dev.parallax.coordinator.config.ParallaxConfig;
 import dev.parallax.coordinator.database.AfterCommit;
 import dev.parallax.coordinator.database.SqlTimestamps;
-import dev.parallax.coordinator.config.ParallaxConfig;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -85,7 +82,7 @@ public class DeadlineSweeper {
                         """)
                 .setParameter("batch", BATCH)
                 .setParameter("message", NO_VERDICT)
-                .setParameter("noLiveAgent", CheckService.NO_LIVE_AGENT + ": no live agent in the region by the deadline")
+                .setParameter("noLiveAgent", RegionResult.NO_LIVE_AGENT + ": no live agent in the region by the deadline")
                 .setParameter("offlineSeconds", (double) offlineAfter.toSeconds())
                 .getResultList();
         Instant now = Instant.now();

@@ -44,17 +44,17 @@ public final class RegionComparison {
         List<String> answered = new ArrayList<>();
         List<String> unanswered = new ArrayList<>();
         for (RegionResult region : regions) {
-            if (region.status == RegionStatus.DONE) {
-                answered.add(region.region);
+            if (region.status() == RegionStatus.DONE) {
+                answered.add(region.region());
             } else {
-                unanswered.add(region.region);
+                unanswered.add(region.region());
             }
         }
         Map<Integer, Map<PortState, SortedSet<String>>> byPort = new TreeMap<>();
         for (PortResult port : ports) {
-            byPort.computeIfAbsent(port.port, p -> new EnumMap<>(PortState.class))
-                    .computeIfAbsent(port.state, s -> new TreeSet<>())
-                    .add(port.region);
+            byPort.computeIfAbsent(port.port(), p -> new EnumMap<>(PortState.class))
+                    .computeIfAbsent(port.state(), s -> new TreeSet<>())
+                    .add(port.region());
         }
         List<PortComparison> comparisons = new ArrayList<>();
         List<Integer> divergent = new ArrayList<>();

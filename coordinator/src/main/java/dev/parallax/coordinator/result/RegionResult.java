@@ -1,89 +1,36 @@
 package dev.parallax.coordinator.result;
 
 import dev.parallax.common.contract.RegionStatus;
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
-import jakarta.persistence.Column;
-import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
-import jakarta.persistence.Id;
-import jakarta.persistence.IdClass;
-import jakarta.persistence.Table;
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
 
-import java.io.Serializable;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.UUID;
 
 /**
- * Where one (check, region) stands. Written PENDING with the check, then changed exactly once: by the
- * first verdict, or by the deadline sweeper. Changes go through {@link VerdictStore} and {@link DeadlineSweeper}.
+ * Where one (check, region) stands: a row of {@code region_results}. Written PENDING with the check (or UNAVAILABLE
+ * at once when the region has no live agent), then changed exactly once: by the first verdict ({@link VerdictStore})
+ * or by the deadline ({@link DeadlineSweeper}). Read back through {@link RegionResults}.
  */
-@Entity
-@Table(name = "region_results")
-@IdClass(RegionResult.Key.class)
-public class RegionResult extends PanacheEntityBase {
+public record RegionResult(UUID checkId, String region, RegionStatus status, String agentId, String message,
+                           List<String> resolvedAddresses, Long resolveMicros, UUID verdictId, Instant startedAt,
+                           Instant finishedAt, Instant updatedAt) {
 
-    @Id
-    @Column(name = "check_id")
-    public UUID checkId;
+    /** The reason a region ends UNAVAILABLE when no agent of it is live. */
+    public static final String NO_LIVE_AGENT = "no-live-agent";
 
-    @Id
-    public String region;
+    public RegionResult {
+        resolvedAddresses = resolvedAddresses == null ? List.of() : List.copyOf(resolvedAddresses);
+    }
 
-    @Enumerated(EnumType.STRING)
-    @Column(nullable = false)
-    public RegionStatus status;
+    /** A region of a check just accepted, waiting for its verdict. */
+    public static RegionResult pending(UUID checkId, String region, Instant now) {
+        return new RegionResult(checkId, region, RegionStatus.PENDING, null, null, List.of(), null, null, null, null,
+                now);
+    }
 
-    @Column(name = "agent_id")
-    public String agentId;
-
-    public String message;
-
-    @JdbcTypeCode(SqlTypes.ARRAY)
-    @Column(name = "resolved_addresses", columnDefinition = "text[]")
-    public List<String> resolvedAddresses;
-
-    @Column(name = "resolve_micros")
-    public Long resolveMicros;
-
-    @Column(name = "verdict_id")
-    public UUID verdictId;
-
-    @Column(name = "started_at")
-    public Instant startedAt;
-
-    @Column(name = "finished_at")
-    public Instant finishedAt;
-
-    @Column(name = "updated_at", nullable = false)
-    public Instant updatedAt;
-
-    /** Composite key (check id, region). */
-    public static class Key implements Serializable {
-        public UUID checkId;
-        public String region;
-
-        public Key() {
-        }
-
-        public Key(UUID checkId, String region) {
-            this.checkId = checkId;
-            this.region = region;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Key that && Objects.equals(checkId, that.checkId)
-                    && Objects.equals(region, that.region);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(checkId, region);
-        }
+    /** A region of a check just accepted that ends at once, UNAVAILABLE, and why. */
+    public static RegionResult unavailable(UUID checkId, String region, String message, Instant now) {
+        return new RegionResult(checkId, region, RegionStatus.UNAVAILABLE, null, message, List.of(), null, null, null,
+                now, now);
     }
 }

@@ -2,8 +2,6 @@ package dev.parallax.coordinator.result;
 
 import dev.parallax.common.contract.PortVerdict;
 import dev.parallax.common.contract.ProbeVerdict;
-import dev.parallax.coordinator.check.CheckMetrics;
-import dev.parallax.coordinator.check.CheckUpdates;
 import dev.parallax.coordinator.database.AfterCommit;
 import dev.parallax.coordinator.database.PgArrays;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -34,8 +34,8 @@ public class ScheduleEventLog {
     public record About(UUID id, String target, String ports, PortState expect, String webhook) {
 
         public static About of(Schedule schedule) {
-            return new About(schedule.id, schedule.target, schedule.ports, schedule.expectedState,
-                    schedule.alertWebhook);
+            return new About(schedule.id(), schedule.target(), schedule.ports(), schedule.expectedState(),
+                    schedule.alertWebhook());
         }
     }
 

@@ -337,7 +337,7 @@ public class ScheduleFirer {
                                       List<CheckService.CheckRecord> stored) throws SQLException {
         Map<UUID, UUID> checkBySchedule = new HashMap<>();
         for (int i = 0; i < submitted.size(); i++) {
-            checkBySchedule.put(submitted.get(i).schedule().id(), stored.get(i).check().id);
+            checkBySchedule.put(submitted.get(i).schedule().id(), stored.get(i).check().id());
         }
         List<Run> settled = runs.stream().filter(run -> checkBySchedule.containsKey(run.schedule().id())
                 || run.outcome() != null && run.outcome().startsWith(OVER_BUDGET)).toList();

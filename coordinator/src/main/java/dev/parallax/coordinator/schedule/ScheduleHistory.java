@@ -4,7 +4,9 @@ import dev.parallax.common.contract.PortState;
 import dev.parallax.coordinator.check.CheckStatus;
 import dev.parallax.coordinator.database.SqlTimestamps;
 import dev.parallax.coordinator.result.PortResult;
+import dev.parallax.coordinator.result.PortResults;
 import dev.parallax.coordinator.result.RegionResult;
+import dev.parallax.coordinator.result.RegionResults;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -24,9 +26,13 @@ import java.util.UUID;
 public class ScheduleHistory {
 
     private final EntityManager em;
+    private final RegionResults regionResults;
+    private final PortResults portResults;
 
-    public ScheduleHistory(EntityManager em) {
+    public ScheduleHistory(EntityManager em, RegionResults regionResults, PortResults portResults) {
         this.em = em;
+        this.regionResults = regionResults;
+        this.portResults = portResults;
     }
 
     /** One run: its due time, when it fired, and its check (null when it could not be submitted). */
@@ -66,10 +72,10 @@ public class ScheduleHistory {
         Map<UUID, List<RegionResult>> regions = new LinkedHashMap<>();
         Map<UUID, List<PortResult>> ports = new LinkedHashMap<>();
         if (!checkIds.isEmpty()) {
-            RegionResult.<RegionResult>list("checkId in ?1 order by region", checkIds)
-                    .forEach(r -> regions.computeIfAbsent(r.checkId, id -> new ArrayList<>()).add(r));
-            PortResult.<PortResult>list("checkId in ?1 order by region, port, address", checkIds)
-                    .forEach(p -> ports.computeIfAbsent(p.checkId, id -> new ArrayList<>()).add(p));
+            regionResults.ofChecks(checkIds)
+                    .forEach(r -> regions.computeIfAbsent(r.checkId(), id -> new ArrayList<>()).add(r));
+            portResults.ofChecks(checkIds)
+                    .forEach(p -> ports.computeIfAbsent(p.checkId(), id -> new ArrayList<>()).add(p));
         }
         List<Run> runs = new ArrayList<>(rows.size());
         for (Object[] row : rows) {

@@ -4,7 +4,6 @@ import dev.parallax.coordinator.auth.Caller;
 import dev.parallax.coordinator.check.InvalidCheckException;
 import dev.parallax.coordinator.config.ParallaxConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
@@ -36,12 +35,12 @@ public class ScheduleService {
     private static final int LOCK_KEY_BUDGET = 2;
 
     private final ScheduleValidator validator;
-    private final EntityManager em;
+    private final ScheduleRows rows;
     private final int maxPerOwner;
 
-    public ScheduleService(ScheduleValidator validator, EntityManager em, ParallaxConfig config) {
+    public ScheduleService(ScheduleValidator validator, ScheduleRows rows, ParallaxConfig config) {
         this.validator = validator;
-        this.em = em;
+        this.rows = rows;
         this.maxPerOwner = config.schedules().maxPerOwner();
     }
 
@@ -59,30 +58,24 @@ public class ScheduleService {
     public Schedule create(Caller caller, ScheduleSpec spec) {
         String owner = caller.owner();
         // Serialises creations per owner, so two concurrent requests cannot both take the last free place.
-        em.createNativeQuery("SELECT pg_advisory_xact_lock(:kind, hashtext(:owner))")
-                .setParameter("kind", LOCK_OWNER_SCHEDULES).setParameter("owner", owner).getSingleResult();
-        if (Schedule.count("owner", owner) >= maxPerOwner) {
+        rows.advisoryLock(LOCK_OWNER_SCHEDULES, owner);
+        if (rows.count(owner) >= maxPerOwner) {
             throw new ScheduleLimitException(maxPerOwner);
         }
         ScheduleValidator.HourlyCost cost = validator.hourlyCost(spec);
         requireBudget(caller, null, cost);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        Schedule schedule = new Schedule();
-        schedule.id = UUID.randomUUID();
-        schedule.owner = owner;
-        schedule.createdAt = now;
-        schedule.webhookSecret = newSecret();
-        apply(schedule, spec, now);
-        charge(schedule, caller, cost);
-        schedule.nextFireAt = spec.cadence().first(now, schedule.id).truncatedTo(ChronoUnit.MICROS);
-        schedule.persist();
-        LOG.infof("Schedule %s created: %s ports %s %s, first run %s", schedule.id, schedule.target,
-                schedule.ports, describeCadence(schedule), schedule.nextFireAt);
+        UUID id = UUID.randomUUID();
+        Schedule schedule = stored(id, owner, spec, false, caller, cost,
+                spec.cadence().first(now, id).truncatedTo(ChronoUnit.MICROS), newSecret(), null, null, now, now);
+        rows.insert(schedule);
+        LOG.infof("Schedule %s created: %s ports %s %s, first run %s", schedule.id(), schedule.target(),
+                schedule.ports(), describeCadence(schedule), schedule.nextFireAt());
         return schedule;
     }
 
     public Optional<Schedule> find(String owner, UUID id) {
-        return Schedule.<Schedule>find("id = ?1 and owner = ?2", id, owner).firstResultOptional();
+        return rows.find(id, owner);
     }
 
     /**
@@ -105,7 +98,7 @@ public class ScheduleService {
 
     /** The owner's schedules, newest first (at most {@code parallax.schedules.max-per-owner} exist). */
     public List<Schedule> list(String owner) {
-        return Schedule.<Schedule>find("owner = ?1 order by createdAt desc, id desc", owner).list();
+        return rows.ofOwner(owner);
     }
 
     /**
@@ -115,49 +108,46 @@ public class ScheduleService {
      */
     public Schedule update(Caller caller, UUID id, Changes changes) {
         String owner = caller.owner();
-        Schedule schedule = Schedule.<Schedule>find("id = ?1 and owner = ?2", id, owner)
-                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResultOptional()
-                .orElseThrow(() -> new ScheduleNotFoundException(id.toString()));
+        Schedule current = rows.lock(id, owner).orElseThrow(() -> new ScheduleNotFoundException(id.toString()));
         ScheduleValidator.Fields patch = changes.fields();
         boolean cadenceChanged = patch.every() != null || patch.cron() != null;
         ScheduleValidator.Fields merged = new ScheduleValidator.Fields(
-                patch.target() != null ? patch.target() : schedule.target,
-                patch.ports() != null ? patch.ports() : Arrays.asList((Object[]) schedule.ports.split(",")),
-                patch.regions() != null ? patch.regions() : schedule.regions == null ? "all" : schedule.regions,
-                patch.limit() != null ? patch.limit() : patch.regions() != null ? null : schedule.regionLimit,
-                patch.timeoutMs() != null ? patch.timeoutMs() : schedule.timeoutMs,
-                patch.ipFamily() != null ? patch.ipFamily() : schedule.ipFamily.wireName(),
-                cadenceChanged ? patch.every() : schedule.everyMs != null ? schedule.cadence().describe() : null,
-                cadenceChanged ? patch.cron() : schedule.cron,
-                patch.expect() != null ? patch.expect() : schedule.expectedState.name(),
-                mergeAlert(schedule, patch.alert()));
+                patch.target() != null ? patch.target() : current.target(),
+                patch.ports() != null ? patch.ports() : Arrays.asList((Object[]) current.ports().split(",")),
+                patch.regions() != null ? patch.regions() : current.regions() == null ? "all" : current.regions(),
+                patch.limit() != null ? patch.limit() : patch.regions() != null ? null : current.regionLimit(),
+                patch.timeoutMs() != null ? patch.timeoutMs() : current.timeoutMs(),
+                patch.ipFamily() != null ? patch.ipFamily() : current.ipFamily().wireName(),
+                cadenceChanged ? patch.every() : current.everyMs() != null ? current.cadence().describe() : null,
+                cadenceChanged ? patch.cron() : current.cron(),
+                patch.expect() != null ? patch.expect() : current.expectedState().name(),
+                mergeAlert(current, patch.alert()));
         ScheduleSpec spec = validator.validate(merged);
         ScheduleValidator.HourlyCost cost = validator.hourlyCost(spec);
-        boolean pausedAfter = changes.paused() != null ? changes.paused() : schedule.paused;
-        if (!pausedAfter) {
-            requireBudget(caller, schedule.id, cost);
+        boolean paused = changes.paused() != null ? changes.paused() : current.paused();
+        if (!paused) {
+            requireBudget(caller, current.id(), cost);
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        apply(schedule, spec, now);
-        charge(schedule, caller, cost);
+        Instant nextFireAt = current.nextFireAt();
         if (cadenceChanged) {
-            schedule.nextFireAt = spec.cadence().first(now, schedule.id).truncatedTo(ChronoUnit.MICROS);
+            nextFireAt = spec.cadence().first(now, current.id()).truncatedTo(ChronoUnit.MICROS);
         }
-        if (changes.paused() != null) {
-            if (schedule.paused && !changes.paused() && !schedule.nextFireAt.isAfter(now)) {
-                schedule.nextFireAt = spec.cadence().nextDue(schedule.nextFireAt, now)
-                        .truncatedTo(ChronoUnit.MICROS);
-            }
-            schedule.paused = changes.paused();
+        if (current.paused() && !paused && !nextFireAt.isAfter(now)) {
+            nextFireAt = spec.cadence().nextDue(nextFireAt, now).truncatedTo(ChronoUnit.MICROS);
         }
-        LOG.infof("Schedule %s changed: %s ports %s %s%s, next run %s", schedule.id, schedule.target,
-                schedule.ports, describeCadence(schedule), schedule.paused ? " (paused)" : "", schedule.nextFireAt);
+        Schedule schedule = stored(current.id(), owner, spec, paused, caller, cost, nextFireAt,
+                current.webhookSecret(), current.overBudgetSince(), current.lastFiredAt(), current.createdAt(), now);
+        rows.update(schedule);
+        LOG.infof("Schedule %s changed: %s ports %s %s%s, next run %s", schedule.id(), schedule.target(),
+                schedule.ports(), describeCadence(schedule), schedule.paused() ? " (paused)" : "",
+                schedule.nextFireAt());
         return schedule;
     }
 
     /** Deletes the schedule and its firing records; the checks it ran stay, without their schedule. */
     public void delete(String owner, UUID id) {
-        if (Schedule.delete("id = ?1 and owner = ?2", id, owner) == 0) {
+        if (!rows.delete(id, owner)) {
             throw new ScheduleNotFoundException(id.toString());
         }
         LOG.infof("Schedule %s deleted", id);
@@ -175,53 +165,36 @@ public class ScheduleService {
                     + "ports or regions, or less often");
         }
         // Serialises the commitments of one key, so two concurrent requests cannot both take its last budget.
-        em.createNativeQuery("SELECT pg_advisory_xact_lock(:kind, hashtext(:subject))")
-                .setParameter("kind", LOCK_KEY_BUDGET).setParameter("subject", caller.quotaSubject()).getSingleResult();
-        Number committed = (Number) em.createNativeQuery("""
-                        SELECT coalesce(sum(cost_per_hour), 0) FROM schedules
-                         WHERE quota_subject = :subject AND NOT paused AND id <> :id""")
-                .setParameter("subject", caller.quotaSubject())
-                .setParameter("id", scheduleId == null ? new UUID(0, 0) : scheduleId)
-                .getSingleResult();
-        if (committed.longValue() + cost.total() > budget) {
-            throw new ScheduleBudgetException(cost, committed.longValue(), budget);
+        rows.advisoryLock(LOCK_KEY_BUDGET, caller.quotaSubject());
+        long committed = rows.committedCost(caller.quotaSubject(), scheduleId == null ? new UUID(0, 0) : scheduleId);
+        if (committed + cost.total() > budget) {
+            throw new ScheduleBudgetException(cost, committed, budget);
         }
     }
 
-    private static void charge(Schedule schedule, Caller caller, ScheduleValidator.HourlyCost cost) {
-        schedule.quotaSubject = caller.quotaSubject();
-        schedule.costPerHour = cost.total();
-    }
-
-    private static void apply(Schedule schedule, ScheduleSpec spec, Instant now) {
+    /**
+     * The row of a schedule as {@code spec} describes it, charged to the caller's key at {@code cost}; the rest is
+     * given.
+     */
+    private static Schedule stored(UUID id, String owner, ScheduleSpec spec, boolean paused, Caller caller,
+                                   ScheduleValidator.HourlyCost cost, Instant nextFireAt, String webhookSecret,
+                                   Instant overBudgetSince, Instant lastFiredAt, Instant createdAt, Instant now) {
         var check = spec.check();
-        schedule.target = check.target().name();
-        schedule.ports = check.ports().toString();
-        schedule.portCount = check.ports().size();
-        schedule.regions = check.regions().named();
-        schedule.regionLimit = check.regions().limit();
-        schedule.timeoutMs = Math.toIntExact(check.timeout().toMillis());
-        schedule.ipFamily = check.ipFamily();
-        if (spec.cadence() instanceof Cadence.Every every) {
-            schedule.everyMs = every.interval().toMillis();
-            schedule.cron = null;
-        } else {
-            schedule.everyMs = null;
-            schedule.cron = spec.cadence().describe();
-        }
-        schedule.expectedState = spec.expected();
-        schedule.alertWebhook = spec.alert().webhook() == null ? null : spec.alert().webhook().toString();
-        schedule.alertQuorum = spec.alert().quorum();
-        schedule.alertConsecutive = spec.alert().consecutive();
-        schedule.updatedAt = now;
+        Long everyMs = spec.cadence() instanceof Cadence.Every every ? every.interval().toMillis() : null;
+        return new Schedule(id, owner, check.target().name(), check.ports().toString(), check.ports().size(),
+                check.regions().named(), check.regions().limit(), Math.toIntExact(check.timeout().toMillis()),
+                check.ipFamily(), everyMs, everyMs == null ? spec.cadence().describe() : null, spec.expected(),
+                spec.alert().webhook() == null ? null : spec.alert().webhook().toString(), spec.alert().quorum(),
+                spec.alert().consecutive(), webhookSecret, paused, caller.quotaSubject(), cost.total(),
+                overBudgetSince, nextFireAt, lastFiredAt, createdAt, now);
     }
 
     /** The alert as stored, with the fields a PATCH names replaced ({@code "webhook": null} removes it). */
     private static Map<String, Object> mergeAlert(Schedule schedule, Map<String, Object> patch) {
         Map<String, Object> merged = new LinkedHashMap<>();
-        merged.put("webhook", schedule.alertWebhook);
-        merged.put("quorum", schedule.alertQuorum);
-        merged.put("consecutive", schedule.alertConsecutive);
+        merged.put("webhook", schedule.alertWebhook());
+        merged.put("quorum", schedule.alertQuorum());
+        merged.put("consecutive", schedule.alertConsecutive());
         if (patch != null) {
             merged.putAll(patch);
         }
@@ -236,6 +209,6 @@ public class ScheduleService {
     }
 
     private static String describeCadence(Schedule schedule) {
-        return schedule.everyMs != null ? "every " + schedule.cadence().describe() : "cron '" + schedule.cron + "'";
+        return schedule.everyMs() != null ? "every " + schedule.cadence().describe() : "cron '" + schedule.cron() + "'";
     }
 }

@@ -7,6 +7,7 @@ import dev.parallax.common.contract.ProbeVerdict;
 import dev.parallax.common.contract.Reason;
 import dev.parallax.common.contract.RegionStatus;
 import dev.parallax.coordinator.auth.Caller;
+import dev.parallax.coordinator.result.RegionResult;
 import dev.parallax.coordinator.result.VerdictStore;
 import dev.parallax.coordinator.testinfra.RealInfrastructure;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -136,8 +137,8 @@ class CheckReadTest {
 
         CheckService.CheckRecord own = checks.find(id, Caller.ANONYMOUS_OWNER).orElseThrow(
                 () -> new AssertionError("check " + id + " not found for the owner who submitted it"));
-        assertThat(own.check().owner).isEqualTo(Caller.ANONYMOUS_OWNER);
-        assertThat(own.regions()).extracting(region -> region.region, region -> region.status)
+        assertThat(own.check().owner()).isEqualTo(Caller.ANONYMOUS_OWNER);
+        assertThat(own.regions()).extracting(RegionResult::region, RegionResult::status)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("eu-west", RegionStatus.PENDING));
         assertThat(own.ports()).as("port rows of a check nobody answered yet").isEmpty();
         assertThat(checks.find(id, "someone-else")).as("the check read by another owner").isEmpty();

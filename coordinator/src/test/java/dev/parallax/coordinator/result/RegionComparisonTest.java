@@ -4,6 +4,7 @@ import dev.parallax.common.contract.PortState;
 import dev.parallax.common.contract.RegionStatus;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -89,21 +90,10 @@ class RegionComparisonTest {
     }
 
     private static RegionResult region(String name, RegionStatus status) {
-        RegionResult region = new RegionResult();
-        region.checkId = CHECK;
-        region.region = name;
-        region.status = status;
-        return region;
+        return new RegionResult(CHECK, name, status, null, null, List.of(), null, null, null, null, Instant.now());
     }
 
     private static PortResult port(String region, String address, int port, PortState state) {
-        PortResult result = new PortResult();
-        result.checkId = CHECK;
-        result.region = region;
-        result.address = address;
-        result.port = port;
-        result.state = state;
-        result.reason = "x";
-        return result;
+        return new PortResult(CHECK, region, address, port, state, "x", 0, null);
     }
 }

@@ -22,6 +22,11 @@ import dev.parallax.coordinator.schedule.ScheduleLimitException;
 import dev.parallax.coordinator.schedule.ScheduleNotFoundException;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpClosedException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import jakarta.validation.ValidationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -31,6 +36,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -53,6 +60,38 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response invalidCheck(InvalidCheckException e, UriInfo uri) {
         return problem(400, "invalid-request", "Invalid request", e.getMessage(), uri, e.errors());
+    }
+
+    /**
+     * Query parameters their constraints refused, each with what it accepts and what was sent. A parameter is named
+     * by the field or method parameter that holds it, which MUST therefore be named as the query parameter.
+     */
+    @ServerExceptionMapper
+    public Response invalidParameters(ConstraintViolationException e, UriInfo uri) {
+        List<FieldError> errors = new ArrayList<>();
+        for (ConstraintViolation<?> violation : e.getConstraintViolations()) {
+            String parameter = null;
+            for (Path.Node node : violation.getPropertyPath()) {
+                if (node.getKind() == ElementKind.RETURN_VALUE) {
+                    // What a method answered broke its own constraint: our fault, not the caller's.
+                    return unexpected(e, uri);
+                }
+                parameter = node.getName();
+            }
+            String sent = violation.getInvalidValue() instanceof String value
+                    ? "; got '" + RoutingProblems.printable(value) + "'" : "";
+            errors.add(new FieldError(parameter, parameter + " " + violation.getMessage() + sent));
+        }
+        errors.sort(Comparator.comparing(FieldError::field).thenComparing(FieldError::message));
+        String detail = errors.stream().map(error -> error.field() + ": " + error.message())
+                .collect(Collectors.joining("; "));
+        return problem(400, "invalid-request", "Invalid request", detail, uri, errors);
+    }
+
+    /** Bean Validation failing otherwise (a constraint declared wrong) is our fault, never the caller's. */
+    @ServerExceptionMapper
+    public Response validationFailed(ValidationException e, UriInfo uri) {
+        return unexpected(e, uri);
     }
 
     @ServerExceptionMapper

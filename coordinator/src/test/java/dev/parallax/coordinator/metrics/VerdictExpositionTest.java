@@ -1,9 +1,11 @@
-package dev.parallax.coordinator.schedule;
+package dev.parallax.coordinator.metrics;
 
 import dev.parallax.common.contract.PortState;
+import dev.parallax.coordinator.schedule.StoredRuns;
 import dev.parallax.coordinator.testinfra.Promtool;
 import dev.parallax.coordinator.testinfra.RealInfrastructure;
 import dev.parallax.coordinator.testinfra.Sql;
+import dev.parallax.local.PrometheusText;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -15,11 +17,13 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 import static dev.parallax.coordinator.schedule.StoredRuns.probe;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * GET /api/v1/metrics/schedules: the latest run of each active schedule of the caller, per region, address and
@@ -41,28 +45,63 @@ class VerdictExpositionTest {
     }
 
     @Test
-    void theLatestRunOfEachActiveScheduleIsExposedPerRegionAddressAndPort() throws Exception {
+    void theLatestRunOfEachActiveScheduleIsExposedPerRegionAddressAndPort() {
         Stored stored = storeRuns();
         UUID active = stored.active();
-        UUID paused = stored.paused();
-        UUID othersSchedule = stored.othersSchedule();
 
         String text = scrape();
 
-        String labels = "schedule=\"" + active + "\",target=\"" + target + "\"";
-        assertThat(text.lines().filter(line -> line.contains(active.toString())).toList()).contains(
-                "parallax_port_open{" + labels + ",region=\"eu-west\",address=\"127.0.0.1\",port=\"443\"} 1",
-                "parallax_port_open{" + labels + ",region=\"us-east\",address=\"127.0.0.1\",port=\"443\"} 0",
-                "parallax_port_state{" + labels + ",region=\"us-east\",address=\"127.0.0.1\",port=\"443\",state=\"filtered\"} 1",
-                "parallax_port_state{" + labels + ",region=\"us-east\",address=\"127.0.0.1\",port=\"443\",state=\"open\"} 0",
-                "parallax_connect_seconds{" + labels + ",region=\"eu-west\",address=\"127.0.0.1\",port=\"443\"} 0.0012",
-                "parallax_connect_seconds{" + labels + ",region=\"us-east\",address=\"127.0.0.1\",port=\"443\"} 1",
-                "parallax_region_up{" + labels + ",region=\"ap-south\",status=\"unavailable\"} 0",
-                "parallax_region_up{" + labels + ",region=\"eu-west\",status=\"done\"} 1");
-        assertThat(text.lines().filter(line -> line.startsWith("parallax_port_open{" + labels)))
+        // Series as the Prometheus client writes them: labels in name order.
+        Map<String, Double> samples = PrometheusText.samples(text);
+        String schedule = "schedule=\"" + active + "\"";
+        String labelTarget = "target=\"" + target + "\"";
+        String eu443 = "address=\"127.0.0.1\",port=\"443\",region=\"eu-west\"," + schedule;
+        String us443 = "address=\"127.0.0.1\",port=\"443\",region=\"us-east\"," + schedule;
+        assertThat(samples)
+                .containsEntry("parallax_port_open{" + eu443 + "," + labelTarget + "}", 1.0)
+                .containsEntry("parallax_port_open{" + us443 + "," + labelTarget + "}", 0.0)
+                .containsEntry("parallax_port_state{" + us443 + ",state=\"filtered\"," + labelTarget + "}", 1.0)
+                .containsEntry("parallax_port_state{" + us443 + ",state=\"open\"," + labelTarget + "}", 0.0)
+                .containsEntry("parallax_port_state{" + us443 + ",state=\"closed\"," + labelTarget + "}", 0.0)
+                .containsEntry("parallax_port_state{" + us443 + ",state=\"error\"," + labelTarget + "}", 0.0)
+                .containsEntry("parallax_connect_seconds{" + eu443 + "," + labelTarget + "}", 0.0012)
+                .containsEntry("parallax_connect_seconds{" + us443 + "," + labelTarget + "}", 1.0)
+                .containsEntry("parallax_region_up{region=\"ap-south\"," + schedule + ",status=\"unavailable\","
+                        + labelTarget + "}", 0.0)
+                .containsEntry("parallax_region_up{region=\"eu-west\"," + schedule + ",status=\"done\","
+                        + labelTarget + "}", 1.0);
+        assertThat(samples.keySet()).filteredOn(series -> series.startsWith("parallax_port_open{")
+                        && series.contains(schedule))
                 .as("one series per region, address and port of the latest run only").hasSize(4);
-        assertThat(text).as("a paused schedule, and another owner's").doesNotContain(paused.toString())
-                .doesNotContain(othersSchedule.toString());
+        assertThat(PrometheusText.value(samples, "parallax_run_timestamp_seconds{" + schedule + "," + labelTarget + "}"))
+                .as("when the latest run was submitted, in seconds").isCloseTo(
+                        Instant.now().minusSeconds(10).toEpochMilli() / 1000.0, within(5.0));
+        assertThat(text).as("a paused schedule, and another owner's").doesNotContain(stored.paused().toString())
+                .doesNotContain(stored.othersSchedule().toString());
+    }
+
+    @Test
+    void everyFamilyIsAGaugeWithItsHelp() {
+        storeRuns();
+
+        String text = scrape();
+
+        assertThat(text.lines().filter(line -> line.startsWith("# ")).toList()).containsExactly(
+                "# HELP parallax_connect_seconds Time to the probe's answer in the latest run: the handshake for OPEN,"
+                        + " the reset for CLOSED, the timeout for FILTERED without an answer.",
+                "# TYPE parallax_connect_seconds gauge",
+                "# HELP parallax_port_open Whether the port answered OPEN from the region in the schedule's latest"
+                        + " completed run (1) or not (0).",
+                "# TYPE parallax_port_open gauge",
+                "# HELP parallax_port_state The port's state from the region in the latest run: 1 for the state it"
+                        + " was in, 0 for the others.",
+                "# TYPE parallax_port_state gauge",
+                "# HELP parallax_region_up Whether the region answered the latest run (1, DONE) or ended it otherwise"
+                        + " (0: UNAVAILABLE, FAILED, BLOCKED, UNRESOLVED, EXPIRED), with that status.",
+                "# TYPE parallax_region_up gauge",
+                "# HELP parallax_run_timestamp_seconds When the schedule's latest completed run was submitted (Unix"
+                        + " time): how fresh the other series are.",
+                "# TYPE parallax_run_timestamp_seconds gauge");
     }
 
     @Test

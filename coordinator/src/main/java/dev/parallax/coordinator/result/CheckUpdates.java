@@ -1,4 +1,4 @@
-package dev.parallax.coordinator.check;
+package dev.parallax.coordinator.result;
 
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -1,4 +1,4 @@
-package dev.parallax.coordinator.check;
+package dev.parallax.coordinator.result;
 
 import dev.parallax.common.contract.RegionStatus;
 import dev.parallax.coordinator.database.AfterCommit;
