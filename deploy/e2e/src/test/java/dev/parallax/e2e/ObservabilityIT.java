@@ -2,7 +2,7 @@ package dev.parallax.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parallax.local.LocalStack;
-import dev.parallax.local.PrometheusText;
+import dev.parallax.testsupport.PrometheusText;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import static dev.parallax.local.PrometheusText.value;
+import static dev.parallax.testsupport.PrometheusText.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
