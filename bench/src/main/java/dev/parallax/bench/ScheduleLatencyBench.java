@@ -7,7 +7,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -173,7 +172,7 @@ public final class ScheduleLatencyBench {
                      .progress(line -> log("[stack] " + line))
                      .build()
                      .start();
-             Connection db = DriverManager.getConnection(stack.jdbcUrl(), stack.username(), stack.password());
+             Connection db = stack.postgres().connect();
              ScheduleApi api = new ScheduleApi(apis(stack, coordinators), options.parallelism)) {
             Map<String, ProcessHandle> components = new LinkedHashMap<>(stack.processes());
             components.put("harness", ProcessHandle.current());
@@ -243,7 +242,7 @@ public final class ScheduleLatencyBench {
     private static List<URI> apis(LocalStack stack, int coordinators) {
         List<URI> apis = new ArrayList<>();
         for (int n = 1; n <= coordinators; n++) {
-            apis.add(stack.apiBaseUri(n));
+            apis.add(stack.coordinator(n).baseUri());
         }
         return apis;
     }

@@ -7,6 +7,7 @@ import dev.parallax.common.contract.RegionStatus;
 import dev.parallax.common.contract.Topics;
 import dev.parallax.common.contract.WireJson;
 import dev.parallax.local.LocalStack;
+import dev.parallax.local.LocalStackBuilder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,7 +26,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -149,7 +149,7 @@ public final class SystemBench {
 
     private int run() throws Exception {
         Files.createDirectories(options.workDir);
-        LocalStack.Builder builder = LocalStack.builder()
+        LocalStackBuilder builder = LocalStack.builder()
                 .repoRoot(options.repoRoot)
                 .workDir(options.workDir.resolve("stack"))
                 .regions(REGIONS)
@@ -159,9 +159,9 @@ public final class SystemBench {
                 .agentJvmOptions(options.agentJvm)
                 .progress(line -> log("[stack] " + line));
         try (LocalStack stack = builder.build().start();
-             Connection db = DriverManager.getConnection(stack.jdbcUrl(), stack.username(), stack.password());
+             Connection db = stack.postgres().connect();
              StackBacklog backlog = new StackBacklog(
-                     DriverManager.getConnection(stack.jdbcUrl(), stack.username(), stack.password()),
+                     stack.postgres().connect(),
                      stack.kafkaBootstrap(), REGIONS)) {
             String target = stack.vantageNetwork().map(n -> n.targetAddress().getHostAddress()).orElse("127.0.0.1");
             Api api = new Api(stack.apiBaseUri());

@@ -102,7 +102,7 @@ class CliIT {
 
     @Test
     void aRegionWithoutALiveAgentIsExit3() throws Exception {
-        stack.stopAgent("us-east");
+        stack.agents("us-east").stop();
         try (ServerSocket listener = new ServerSocket(0, 50, LOOPBACK)) {
             Run run = awaitOutput(List.of("regions"), out -> out.contains("us-east  0"));
             assertThat(run.exit()).isZero();
@@ -113,7 +113,7 @@ class CliIT {
             assertThat(check.out()).containsPattern("us-east +UNAVAILABLE +no-live-agent")
                     .containsPattern("eu-west +DONE");
         } finally {
-            stack.startAgent("us-east");
+            stack.agents("us-east").start();
             awaitOutput(List.of("regions"), out -> out.contains("us-east  1"));
         }
     }

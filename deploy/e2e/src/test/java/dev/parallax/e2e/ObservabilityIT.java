@@ -58,7 +58,7 @@ class ObservabilityIT {
 
     @Test
     void twoAgentsOfARegionAreReadyWithDisjointPartitionsThatCoverItsTopic() {
-        List<String> agents = stack.agentIds("eu-west");
+        List<String> agents = stack.agents("eu-west").ids();
         assertThat(agents).hasSize(2);
         // The group settles after both joined: until then one agent may hold every partition and the other none.
         await("both eu-west agents ready with the topic's partitions shared out").atMost(Duration.ofSeconds(60))
@@ -73,7 +73,7 @@ class ObservabilityIT {
                     assertThat(all).as("partitions of parallax.jobs.eu-west held by its agents")
                             .hasSize(JOB_PARTITIONS).doesNotHaveDuplicates();
                 });
-        String usEast = stack.agentIds("us-east").getFirst();
+        String usEast = stack.agents("us-east").ids().getFirst();
         await("the only us-east agent holds every partition").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(partitions(check(health(usEast, "ready"), "region jobs topic assigned")
                         .path("data").path("partitions").asText())).hasSize(JOB_PARTITIONS));
@@ -82,7 +82,7 @@ class ObservabilityIT {
     @Test
     void everyAgentIsLiveWhileItsProbeEngineRuns() {
         for (String region : stack.regions()) {
-            for (String agent : stack.agentIds(region)) {
+            for (String agent : stack.agents(region).ids()) {
                 JsonNode live = health(agent, "live");
                 assertThat(live.path("status").asText()).as(agent + " liveness").isEqualTo("UP");
                 assertThat(check(live, "probe engine").path("status").asText()).isEqualTo("UP");
@@ -92,7 +92,7 @@ class ObservabilityIT {
 
     @Test
     void anAgentsMetricsCountItsJobsAndProbesUnderItsRegionAndId() throws Exception {
-        String agent = stack.agentIds("us-east").getFirst();
+        String agent = stack.agents("us-east").ids().getFirst();
         Map<String, Double> before = PrometheusText.samples(metrics(agent));
         String tags = "agent=\"" + agent + "\",region=\"us-east\"";
 
@@ -168,6 +168,6 @@ class ObservabilityIT {
     }
 
     private static URI agentUri(String agent, String path) {
-        return URI.create("http://127.0.0.1:" + stack.agentHttpPort(agent) + path);
+        return URI.create("http://127.0.0.1:" + stack.agent(agent).httpPort() + path);
     }
 }

@@ -15,7 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -62,11 +61,11 @@ class ScheduleFiringIT {
     void fiftySchedulesEveryTenSecondsForAMinuteFireExactlyThreeHundredTimesAcrossTwoCoordinators()
             throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-             Connection db = DriverManager.getConnection(stack.jdbcUrl(), stack.username(), stack.password())) {
+             Connection db = stack.postgres().connect()) {
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < SCHEDULES; i++) {
                 // Half through each coordinator's API: either may be asked, and both fire.
-                URI api = stack.apiBaseUri(i % 2 + 1).resolve("/api/v1/schedules");
+                URI api = stack.coordinator(i % 2 + 1).baseUri().resolve("/api/v1/schedules");
                 HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(api)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("""
@@ -79,13 +78,13 @@ class ScheduleFiringIT {
             Instant lastCreated = Instant.now();
 
             Thread.sleep(WATCHED.dividedBy(2).toMillis());
-            stack.killCoordinator(2);
+            stack.coordinator(2).kill();
             System.out.println("killed coordinator-2 with SIGKILL halfway through");
             // Every schedule's sixth due time lies before its creation + 60 s; wait past the last of them.
             Thread.sleep(Duration.between(Instant.now(), lastCreated.plus(WATCHED).plusSeconds(3)).toMillis());
             for (String id : ids) {
                 HttpResponse<String> paused = HTTP.send(HttpRequest.newBuilder(
-                                stack.apiBaseUri(1).resolve("/api/v1/schedules/" + id))
+                                stack.coordinator(1).baseUri().resolve("/api/v1/schedules/" + id))
                         .header("Content-Type", "application/json")
                         .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"paused\": true}"))
                         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());

@@ -83,7 +83,7 @@ class WalkingSkeletonIT {
 
     @Test
     void regionWhoseAgentIsDownEndsUnavailableAndTheCheckStillCompletes() throws Exception {
-        stack.stopAgent("us-east");
+        stack.agents("us-east").stop();
         try (ServerSocket listener = new ServerSocket(0, 50, LOOPBACK)) {
             URI location = api.submitAccepted("""
                     {"target": "127.0.0.1", "ports": [%d], "regions": ["eu-west", "us-east"], "timeoutMs": 500}
@@ -95,7 +95,7 @@ class WalkingSkeletonIT {
             assertThat(region(check, "us-east").path("status").asText()).as("region without an agent in %s", check)
                     .isEqualTo("UNAVAILABLE");
         } finally {
-            stack.startAgent("us-east");
+            stack.agents("us-east").start();
         }
     }
 

@@ -49,13 +49,13 @@ class InfrastructureFaultsIT {
     @Test
     @Order(1)
     void checksAcceptedWhileTheBrokerIsDownForAMinuteAllEndOnceItIsBack() throws Exception {
-        ProcessHandle coordinator = stack.processes().get("coordinator");
+        ProcessHandle coordinator = stack.coordinator(1).process().orElseThrow();
         long rssBefore = FaultStacks.rssMegabytes(coordinator);
-        stack.stopBroker();
+        stack.broker().stop();
         CheckLoad load = new CheckLoad(List.of(stack.apiBaseUri()), this::checkBody, 1_000, 1_000 / 58.0,
                 Duration.ofSeconds(60)).start().await();
         long rssDuringOutage = FaultStacks.rssMegabytes(coordinator);
-        stack.startBroker();
+        stack.broker().start();
         Set<UUID> accepted = load.accepted();
         DeliveryAudit audit = FaultStacks.awaitEnded(stack, accepted, Duration.ofSeconds(240));
         long rssAfter = FaultStacks.rssMegabytes(coordinator);
@@ -79,11 +79,11 @@ class InfrastructureFaultsIT {
         CheckLoad load = new CheckLoad(List.of(stack.apiBaseUri()), this::checkBody, 400, 10, Duration.ofSeconds(45))
                 .start();
         Thread.sleep(10_000);
-        stack.stopPostgres();
+        stack.postgres().stop();
         Thread.sleep(3_000);
         int readinessDuringOutage = readiness();
         Thread.sleep(12_000);
-        stack.startPostgres();
+        stack.postgres().start();
         load.await();
         Set<UUID> accepted = load.accepted();
         DeliveryAudit audit = FaultStacks.awaitEnded(stack, accepted, Duration.ofSeconds(180));
@@ -107,7 +107,7 @@ class InfrastructureFaultsIT {
 
     private static int readiness() throws Exception {
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
-            return http.send(HttpRequest.newBuilder(stack.managementUri(1).resolve("/q/health/ready"))
+            return http.send(HttpRequest.newBuilder(stack.coordinator(1).managementUri().resolve("/q/health/ready"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         }
     }

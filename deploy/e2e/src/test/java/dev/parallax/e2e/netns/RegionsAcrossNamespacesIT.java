@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.net.URI;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -146,7 +145,7 @@ class RegionsAcrossNamespacesIT {
             egress.put(agent.path("agentId").asText(), agent.path("egressAddresses").toString());
         }
         for (String name : REGIONS) {
-            for (String agentId : stack.agentIds(name)) {
+            for (String agentId : stack.agents(name).ids()) {
                 assertThat(egress.get(agentId)).as("egress addresses of %s (all: %s)", agentId, egress)
                         .contains(network.vantageAddress(name).getHostAddress());
             }
@@ -168,7 +167,7 @@ class RegionsAcrossNamespacesIT {
         String victim = OPEN_REGION + "-2";
         String survivor = OPEN_REGION + "-1";
         List<UUID> checks = new CopyOnWriteArrayList<>();
-        try (Connection db = DriverManager.getConnection(stack.jdbcUrl(), stack.username(), stack.password());
+        try (Connection db = stack.postgres().connect();
              ExecutorService submitter = Executors.newSingleThreadExecutor()) {
             long begin = System.nanoTime();
             Future<?> submitting = submitter.submit(() -> {
@@ -186,7 +185,7 @@ class RegionsAcrossNamespacesIT {
             // The kill comes while checks are still being submitted and the victim is busy.
             Map<String, Integer> atKill = awaitDoneBy(db, checks, victim, 5, Duration.ofSeconds(60));
             int submittedAtKill = checks.size();
-            stack.killAgent(victim);
+            stack.agent(victim).kill();
             System.out.printf("killed %s with SIGKILL after %d of %d checks were submitted; eu-west had then %s%n",
                     victim, submittedAtKill, BATCH, atKill);
             int doneAtKill = atKill.entrySet().stream().filter(e -> e.getKey().startsWith("DONE"))
@@ -229,7 +228,7 @@ class RegionsAcrossNamespacesIT {
             assertThat(verdicts.getOrDefault(DROP_REGION, 0)).as("ap-south probed each check once").isEqualTo(BATCH);
         } finally {
             network.guard(OPEN_REGION, VantageFirewall.NONE, Set.of());
-            stack.startAgent(OPEN_REGION);
+            stack.agents(OPEN_REGION).start();
         }
     }
 
@@ -237,7 +236,7 @@ class RegionsAcrossNamespacesIT {
     @Order(4)
     void aRegionWhoseAgentsAllStoppedEndsUnavailableWithNoLiveAgentAndTheCheckCompletes() throws Exception {
         awaitLiveAgents(Map.of(OPEN_REGION, 2, RESET_REGION, 1, DROP_REGION, 1));
-        stack.stopAgent(DROP_REGION);
+        stack.agents(DROP_REGION).stop();
         try {
             // At once: the registry still counts the agent live, so the job is queued and the deadline ends it.
             URI queued = api.submitAccepted("""
@@ -261,7 +260,7 @@ class RegionsAcrossNamespacesIT {
                 }
             }
         } finally {
-            stack.startAgent(DROP_REGION);
+            stack.agents(DROP_REGION).start();
         }
     }
 
