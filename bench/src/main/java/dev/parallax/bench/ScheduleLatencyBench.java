@@ -173,7 +173,7 @@ public final class ScheduleLatencyBench {
                      .build()
                      .start();
              Connection db = stack.postgres().connect();
-             ScheduleApi api = new ScheduleApi(apis(stack, coordinators), options.parallelism)) {
+             BulkSchedules api = new BulkSchedules(apis(stack, coordinators), options.parallelism)) {
             Map<String, ProcessHandle> components = new LinkedHashMap<>(stack.processes());
             components.put("harness", ProcessHandle.current());
             Map<Long, String> coordinatorPids = components.entrySet().stream()
@@ -187,7 +187,7 @@ public final class ScheduleLatencyBench {
             log("creating " + options.schedules + " schedules every " + options.interval.toSeconds() + " s on "
                     + coordinators + " API(s), " + options.parallelism + " requests at a time (target 127.0.0.1:"
                     + target.port() + ")");
-            ScheduleApi.Bulk<ScheduleApi.Created> created = api.createAll(options.schedules, n -> body,
+            BulkSchedules.Bulk<BulkSchedules.Created> created = api.createAll(options.schedules, n -> body,
                     deadline - options.window.toNanos());
             String loadAfterCreate = MachineSample.currentLoadAverage();
             log(String.format(Locale.ROOT, "created %d (%d failed) in %.1f s (%.0f/s); load %s",
@@ -195,7 +195,7 @@ public final class ScheduleLatencyBench {
                     created.done().size() / Math.max(0.001, seconds(created.took())), loadAfterCreate));
             created.firstFailures().forEach(f -> log("  creation failed: " + f));
 
-            Instant lastCreated = created.done().stream().map(ScheduleApi.Created::createdAt)
+            Instant lastCreated = created.done().stream().map(BulkSchedules.Created::createdAt)
                     .max(Instant::compareTo).orElse(Instant.now());
             Instant watchEnd = lastCreated.plus(options.window).plus(options.margin);
             log("watching until " + watchEnd.truncatedTo(ChronoUnit.SECONDS) + " (last creation + window + margin)");
@@ -206,7 +206,8 @@ public final class ScheduleLatencyBench {
             MachineSample atEnd = MachineSample.take(components);
             log("window over; load " + atEnd.loadAverage() + "; pausing all");
 
-            ScheduleApi.Bulk<UUID> paused = api.pauseAll(created.done().stream().map(ScheduleApi.Created::id).toList());
+            BulkSchedules.Bulk<UUID> paused = api.pauseAll(created.done().stream().map(BulkSchedules.Created::id)
+                    .toList());
             log(String.format(Locale.ROOT, "paused %d (%d failed) in %.1f s", paused.done().size(), paused.failed(),
                     seconds(paused.took())));
             paused.firstFailures().forEach(f -> log("  pause failed: " + f));

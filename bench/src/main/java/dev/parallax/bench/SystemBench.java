@@ -1,5 +1,6 @@
 package dev.parallax.bench;
 
+import dev.parallax.client.ParallaxClient;
 import dev.parallax.common.contract.PortVerdict;
 import dev.parallax.common.contract.ProbeVerdict;
 import dev.parallax.common.contract.Reason;
@@ -18,11 +19,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -32,7 +29,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,8 +42,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToLongFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -71,7 +65,6 @@ public final class SystemBench {
     private static final int OPEN_PORT = 80;
     /** Below this the stack counts as idle: its idle timers and polls use about 0.2 of a core together. */
     private static final double QUIET_CORES = 0.35;
-    private static final Pattern CHECK_ID = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
 
     private final Options options;
     private final long deadlineNanos;
@@ -160,11 +153,11 @@ public final class SystemBench {
                 .progress(line -> log("[stack] " + line));
         try (LocalStack stack = builder.build().start();
              Connection db = stack.postgres().connect();
-             StackBacklog backlog = new StackBacklog(
-                     stack.postgres().connect(),
-                     stack.kafkaBootstrap(), REGIONS)) {
+             StackBacklog backlog = new StackBacklog(stack.postgres().connect(), stack.kafkaBootstrap(), REGIONS);
+             // HTTP/1.1, as the figures in docs/benchmarks.md were measured.
+             ParallaxClient api = ParallaxClient.builder(stack.apiBaseUri()).version(HttpClient.Version.HTTP_1_1)
+                     .build()) {
             String target = stack.vantageNetwork().map(n -> n.targetAddress().getHostAddress()).orElse("127.0.0.1");
-            Api api = new Api(stack.apiBaseUri());
             Map<String, ProcessHandle> processes = stack.processes();
             Map<String, Long> started = rss(processes);
             // Idle means quiet: the JVMs compile and their start-up allocations are handed back for a while after
@@ -204,7 +197,7 @@ public final class SystemBench {
      * check takes about twice as long (p50 51 ms after 50 checks, 26 ms over 3,000), which no long-running stack
      * shows its users. Bounded by count and time.
      */
-    private void warmUp(Api api, String target) throws InterruptedException {
+    private void warmUp(ParallaxClient api, String target) throws InterruptedException {
         if (options.warmupChecks <= 0) {
             return;
         }
@@ -218,12 +211,9 @@ public final class SystemBench {
             clients.add(Thread.ofPlatform().name("warm-up-" + i).start(() -> {
                 while (left.getAndDecrement() > 0 && System.nanoTime() < until && withinBudget()) {
                     try {
-                        api.submitAndFollow(body);
-                    } catch (IOException | RuntimeException e) {
+                        FollowedCheck.follow(api, body);
+                    } catch (RuntimeException e) {
                         failed.incrementAndGet();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
                     }
                 }
             }));
@@ -326,20 +316,20 @@ public final class SystemBench {
 
     // ---- 1. latency: sequential checks, submit -> COMPLETE seen on the event stream ----
 
-    private void latencyPhase(Api api, Connection db, LocalStack stack, String target, Floors floors)
+    private void latencyPhase(ParallaxClient api, Connection db, LocalStack stack, String target, Floors floors)
             throws Exception {
         String body = check(target, "[" + OPEN_PORT + "]");
         for (int i = 0; i < options.latencyWarmupChecks && withinBudget(); i++) {
-            api.submitAndFollow(body);
+            FollowedCheck.follow(api, body);
         }
         List<Double> latencies = new ArrayList<>();
-        List<Api.Followed> followedChecks = new ArrayList<>();
+        List<FollowedCheck> followedChecks = new ArrayList<>();
         List<Double> posts = new ArrayList<>();
         Map<String, Long> cpuBefore = CpuUse.sample(stack.processes());
         Map<String, Long> jitBefore = CpuUse.sampleCompilers(stack.processes());
         long started = System.nanoTime();
         for (int i = 0; i < options.latencyChecks && withinBudget(); i++) {
-            Api.Followed followed = api.submitAndFollow(body);
+            FollowedCheck followed = FollowedCheck.follow(api, body);
             latencies.add(followed.millis());
             posts.add(followed.acceptedMillis());
             followedChecks.add(followed);
@@ -413,8 +403,8 @@ public final class SystemBench {
      * CreateTime (the relay's and the agent's producer) and the client's own clock. Every process runs on this one
      * machine, so the clocks agree. PostgreSQL's {@code now()} in the stored rows is its transaction's start.
      */
-    private static String breakdown(Connection db, String bootstrap, List<Api.Followed> followed) throws Exception {
-        Map<UUID, Api.Followed> byId = new LinkedHashMap<>();
+    private static String breakdown(Connection db, String bootstrap, List<FollowedCheck> followed) throws Exception {
+        Map<UUID, FollowedCheck> byId = new LinkedHashMap<>();
         followed.forEach(f -> byId.put(f.id(), f));
         RecordTimes records = RecordTimes.read(bootstrap, REGIONS, byId.keySet());
         String[] names = {"POST sent → check accepted (HTTP, auth, quota, validation)",
@@ -444,7 +434,7 @@ public final class SystemBench {
                     double finished = rows.getDouble(5);
                     double stored = rows.getDouble(6);
                     double complete = rows.getDouble(7);
-                    Api.Followed client = byId.get(id);
+                    FollowedCheck client = byId.get(id);
                     Long job = records.jobs.get(key);
                     Long verdict = records.verdicts.get(key);
                     columns.get(0).add(accepted - client.sentEpochMillis());
@@ -565,7 +555,7 @@ public final class SystemBench {
                              double verdictsLag, double coordinatorRss) {
     }
 
-    private List<RateResult> throughputPhase(Api api, Connection db, StackBacklog backlog, LocalStack stack,
+    private List<RateResult> throughputPhase(ParallaxClient api, Connection db, StackBacklog backlog, LocalStack stack,
                                              String target)
             throws Exception {
         List<RateResult> results = new ArrayList<>();
@@ -729,7 +719,7 @@ public final class SystemBench {
 
     // ---- 3. ingestion: verdict rows per second under a 100-port x 3-region load ----
 
-    private void ingestionPhase(Api api, Connection db, StackBacklog backlog, String target) throws Exception {
+    private void ingestionPhase(ParallaxClient api, Connection db, StackBacklog backlog, String target) throws Exception {
         if (!withinBudget()) {
             log("time budget spent: ingestion not run");
             return;
@@ -812,7 +802,7 @@ public final class SystemBench {
      * regions, whose verdicts the harness publishes all at once as an agent would (one per check and region, 99
      * ports closed and 1 open), then times their rows into PostgreSQL.
      */
-    private void ingesterCapacityPhase(Api api, Connection db, LocalStack stack, String target) throws Exception {
+    private void ingesterCapacityPhase(ParallaxClient api, Connection db, LocalStack stack, String target) throws Exception {
         if (!withinBudget() || options.capacityChecks == 0) {
             log("ingester capacity not run");
             return;
@@ -892,19 +882,19 @@ public final class SystemBench {
     }
 
     /** Submits {@code count} checks with at most {@code concurrency} requests in flight; the accepted ids. */
-    private static List<UUID> submitClosedLoop(Api api, String body, int count, int concurrency) throws Exception {
+    private static List<UUID> submitClosedLoop(ParallaxClient api, String body, int count, int concurrency) throws Exception {
         ConcurrentLinkedQueue<UUID> ids = new ConcurrentLinkedQueue<>();
         Semaphore slots = new Semaphore(concurrency);
         List<CompletableFuture<?>> calls = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             slots.acquire();
-            calls.add(api.submitAsync(body).whenComplete((answer, failure) -> {
+            calls.add(api.submitCheckAsync(body).whenComplete((answer, failure) -> {
                 slots.release();
-                if (failure == null && answer.statusCode() == 202) {
-                    ids.add(UUID.fromString(Api.checkId(answer.body())));
+                if (failure == null && answer.status() == 202) {
+                    ids.add(answer.value().id());
                 } else {
                     log("ingester capacity: a submission failed: "
-                            + (failure != null ? failure : answer.statusCode() + " " + answer.body()));
+                            + (failure != null ? failure : answer.status() + " " + answer.body()));
                 }
             }));
         }
@@ -997,79 +987,6 @@ public final class SystemBench {
         System.err.printf("[SystemBench %tT] %s%n", System.currentTimeMillis(), line);
     }
 
-    /** The REST API as the benchmark uses it. */
-    static final class Api {
-
-        private final URI base;
-        private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-
-        Api(URI base) {
-            this.base = base;
-        }
-
-        CompletableFuture<HttpResponse<String>> submitAsync(String body) {
-            return http.sendAsync(HttpRequest.newBuilder(base.resolve("/api/v1/checks"))
-                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        }
-
-        /**
-         * A check followed to its end: its id, milliseconds from sending the POST to its answer and to reading
-         * {@code complete}, and the epoch (fractional milliseconds) of sending the POST and of reading
-         * {@code complete}, to line up with the stack's timestamps.
-         */
-        record Followed(UUID id, double acceptedMillis, double millis, double sentEpochMillis,
-                        double completeSeenEpochMillis) {
-        }
-
-        /** Submits a check and reads its event stream until {@code complete}. */
-        Followed submitAndFollow(String body) throws IOException, InterruptedException {
-            double sentEpochMillis = epochMillis();
-            long start = System.nanoTime();
-            HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/checks"))
-                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            if (accepted.statusCode() != 202) {
-                throw new IllegalStateException("check refused: " + accepted.statusCode() + " " + accepted.body());
-            }
-            String id = checkId(accepted.body());
-            double acceptedMillis = (System.nanoTime() - start) / 1e6;
-            HttpResponse<InputStream> events = http.send(HttpRequest.newBuilder(
-                            base.resolve("/api/v1/checks/" + id + "/events")).header("Accept", "text/event-stream")
-                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofInputStream());
-            try (Stream<String> lines = new java.io.BufferedReader(new java.io.InputStreamReader(events.body()))
-                    .lines()) {
-                Iterator<String> it = lines.iterator();
-                while (it.hasNext()) {
-                    String line = it.next();
-                    if (line.startsWith("event:") && line.substring(6).strip().equals("complete")) {
-                        double millis = (System.nanoTime() - start) / 1e6;
-                        return new Followed(UUID.fromString(id), acceptedMillis, millis, sentEpochMillis,
-                                epochMillis());
-                    }
-                    if (line.startsWith("event:") && line.substring(6).strip().equals("timeout")) {
-                        throw new IllegalStateException("check " + id + " timed out on its stream");
-                    }
-                }
-            }
-            throw new IllegalStateException("the event stream of check " + id + " ended without complete");
-        }
-
-        private static double epochMillis() {
-            Instant now = Instant.now();
-            return now.getEpochSecond() * 1e3 + now.getNano() / 1e6;
-        }
-
-        static String checkId(String body) {
-            Matcher matcher = CHECK_ID.matcher(body);
-            if (!matcher.find()) {
-                throw new IllegalStateException("no check id in " + body);
-            }
-            return matcher.group(1);
-        }
-    }
-
     /** Submissions at a fixed rate, whatever the answers: open loop, bounded by count, time and in-flight. */
     record OpenLoop(int submitted, List<UUID> ids, int refused, long startedEpochMillis) {
 
@@ -1080,12 +997,12 @@ public final class SystemBench {
             void read(List<UUID> acceptedSoFar, int unanswered) throws Exception;
         }
 
-        static OpenLoop run(Api api, String body, int rate, Duration window, long deadlineNanos)
+        static OpenLoop run(ParallaxClient api, String body, int rate, Duration window, long deadlineNanos)
                 throws Exception {
             return run(api, body, rate, window, deadlineNanos, (accepted, unanswered) -> { });
         }
 
-        static OpenLoop run(Api api, String body, int rate, Duration window, long deadlineNanos,
+        static OpenLoop run(ParallaxClient api, String body, int rate, Duration window, long deadlineNanos,
                             AtWindowEnd atWindowEnd) throws Exception {
             long start = System.nanoTime();
             long startedEpochMillis = System.currentTimeMillis();
@@ -1107,10 +1024,10 @@ public final class SystemBench {
                 }
                 inFlight.incrementAndGet();
                 submitted++;
-                calls.add(api.submitAsync(body).handle((answer, failure) -> {
+                calls.add(api.submitCheckAsync(body).handle((answer, failure) -> {
                     inFlight.decrementAndGet();
-                    if (failure == null && answer.statusCode() == 202) {
-                        ids.add(UUID.fromString(Api.checkId(answer.body())));
+                    if (failure == null && answer.status() == 202) {
+                        ids.add(answer.value().id());
                     } else {
                         refused.incrementAndGet();
                     }

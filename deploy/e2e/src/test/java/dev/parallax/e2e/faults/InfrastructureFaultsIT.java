@@ -1,5 +1,6 @@
 package dev.parallax.e2e.faults;
 
+import dev.parallax.client.ManagementClient;
 import dev.parallax.local.LocalStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,9 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +79,7 @@ class InfrastructureFaultsIT {
         Thread.sleep(10_000);
         stack.postgres().stop();
         Thread.sleep(3_000);
-        int readinessDuringOutage = readiness();
+        String readinessDuringOutage = readiness();
         Thread.sleep(12_000);
         stack.postgres().start();
         load.await();
@@ -94,7 +92,7 @@ class InfrastructureFaultsIT {
         assertThat(load.unexpected()).as("answers other than 202 or a 503 problem: a 500, or a 202 refused later")
                 .isEmpty();
         assertThat(load.answers()).as("answers while the database was down").containsKey("503");
-        assertThat(readinessDuringOutage).as("/q/health/ready while the database was down").isEqualTo(503);
+        assertThat(readinessDuringOutage).as("/q/health/ready while the database was down").isEqualTo("DOWN");
         assertThat(audit.stored()).as("every 202 has its rows: " + audit.line()).isEqualTo(audit.accepted());
         assertThat(audit.lost()).as(audit.line()).isZero();
         assertThat(audit.duplicated()).as(audit.line()).isZero();
@@ -105,10 +103,10 @@ class InfrastructureFaultsIT {
         return FaultStacks.checkBody(target.port(), List.of("eu-west", "us-east"), 1000);
     }
 
-    private static int readiness() throws Exception {
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
-            return http.send(HttpRequest.newBuilder(stack.coordinator(1).managementUri().resolve("/q/health/ready"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    /** UP (answered 200) or DOWN (503). */
+    private static String readiness() {
+        try (ManagementClient management = new ManagementClient(stack.coordinator(1).managementUri())) {
+            return management.health("ready").status();
         }
     }
 }
