@@ -61,17 +61,17 @@ final class FiringAudit {
      *                    what the coordinators kept up with
      * @param components  coordinator component names by pid, to name {@code fired_by} ({@code pid@host})
      */
-    static Result read(Connection db, List<ScheduleApi.Created> created, Duration every, Duration window,
+    static Result read(Connection db, List<BulkSchedules.Created> created, Duration every, Duration window,
                        Instant steadyFrom, Instant steadyTo, String region, Map<Long, String> components)
             throws SQLException {
-        Map<UUID, ScheduleApi.Created> byId = new HashMap<>();
+        Map<UUID, BulkSchedules.Created> byId = new HashMap<>();
         created.forEach(s -> byId.put(s.id(), s));
-        Instant origin = created.stream().map(ScheduleApi.Created::createdAt).min(Instant::compareTo)
+        Instant origin = created.stream().map(BulkSchedules.Created::createdAt).min(Instant::compareTo)
                 .orElse(Instant.EPOCH);
 
         Map<UUID, Set<Instant>> due = new HashMap<>();
         long expected = 0;
-        for (ScheduleApi.Created s : created) {
+        for (BulkSchedules.Created s : created) {
             Set<Instant> times = new HashSet<>();
             Instant end = s.createdAt().plus(window);
             for (Instant t = s.firstDue(); t.isBefore(end); t = t.plus(every)) {
@@ -87,7 +87,7 @@ final class FiringAudit {
             if (!f.firedAt().isBefore(steadyFrom) && f.firedAt().isBefore(steadyTo)) {
                 inSteady++;
             }
-            ScheduleApi.Created s = byId.get(f.scheduleId());
+            BulkSchedules.Created s = byId.get(f.scheduleId());
             // Firings after the window (before the pause landed) are not judged; unknown schedules are.
             if (s == null || f.fireTime().isBefore(s.createdAt().plus(window))) {
                 inWindow.add(f);
@@ -139,7 +139,7 @@ final class FiringAudit {
         doubles += scheduledChecksWithoutFiring(db);
 
         long matched = 0;
-        for (ScheduleApi.Created s : created) {
+        for (BulkSchedules.Created s : created) {
             Set<Instant> times = fired.getOrDefault(s.id(), Set.of());
             matched += due.get(s.id()).stream().filter(times::contains).count();
         }

@@ -7,7 +7,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -173,8 +172,8 @@ public final class ScheduleLatencyBench {
                      .progress(line -> log("[stack] " + line))
                      .build()
                      .start();
-             Connection db = DriverManager.getConnection(stack.jdbcUrl(), stack.username(), stack.password());
-             ScheduleApi api = new ScheduleApi(apis(stack, coordinators), options.parallelism)) {
+             Connection db = stack.postgres().connect();
+             BulkSchedules api = new BulkSchedules(apis(stack, coordinators), options.parallelism)) {
             Map<String, ProcessHandle> components = new LinkedHashMap<>(stack.processes());
             components.put("harness", ProcessHandle.current());
             Map<Long, String> coordinatorPids = components.entrySet().stream()
@@ -188,7 +187,7 @@ public final class ScheduleLatencyBench {
             log("creating " + options.schedules + " schedules every " + options.interval.toSeconds() + " s on "
                     + coordinators + " API(s), " + options.parallelism + " requests at a time (target 127.0.0.1:"
                     + target.port() + ")");
-            ScheduleApi.Bulk<ScheduleApi.Created> created = api.createAll(options.schedules, n -> body,
+            BulkSchedules.Bulk<BulkSchedules.Created> created = api.createAll(options.schedules, n -> body,
                     deadline - options.window.toNanos());
             String loadAfterCreate = MachineSample.currentLoadAverage();
             log(String.format(Locale.ROOT, "created %d (%d failed) in %.1f s (%.0f/s); load %s",
@@ -196,7 +195,7 @@ public final class ScheduleLatencyBench {
                     created.done().size() / Math.max(0.001, seconds(created.took())), loadAfterCreate));
             created.firstFailures().forEach(f -> log("  creation failed: " + f));
 
-            Instant lastCreated = created.done().stream().map(ScheduleApi.Created::createdAt)
+            Instant lastCreated = created.done().stream().map(BulkSchedules.Created::createdAt)
                     .max(Instant::compareTo).orElse(Instant.now());
             Instant watchEnd = lastCreated.plus(options.window).plus(options.margin);
             log("watching until " + watchEnd.truncatedTo(ChronoUnit.SECONDS) + " (last creation + window + margin)");
@@ -207,7 +206,8 @@ public final class ScheduleLatencyBench {
             MachineSample atEnd = MachineSample.take(components);
             log("window over; load " + atEnd.loadAverage() + "; pausing all");
 
-            ScheduleApi.Bulk<UUID> paused = api.pauseAll(created.done().stream().map(ScheduleApi.Created::id).toList());
+            BulkSchedules.Bulk<UUID> paused = api.pauseAll(created.done().stream().map(BulkSchedules.Created::id)
+                    .toList());
             log(String.format(Locale.ROOT, "paused %d (%d failed) in %.1f s", paused.done().size(), paused.failed(),
                     seconds(paused.took())));
             paused.firstFailures().forEach(f -> log("  pause failed: " + f));
@@ -243,7 +243,7 @@ public final class ScheduleLatencyBench {
     private static List<URI> apis(LocalStack stack, int coordinators) {
         List<URI> apis = new ArrayList<>();
         for (int n = 1; n <= coordinators; n++) {
-            apis.add(stack.apiBaseUri(n));
+            apis.add(stack.coordinator(n).baseUri());
         }
         return apis;
     }

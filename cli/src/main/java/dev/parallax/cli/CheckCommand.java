@@ -1,6 +1,12 @@
 package dev.parallax.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parallax.client.ApiResponse;
+import dev.parallax.client.Check;
+import dev.parallax.client.CheckAccepted;
+import dev.parallax.client.CheckEvent;
+import dev.parallax.client.CheckRequest;
+import dev.parallax.client.ParallaxClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -10,10 +16,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -56,58 +60,53 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         TargetArgument parsed = TargetArgument.parse(target);
         Duration patience = ParallaxCli.duration("--wait", wait);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("target", parsed.host());
-        body.put("ports", parsed.ports());
-        if (regions != null && !regions.isEmpty()) {
-            body.put("regions", regions);
-        }
-        if (timeout != null) {
-            body.put("timeoutMs", ParallaxCli.duration("--timeout", timeout).toMillis());
-        }
-        if (ipFamily != null) {
-            body.put("ipFamily", ipFamily);
-        }
-        ApiClient api = parallax.client();
-        JsonNode accepted = api.post("api/v1/checks", body);
-        String id = accepted.path("id").asText();
-        List<String> requested = new ArrayList<>();
-        accepted.path("regions").forEach(region -> requested.add(region.asText()));
+        Long timeoutMs = timeout == null ? null : ParallaxCli.duration("--timeout", timeout).toMillis();
+        CheckRequest request = new CheckRequest(parsed.host(), parsed.ports(), regions, timeoutMs, ipFamily);
+        try (ParallaxClient api = parallax.client()) {
+            CheckAccepted accepted = api.submitCheck(request).value();
+            List<String> requested = accepted.regions();
 
-        PrintWriter out = spec.commandLine().getOut();
-        boolean live = !json && System.console() != null;
-        ResultTable table = new ResultTable(requested);
-        int[] drawn = {0};
-        if (live) {
-            drawn[0] = redraw(out, table, 0);
-        }
-        JsonNode[] complete = {null};
-        api.events("api/v1/checks/" + id + "/events", patience, event -> {
-            switch (event.name()) {
-                case "region" -> {
-                    table.update(event.data());
+            PrintWriter out = spec.commandLine().getOut();
+            boolean live = !json && System.console() != null;
+            ResultTable table = new ResultTable(requested);
+            int[] drawn = {0};
+            if (live) {
+                drawn[0] = redraw(out, table, 0);
+            }
+            Optional<CheckEvent> last = api.followCheck(accepted.id(), patience, event -> {
+                if (event.name().equals(CheckEvent.REGION)) {
+                    table.update(event.region());
                     if (live) {
                         drawn[0] = redraw(out, table, drawn[0]);
                     }
                 }
-                case "complete" -> complete[0] = event.data();
-                default -> { }
-            }
-        });
-        JsonNode check = complete[0] != null ? complete[0] : api.get("api/v1/checks/" + id);
-        check.path("regions").forEach(table::update);
-        if (json) {
-            out.println(check.toPrettyString());
-        } else {
-            if (live) {
-                redraw(out, table, drawn[0]);
+            });
+            Optional<CheckEvent> complete = last.filter(event -> event.name().equals(CheckEvent.COMPLETE));
+            Check check;
+            JsonNode checkJson;
+            if (complete.isPresent()) {
+                check = complete.get().check();
+                checkJson = complete.get().json();
             } else {
-                table.lines().forEach(out::println);
+                // The stream ended without the check: read it as it stands.
+                ApiResponse<Check> answer = api.check(accepted.id());
+                check = answer.value();
+                checkJson = answer.json();
             }
-            out.println(summary(check, requested.size()));
+            check.regions().forEach(table::update);
+            if (json) {
+                out.println(checkJson.toPrettyString());
+            } else {
+                if (live) {
+                    redraw(out, table, drawn[0]);
+                } else {
+                    table.lines().forEach(out::println);
+                }
+                out.println(summary(check, requested.size()));
+            }
+            out.flush();
+            return exitCode(check);
         }
-        out.flush();
-        return exitCode(check);
     }
 
     /** Prints the table over the one printed before ({@code previous} lines); returns its height. */
@@ -121,20 +120,19 @@ final class CheckCommand implements Callable<Integer> {
         return lines.size();
     }
 
-    private static String summary(JsonNode check, int requested) {
-        int answered = check.path("comparison").path("answered").size();
-        String status = check.path("status").asText();
-        String comparison = check.path("comparison").path("summary").asText("");
+    private static String summary(Check check, int requested) {
+        int answered = check.comparison().answered().size();
+        String comparison = check.comparison().summary() == null ? "" : check.comparison().summary();
         return (comparison.isEmpty() ? "" : comparison + " ") + "(" + answered + " of " + requested
-                + " regions answered; check " + check.path("id").asText() + ", " + status + ")";
+                + " regions answered; check " + check.id() + ", " + check.status() + ")";
     }
 
-    private static int exitCode(JsonNode check) {
-        if (!"COMPLETE".equals(check.path("status").asText())) {
+    private static int exitCode(Check check) {
+        if (!check.isComplete()) {
             return ParallaxCli.EXIT_FAILURE;
         }
-        for (JsonNode region : check.path("regions")) {
-            if ("UNAVAILABLE".equals(region.path("status").asText())) {
+        for (Check.Region region : check.regions()) {
+            if ("UNAVAILABLE".equals(region.status())) {
                 return ParallaxCli.EXIT_UNAVAILABLE;
             }
         }

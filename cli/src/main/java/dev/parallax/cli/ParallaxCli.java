@@ -1,5 +1,7 @@
 package dev.parallax.cli;
 
+import dev.parallax.client.ApiException;
+import dev.parallax.client.ParallaxClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,8 +50,9 @@ public final class ParallaxCli {
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof ApiException api) {
-                err.println("parallax: " + api.getMessage());
-                return api.kind().exitCode;
+                err.println("parallax: " + api.getMessage()
+                        + (api.kind() == ApiException.Kind.UNREACHABLE ? " (set --api or PARALLAX_API_URL)" : ""));
+                return exitCode(api.kind());
             }
             if (e instanceof IllegalArgumentException bad) {
                 err.println("parallax: " + bad.getMessage());
@@ -61,7 +64,13 @@ public final class ParallaxCli {
         return commandLine.execute(args);
     }
 
-    ApiClient client() {
+    /** A 4xx is the input's fault, like a usage error; anything else is a failure of the call. */
+    private static int exitCode(ApiException.Kind kind) {
+        return kind == ApiException.Kind.BAD_INPUT || kind == ApiException.Kind.NOT_FOUND ? EXIT_BAD_INPUT
+                : EXIT_FAILURE;
+    }
+
+    ParallaxClient client() {
         URI base;
         try {
             base = URI.create(api.endsWith("/") ? api : api + "/");
@@ -72,7 +81,7 @@ public final class ParallaxCli {
             throw new IllegalArgumentException("--api must be an http(s) URL such as http://localhost:8080; got '"
                     + api + "'");
         }
-        return new ApiClient(base, key);
+        return ParallaxClient.builder(base).key(key).userAgent("parallax-cli/1").build();
     }
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");

@@ -1,6 +1,8 @@
 package dev.parallax.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.parallax.client.ApiResponse;
+import dev.parallax.client.ParallaxClient;
+import dev.parallax.client.Region;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -27,17 +29,21 @@ final class RegionsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonNode regions = parallax.client().get("api/v1/regions");
+        ApiResponse<List<Region>> answer;
+        try (ParallaxClient api = parallax.client()) {
+            answer = api.regions();
+        }
+        List<Region> regions = answer.value();
         if (json) {
-            spec.commandLine().getOut().println(regions.toPrettyString());
+            spec.commandLine().getOut().println(answer.json().toPrettyString());
             return ParallaxCli.EXIT_OK;
         }
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"REGION", "LIVE AGENTS", "AGENTS", "LAST SEEN"});
-        for (JsonNode region : regions) {
-            rows.add(new String[] {region.path("region").asText(), region.path("liveAgents").asText(),
-                    region.path("agents").asText(),
-                    region.path("lastSeen").isNull() ? "never" : region.path("lastSeen").asText()});
+        for (Region region : regions) {
+            rows.add(new String[] {region.region(), Integer.toString(region.liveAgents()),
+                    Integer.toString(region.agents()),
+                    region.lastSeen() == null ? "never" : region.lastSeen().toString()});
         }
         Columns.print(spec.commandLine().getOut(), rows);
         return ParallaxCli.EXIT_OK;

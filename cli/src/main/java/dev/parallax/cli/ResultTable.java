@@ -1,6 +1,6 @@
 package dev.parallax.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.parallax.client.Check;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +17,7 @@ final class ResultTable {
 
     private static final String[] HEADER = {"REGION", "STATUS", "ADDRESS", "PORT", "STATE", "REASON", "CONNECT"};
 
-    private final Map<String, JsonNode> regions = new LinkedHashMap<>();
+    private final Map<String, Check.Region> regions = new LinkedHashMap<>();
 
     /** Starts with every requested region waiting. */
     ResultTable(List<String> requested) {
@@ -25,8 +25,8 @@ final class ResultTable {
     }
 
     /** A region's answer (a {@code region} event, or an entry of the check's {@code regions}). */
-    void update(JsonNode region) {
-        regions.put(region.path("region").asText(), region);
+    void update(Check.Region region) {
+        regions.put(region.region(), region);
     }
 
     List<String> lines() {
@@ -37,17 +37,15 @@ final class ResultTable {
                 rows.add(new String[] {name, "waiting…", "", "", "", "", ""});
                 return;
             }
-            String status = region.path("status").asText();
-            JsonNode ports = region.path("ports");
-            if (!ports.isArray() || ports.isEmpty()) {
-                String message = region.path("message").isNull() ? "" : region.path("message").asText();
+            String status = region.status();
+            if (region.ports().isEmpty()) {
+                String message = region.message() == null ? "" : region.message();
                 rows.add(new String[] {name, status, "", "", "", message, ""});
                 return;
             }
-            for (JsonNode port : ports) {
-                rows.add(new String[] {name, status, port.path("address").asText(), port.path("port").asText(),
-                        port.path("state").asText(), port.path("reason").asText(),
-                        millis(port.path("rttMicros").asLong())});
+            for (Check.Port port : region.ports()) {
+                rows.add(new String[] {name, status, port.address(), Integer.toString(port.port()), port.state(),
+                        port.reason(), millis(port.rttMicros())});
             }
         });
         return Columns.format(rows);

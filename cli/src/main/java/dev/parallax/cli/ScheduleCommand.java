@@ -1,6 +1,10 @@
 package dev.parallax.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.parallax.client.ApiResponse;
+import dev.parallax.client.ParallaxClient;
+import dev.parallax.client.Schedule;
+import dev.parallax.client.ScheduleRequest;
+import dev.parallax.client.ScheduleRuns;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,13 +14,9 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code parallax schedule create|list|history|delete}: recurring checks. */
@@ -79,40 +79,20 @@ final class ScheduleCommand {
         @Override
         public Integer call() {
             TargetArgument parsed = TargetArgument.parse(target);
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("target", parsed.host());
-            body.put("ports", parsed.ports());
-            if (regions != null && !regions.isEmpty()) {
-                body.put("regions", regions);
+            Long timeoutMs = timeout == null ? null : ParallaxCli.duration("--timeout", timeout).toMillis();
+            ScheduleRequest.Alert alert = webhook != null || quorum != null || consecutive != null
+                    ? new ScheduleRequest.Alert(webhook, quorum, consecutive) : null;
+            ScheduleRequest request = new ScheduleRequest(parsed.host(), parsed.ports(), regions, cadence.every,
+                    cadence.cron, timeoutMs, expect, alert);
+            Schedule created;
+            try (ParallaxClient api = schedule.parallax.client()) {
+                created = api.createSchedule(request).value();
             }
-            if (cadence.every != null) {
-                body.put("every", cadence.every);
-            } else {
-                body.put("cron", cadence.cron);
-            }
-            if (timeout != null) {
-                body.put("timeoutMs", ParallaxCli.duration("--timeout", timeout).toMillis());
-            }
-            if (expect != null) {
-                body.put("expect", expect);
-            }
-            if (webhook != null || quorum != null || consecutive != null) {
-                Map<String, Object> alert = new LinkedHashMap<>();
-                alert.put("webhook", webhook);
-                if (quorum != null) {
-                    alert.put("quorum", quorum);
-                }
-                if (consecutive != null) {
-                    alert.put("consecutive", consecutive);
-                }
-                body.put("alert", alert);
-            }
-            JsonNode created = schedule.parallax.client().post("api/v1/schedules", body);
             PrintWriter out = spec.commandLine().getOut();
-            out.println("schedule " + created.path("id").asText() + " created: " + created.path("target").asText()
-                    + " ports " + created.path("ports").asText() + ", " + cadence(created) + ", first run at "
-                    + created.path("nextRunAt").asText());
-            String secret = created.path("alert").path("secret").asText("");
+            out.println("schedule " + created.id() + " created: " + created.target() + " ports " + created.ports()
+                    + ", " + cadence(created) + ", first run at " + created.nextRunAt());
+            String secret = created.alert() == null || created.alert().secret() == null ? ""
+                    : created.alert().secret();
             if (!secret.isEmpty()) {
                 out.println("webhook secret (shown once; it signs X-Parallax-Signature): " + secret);
             }
@@ -136,16 +116,20 @@ final class ScheduleCommand {
 
         @Override
         public Integer call() {
-            JsonNode schedules = schedule.parallax.client().get("api/v1/schedules");
+            ApiResponse<List<Schedule>> answer;
+            try (ParallaxClient api = schedule.parallax.client()) {
+                answer = api.schedules();
+            }
+            List<Schedule> schedules = answer.value();
             if (json) {
-                spec.commandLine().getOut().println(schedules.toPrettyString());
+                spec.commandLine().getOut().println(answer.json().toPrettyString());
                 return ParallaxCli.EXIT_OK;
             }
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"ID", "TARGET", "PORTS", "CADENCE", "PAUSED", "NEXT RUN"});
-            for (JsonNode s : schedules) {
-                rows.add(new String[] {s.path("id").asText(), s.path("target").asText(), s.path("ports").asText(),
-                        cadence(s), s.path("paused").asText(), s.path("nextRunAt").asText()});
+            for (Schedule s : schedules) {
+                rows.add(new String[] {s.id().toString(), s.target(), s.ports(), cadence(s),
+                        Boolean.toString(s.paused()), String.valueOf(s.nextRunAt())});
             }
             Columns.print(spec.commandLine().getOut(), rows);
             return ParallaxCli.EXIT_OK;
@@ -175,31 +159,32 @@ final class ScheduleCommand {
 
         @Override
         public Integer call() {
-            JsonNode history = schedule.parallax.client().get("api/v1/schedules/" + encode(id) + "/history?limit="
-                    + limit);
+            ApiResponse<ScheduleRuns> answer;
+            try (ParallaxClient api = schedule.parallax.client()) {
+                answer = api.scheduleHistory(id, limit);
+            }
+            ScheduleRuns history = answer.value();
             if (json) {
-                spec.commandLine().getOut().println(history.toPrettyString());
+                spec.commandLine().getOut().println(answer.json().toPrettyString());
                 return ParallaxCli.EXIT_OK;
             }
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"DUE", "STATUS", "REGION", "ADDRESS", "PORT", "STATE", "REASON", "CONNECT"});
-            for (JsonNode run : history.path("runs")) {
-                String due = run.path("dueAt").asText();
-                if (run.path("checkId").isNull()) {
-                    rows.add(new String[] {due, "not run", "", "", "", "", run.path("outcome").asText(), ""});
+            for (ScheduleRuns.Run run : history.runs()) {
+                String due = String.valueOf(run.dueAt());
+                if (run.checkId() == null) {
+                    rows.add(new String[] {due, "not run", "", "", "", "", String.valueOf(run.outcome()), ""});
                     continue;
                 }
-                for (JsonNode region : run.path("regions")) {
-                    if (region.path("ports").isEmpty()) {
-                        rows.add(new String[] {due, run.path("status").asText(), region.path("region").asText(),
-                                "", "", region.path("status").asText(), region.path("message").asText(""), ""});
+                for (ScheduleRuns.Region region : run.regions()) {
+                    if (region.ports().isEmpty()) {
+                        rows.add(new String[] {due, run.status(), region.region(), "", "", region.status(),
+                                region.message() == null ? "" : region.message(), ""});
                     }
-                    for (JsonNode port : region.path("ports")) {
-                        rows.add(new String[] {due, run.path("status").asText(), region.path("region").asText(),
-                                port.path("address").asText(), port.path("port").asText(),
-                                port.path("state").asText(), port.path("reason").asText(),
-                                String.format(Locale.ROOT, "%.1f ms",
-                                        port.path("rttMicros").asLong() / 1000.0)});
+                    for (ScheduleRuns.Port port : region.ports()) {
+                        rows.add(new String[] {due, run.status(), region.region(), port.address(),
+                                Integer.toString(port.port()), port.state(), port.reason(),
+                                String.format(Locale.ROOT, "%.1f ms", port.rttMicros() / 1000.0)});
                     }
                 }
             }
@@ -223,19 +208,16 @@ final class ScheduleCommand {
 
         @Override
         public Integer call() {
-            schedule.parallax.client().delete("api/v1/schedules/" + encode(id));
+            try (ParallaxClient api = schedule.parallax.client()) {
+                api.deleteSchedule(id).value();
+            }
             spec.commandLine().getOut().println("schedule " + id + " deleted");
             spec.commandLine().getOut().flush();
             return ParallaxCli.EXIT_OK;
         }
     }
 
-    private static String cadence(JsonNode schedule) {
-        return schedule.path("every").isTextual() ? "every " + schedule.path("every").asText()
-                : "cron '" + schedule.path("cron").asText() + "'";
-    }
-
-    private static String encode(String pathSegment) {
-        return URLEncoder.encode(pathSegment.strip(), StandardCharsets.UTF_8);
+    private static String cadence(Schedule schedule) {
+        return schedule.every() != null ? "every " + schedule.every() : "cron '" + schedule.cron() + "'";
     }
 }

@@ -1,6 +1,6 @@
 package dev.parallax.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parallax.client.Check;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -67,14 +67,11 @@ class ParallaxCliTest {
     }
 
     @Test
-    void theResultTableShowsWaitingRegionsThenEachPort() throws IOException {
-        ObjectMapper json = new ObjectMapper();
+    void theResultTableShowsWaitingRegionsThenEachPort() {
         ResultTable table = new ResultTable(List.of("eu-west", "us-east"));
-        table.update(json.readTree("""
-                {"region": "eu-west", "status": "DONE", "message": null, "ports": [
-                  {"address": "192.0.2.1", "port": 443, "state": "OPEN", "reason": "syn-ack", "rttMicros": 1234},
-                  {"address": "192.0.2.1", "port": 22, "state": "FILTERED", "reason": "no-response", "rttMicros": 2000000}]}
-                """));
+        table.update(new Check.Region("eu-west", "DONE", "eu-west-1", null, List.of("192.0.2.1"), 40L, null, null,
+                List.of(new Check.Port("192.0.2.1", 443, "OPEN", "syn-ack", 1234, null),
+                        new Check.Port("192.0.2.1", 22, "FILTERED", "no-response", 2_000_000, null))));
 
         assertThat(table.lines()).containsExactly(
                 "REGION   STATUS    ADDRESS    PORT  STATE     REASON       CONNECT",

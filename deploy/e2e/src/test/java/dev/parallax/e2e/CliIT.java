@@ -1,6 +1,7 @@
 package dev.parallax.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parallax.local.LocalStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,7 +83,7 @@ class CliIT {
                     .contains("(2 of 2 regions answered; check ");
 
             Run json = cli("check", "127.0.0.1:" + open, "--regions", "eu-west", "--json");
-            JsonNode check = StackApi.parse(json.out());
+            JsonNode check = new ObjectMapper().readTree(json.out());
             assertThat(json.exit()).as(json.err()).isZero();
             assertThat(check.path("status").asText()).isEqualTo("COMPLETE");
             assertThat(check.path("regions").get(0).path("ports").get(0).path("state").asText()).isEqualTo("OPEN");
@@ -102,7 +103,7 @@ class CliIT {
 
     @Test
     void aRegionWithoutALiveAgentIsExit3() throws Exception {
-        stack.stopAgent("us-east");
+        stack.agents("us-east").stop();
         try (ServerSocket listener = new ServerSocket(0, 50, LOOPBACK)) {
             Run run = awaitOutput(List.of("regions"), out -> out.contains("us-east  0"));
             assertThat(run.exit()).isZero();
@@ -113,7 +114,7 @@ class CliIT {
             assertThat(check.out()).containsPattern("us-east +UNAVAILABLE +no-live-agent")
                     .containsPattern("eu-west +DONE");
         } finally {
-            stack.startAgent("us-east");
+            stack.agents("us-east").start();
             awaitOutput(List.of("regions"), out -> out.contains("us-east  1"));
         }
     }

@@ -1,6 +1,7 @@
 package dev.parallax.e2e;
 
 import dev.parallax.local.LocalStack;
+import dev.parallax.local.LocalStackBuilder;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ public final class E2eStacks {
      * A builder with the repository, a fresh work directory {@code deploy/e2e/target/<name>-…} (kept for the logs)
      * and the stack's progress printed; every port is a free one unless the test says otherwise.
      */
-    public static LocalStack.Builder builder(String name) throws IOException {
+    public static LocalStackBuilder builder(String name) throws IOException {
         Path repoRoot = repoRoot();
         return LocalStack.builder()
                 .repoRoot(repoRoot)

@@ -1,8 +1,12 @@
 package dev.parallax.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.parallax.client.ApiResponse;
+import dev.parallax.client.CheckAccepted;
+import dev.parallax.client.Health;
+import dev.parallax.client.ManagementClient;
+import dev.parallax.client.ParallaxClient;
 import dev.parallax.local.LocalStack;
-import dev.parallax.local.PrometheusText;
+import dev.parallax.testsupport.PrometheusText;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,16 +16,13 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import static dev.parallax.local.PrometheusText.value;
+import static dev.parallax.testsupport.PrometheusText.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -33,11 +34,10 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ObservabilityIT {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final int JOB_PARTITIONS = 6;
 
     private static LocalStack stack;
-    private static StackApi api;
+    private static ParallaxClient api;
 
     @BeforeAll
     static void startStack() throws IOException {
@@ -46,11 +46,14 @@ class ObservabilityIT {
                 .agents("eu-west", 2)
                 .build()
                 .start();
-        api = new StackApi(stack.apiBaseUri(), () -> "coordinator log: " + stack.logFile("coordinator"));
+        api = ParallaxClient.of(stack.apiBaseUri());
     }
 
     @AfterAll
     static void stopStack() {
+        if (api != null) {
+            api.close();
+        }
         if (stack != null) {
             stack.close();
         }
@@ -58,51 +61,51 @@ class ObservabilityIT {
 
     @Test
     void twoAgentsOfARegionAreReadyWithDisjointPartitionsThatCoverItsTopic() {
-        List<String> agents = stack.agentIds("eu-west");
+        List<String> agents = stack.agents("eu-west").ids();
         assertThat(agents).hasSize(2);
         // The group settles after both joined: until then one agent may hold every partition and the other none.
         await("both eu-west agents ready with the topic's partitions shared out").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                     List<Integer> all = new ArrayList<>();
                     for (String agent : agents) {
-                        JsonNode assigned = check(health(agent, "ready"), "region jobs topic assigned");
-                        assertThat(assigned.path("status").asText()).as(agent + " readiness").isEqualTo("UP");
-                        assertThat(assigned.path("data").path("topic").asText()).isEqualTo("parallax.jobs.eu-west");
-                        all.addAll(partitions(assigned.path("data").path("partitions").asText()));
+                        Health.Check assigned = check(health(agent, "ready"), "region jobs topic assigned");
+                        assertThat(assigned.status()).as(agent + " readiness").isEqualTo("UP");
+                        assertThat(assigned.data().get("topic")).isEqualTo("parallax.jobs.eu-west");
+                        all.addAll(partitions(assigned.data().get("partitions")));
                     }
                     assertThat(all).as("partitions of parallax.jobs.eu-west held by its agents")
                             .hasSize(JOB_PARTITIONS).doesNotHaveDuplicates();
                 });
-        String usEast = stack.agentIds("us-east").getFirst();
+        String usEast = stack.agents("us-east").ids().getFirst();
         await("the only us-east agent holds every partition").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(partitions(check(health(usEast, "ready"), "region jobs topic assigned")
-                        .path("data").path("partitions").asText())).hasSize(JOB_PARTITIONS));
+                        .data().get("partitions"))).hasSize(JOB_PARTITIONS));
     }
 
     @Test
     void everyAgentIsLiveWhileItsProbeEngineRuns() {
         for (String region : stack.regions()) {
-            for (String agent : stack.agentIds(region)) {
-                JsonNode live = health(agent, "live");
-                assertThat(live.path("status").asText()).as(agent + " liveness").isEqualTo("UP");
-                assertThat(check(live, "probe engine").path("status").asText()).isEqualTo("UP");
+            for (String agent : stack.agents(region).ids()) {
+                Health live = health(agent, "live");
+                assertThat(live.status()).as(agent + " liveness").isEqualTo("UP");
+                assertThat(check(live, "probe engine").status()).isEqualTo("UP");
             }
         }
     }
 
     @Test
     void anAgentsMetricsCountItsJobsAndProbesUnderItsRegionAndId() throws Exception {
-        String agent = stack.agentIds("us-east").getFirst();
+        String agent = stack.agents("us-east").ids().getFirst();
         Map<String, Double> before = PrometheusText.samples(metrics(agent));
         String tags = "agent=\"" + agent + "\",region=\"us-east\"";
 
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             int open = listener.getLocalPort();
             int closed = LoopbackPorts.released();
-            URI check = api.submitAccepted("""
+            CheckAccepted accepted = api.submitCheck("""
                     {"target": "127.0.0.1", "ports": [%d, %d], "regions": ["us-east"]}
-                    """.formatted(open, closed));
-            api.awaitComplete(check, Duration.ofSeconds(60));
+                    """.formatted(open, closed)).value();
+            CheckAnswers.awaitComplete(api, accepted.id(), Duration.ofSeconds(60), stack);
         }
 
         Map<String, Double> after = PrometheusText.samples(metrics(agent));
@@ -135,39 +138,32 @@ class ObservabilityIT {
     }
 
     /** The named check of a health answer, failing with the answer when it has none of that name. */
-    private static JsonNode check(JsonNode health, String name) {
-        for (JsonNode check : health.path("checks")) {
-            if (check.path("name").asText().equals(name)) {
-                return check;
-            }
-        }
-        throw new AssertionError("no health check '" + name + "' in " + health);
+    private static Health.Check check(Health health, String name) {
+        return health.check(name).orElseThrow(() -> new AssertionError("no health check '" + name + "' in "
+                + health));
     }
 
-    private static JsonNode health(String agent, String kind) {
-        try {
-            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(agentUri(agent, "/q/health/" + kind))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            return StackApi.parse(answer.body());
-        } catch (IOException e) {
+    /** An agent's health of this kind; one that does not answer fails as an assertion, to be tried again. */
+    private static Health health(String agent, String kind) {
+        try (ManagementClient management = management(agent)) {
+            return management.health(kind);
+        } catch (RuntimeException e) {
             throw new AssertionError("health of " + agent + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
         }
     }
 
     /** The agent's /q/metrics in the Prometheus text format (0.0.4). */
-    private static String metrics(String agent) throws IOException, InterruptedException {
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(agentUri(agent, "/q/metrics"))
-                .header("Accept", "text/plain; version=0.0.4").timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(answer.statusCode()).as("/q/metrics of " + agent).isEqualTo(200);
-        assertThat(answer.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
-        return answer.body();
+    private static String metrics(String agent) {
+        try (ManagementClient management = management(agent)) {
+            ApiResponse<String> answer = management.metrics();
+            assertThat(answer.status()).as("/q/metrics of " + agent).isEqualTo(200);
+            assertThat(answer.header("Content-Type").orElse("")).startsWith("text/plain");
+            return answer.body();
+        }
     }
 
-    private static URI agentUri(String agent, String path) {
-        return URI.create("http://127.0.0.1:" + stack.agentHttpPort(agent) + path);
+    /** An agent serves health and metrics on its HTTP port. */
+    private static ManagementClient management(String agent) {
+        return new ManagementClient(URI.create("http://127.0.0.1:" + stack.agent(agent).httpPort()));
     }
 }

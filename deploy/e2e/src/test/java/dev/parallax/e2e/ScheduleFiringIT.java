@@ -1,6 +1,8 @@
 package dev.parallax.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.parallax.client.ApiResponse;
+import dev.parallax.client.ParallaxClient;
+import dev.parallax.client.Schedule;
 import dev.parallax.local.LocalStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,12 +12,7 @@ import org.junit.jupiter.api.Timeout;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -40,7 +37,6 @@ class ScheduleFiringIT {
     private static final Duration WATCHED = Duration.ofSeconds(60);
 
     private static LocalStack stack;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void startStack() throws IOException {
@@ -62,34 +58,29 @@ class ScheduleFiringIT {
     void fiftySchedulesEveryTenSecondsForAMinuteFireExactlyThreeHundredTimesAcrossTwoCoordinators()
             throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-             Connection db = DriverManager.getConnection(stack.jdbcUrl(), stack.username(), stack.password())) {
+             Connection db = stack.postgres().connect();
+             ParallaxClient first = ParallaxClient.of(stack.coordinator(1).baseUri());
+             ParallaxClient second = ParallaxClient.of(stack.coordinator(2).baseUri())) {
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < SCHEDULES; i++) {
                 // Half through each coordinator's API: either may be asked, and both fire.
-                URI api = stack.apiBaseUri(i % 2 + 1).resolve("/api/v1/schedules");
-                HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(api)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("""
-                                {"target": "127.0.0.1", "ports": [%d], "regions": ["eu-west"], "every": "10s",
-                                 "timeoutMs": 500}""".formatted(listener.getLocalPort())))
-                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-                assertThat(created.statusCode()).as("POST %s: %s", api, created.body()).isEqualTo(201);
-                ids.add(StackApi.parse(created.body()).path("id").asText());
+                ParallaxClient api = i % 2 == 0 ? first : second;
+                ApiResponse<Schedule> created = api.createSchedule("""
+                        {"target": "127.0.0.1", "ports": [%d], "regions": ["eu-west"], "every": "10s",
+                         "timeoutMs": 500}""".formatted(listener.getLocalPort()));
+                assertThat(created.status()).as("POST to %s: %s", api.baseUri(), created.body()).isEqualTo(201);
+                ids.add(created.value().id().toString());
             }
             Instant lastCreated = Instant.now();
 
             Thread.sleep(WATCHED.dividedBy(2).toMillis());
-            stack.killCoordinator(2);
+            stack.coordinator(2).kill();
             System.out.println("killed coordinator-2 with SIGKILL halfway through");
             // Every schedule's sixth due time lies before its creation + 60 s; wait past the last of them.
             Thread.sleep(Duration.between(Instant.now(), lastCreated.plus(WATCHED).plusSeconds(3)).toMillis());
             for (String id : ids) {
-                HttpResponse<String> paused = HTTP.send(HttpRequest.newBuilder(
-                                stack.apiBaseUri(1).resolve("/api/v1/schedules/" + id))
-                        .header("Content-Type", "application/json")
-                        .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"paused\": true}"))
-                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-                assertThat(paused.statusCode()).as("pause %s: %s", id, paused.body()).isEqualTo(200);
+                ApiResponse<Schedule> paused = first.pauseSchedule(id);
+                assertThat(paused.status()).as("pause %s: %s", id, paused.body()).isEqualTo(200);
             }
 
             Map<String, Long> counts = query(db, """
@@ -137,10 +128,8 @@ class ScheduleFiringIT {
                 regionOutcomes = groupCounts(db, outcomes);
             }
             assertThat(regionOutcomes).as("eu-west's answer to every run").isEqualTo(Map.of("DONE", SCHEDULES * 6L));
+            assertThat(first.schedules().value()).as("schedules listed").hasSize(SCHEDULES);
         }
-        JsonNode listed = new StackApi(stack.apiBaseUri(), () -> "logs in " + stack.workDir().resolve("logs"))
-                .get("/api/v1/schedules");
-        assertThat(listed).as("schedules listed").hasSize(SCHEDULES);
     }
 
     private static Map<String, Long> query(Connection db, String sql) throws Exception {

@@ -1,6 +1,9 @@
 package dev.parallax.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.parallax.client.ApiResponse;
+import dev.parallax.client.Check;
+import dev.parallax.client.CheckAccepted;
+import dev.parallax.client.ParallaxClient;
 import dev.parallax.local.LocalStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,15 +13,14 @@ import org.junit.jupiter.api.Timeout;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import static dev.parallax.e2e.StackApi.portState;
-import static dev.parallax.e2e.StackApi.region;
+import static dev.parallax.e2e.CheckAnswers.portState;
+import static dev.parallax.e2e.CheckAnswers.region;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -32,7 +34,7 @@ class WalkingSkeletonIT {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
     private static LocalStack stack;
-    private static StackApi api;
+    private static ParallaxClient api;
 
     @BeforeAll
     static void startStack() throws IOException {
@@ -42,11 +44,14 @@ class WalkingSkeletonIT {
                 .coordinatorProperties(Map.of("parallax.checks.deadline-grace", "PT8S"))
                 .build()
                 .start();
-        api = new StackApi(stack.apiBaseUri(), () -> "coordinator log: " + stack.logFile("coordinator"));
+        api = ParallaxClient.of(stack.apiBaseUri());
     }
 
     @AfterAll
     static void stopStack() {
+        if (api != null) {
+            api.close();
+        }
         if (stack != null) {
             stack.close();
         }
@@ -58,44 +63,44 @@ class WalkingSkeletonIT {
             int open = listener.getLocalPort();
             int closed = LoopbackPorts.released();
 
-            URI location = api.submitAccepted("""
+            CheckAccepted accepted = api.submitCheck("""
                     {"target": "127.0.0.1", "ports": [%d, %d], "regions": ["eu-west", "us-east"], "timeoutMs": 1000}
-                    """.formatted(open, closed));
-            JsonNode check = api.awaitComplete(location, Duration.ofSeconds(60));
+                    """.formatted(open, closed)).value();
+            Check check = CheckAnswers.awaitComplete(api, accepted.id(), Duration.ofSeconds(60), stack);
 
-            assertThat(check.path("regions")).as("regions in %s", check).hasSize(2);
+            assertThat(check.regions()).as("regions in %s", check).hasSize(2);
             List<String> agents = new ArrayList<>();
-            for (JsonNode region : check.path("regions")) {
-                String name = region.path("region").asText();
-                assertThat(region.path("status").asText()).as("status of %s in %s", name, check).isEqualTo("DONE");
-                assertThat(region.path("resolvedAddresses").get(0).asText()).isEqualTo("127.0.0.1");
-                agents.add(region.path("agentId").asText());
+            for (Check.Region region : check.regions()) {
+                String name = region.region();
+                assertThat(region.status()).as("status of %s in %s", name, check).isEqualTo("DONE");
+                assertThat(region.resolvedAddresses().getFirst()).isEqualTo("127.0.0.1");
+                agents.add(region.agentId());
                 assertThat(portState(region, open)).as("%s sees the listening port", name).isEqualTo("OPEN/syn-ack");
                 assertThat(portState(region, closed)).as("%s sees the released port", name)
                         .isIn("CLOSED/conn-refused", "CLOSED/self-connect");
             }
             assertThat(agents).as("one agent per region answered").doesNotHaveDuplicates()
                     .allSatisfy(agent -> assertThat(agent).isNotBlank());
-            assertThat(check.path("comparison").path("divergentPorts")).as("both regions agree").isEmpty();
-            assertThat(check.path("comparison").path("ports").get(0).path("verdict").asText()).isEqualTo("consistent");
+            assertThat(check.comparison().divergentPorts()).as("both regions agree").isEmpty();
+            assertThat(check.comparison().ports().getFirst().verdict()).isEqualTo("consistent");
         }
     }
 
     @Test
     void regionWhoseAgentIsDownEndsUnavailableAndTheCheckStillCompletes() throws Exception {
-        stack.stopAgent("us-east");
+        stack.agents("us-east").stop();
         try (ServerSocket listener = new ServerSocket(0, 50, LOOPBACK)) {
-            URI location = api.submitAccepted("""
+            CheckAccepted accepted = api.submitCheck("""
                     {"target": "127.0.0.1", "ports": [%d], "regions": ["eu-west", "us-east"], "timeoutMs": 500}
-                    """.formatted(listener.getLocalPort()));
+                    """.formatted(listener.getLocalPort())).value();
 
-            JsonNode check = api.awaitComplete(location, Duration.ofSeconds(60));
+            Check check = CheckAnswers.awaitComplete(api, accepted.id(), Duration.ofSeconds(60), stack);
 
-            assertThat(region(check, "eu-west").path("status").asText()).isEqualTo("DONE");
-            assertThat(region(check, "us-east").path("status").asText()).as("region without an agent in %s", check)
+            assertThat(region(check, "eu-west").status()).isEqualTo("DONE");
+            assertThat(region(check, "us-east").status()).as("region without an agent in %s", check)
                     .isEqualTo("UNAVAILABLE");
         } finally {
-            stack.startAgent("us-east");
+            stack.agents("us-east").start();
         }
     }
 
@@ -105,14 +110,13 @@ class WalkingSkeletonIT {
         while (System.nanoTime() < until && (api.liveAgents("eu-west") < 1 || api.liveAgents("us-east") < 1)) {
             Thread.sleep(500);
         }
-        JsonNode regions = api.get("/api/v1/regions");
+        var regions = api.regions().value();
         assertThat(api.liveAgents("eu-west")).as("live agents of eu-west in %s", regions).isEqualTo(1);
         assertThat(api.liveAgents("us-east")).as("live agents of us-east in %s", regions).isEqualTo(1);
 
-        var accepted = api.submit("{\"target\": \"127.0.0.1\", \"ports\": [9]}");
-        assertThat(accepted.statusCode()).as("submit answer: %s", accepted.body()).isEqualTo(202);
-        assertThat(StackApi.parse(accepted.body()).path("regions"))
-                .as("regions omitted: every live one")
-                .extracting(JsonNode::asText).containsExactly("eu-west", "us-east");
+        ApiResponse<CheckAccepted> accepted = api.submitCheck("{\"target\": \"127.0.0.1\", \"ports\": [9]}");
+        assertThat(accepted.status()).as("submit answer: %s", accepted.body()).isEqualTo(202);
+        assertThat(accepted.value().regions()).as("regions omitted: every live one")
+                .containsExactly("eu-west", "us-east");
     }
 }

@@ -8,17 +8,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real Apache Kafka broker process in KRaft combined mode (broker and controller in one JVM, node 1), run from
@@ -29,34 +23,42 @@ import java.util.stream.Stream;
  * directory). Storage is formatted only while {@code data/meta.properties} is missing, so topics and committed
  * offsets survive restarts. While a {@code KafkaBroker} runs, its JVM holds {@code owner.lock} there: a second
  * launcher on the same directory is refused, and a broker left by a dead launcher is ended before a new start.
+ *
+ * <p>The broker can be stopped and started again on the same ports, as an outage would look to its clients, which
+ * keep retrying the address they were given; its {@link ComponentListener} hears of a broker that ends without
+ * being asked to.
  */
 public final class KafkaBroker implements AutoCloseable {
 
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
 
     private static final String COMPONENT = "kafka";
-    private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
+    private final Path libs;
     private final Path directory;
     private final Path logFile;
     private final int port;
-    private final int controllerPort;
-    private final String clusterId;
     private final InetSocketAddress extraListener;
-    private final Process process;
-    private final DirectoryLock ownerLock;
+    private final ComponentListener listener;
 
-    private KafkaBroker(Path directory, Path logFile, int port, int controllerPort, InetSocketAddress extraListener,
-                        String clusterId, Process process, DirectoryLock ownerLock) {
+    // Guarded by this. The controller port is kept across restarts unless it was taken meanwhile.
+    private int controllerPort;
+    private String clusterId;
+    private Process process;
+    private DirectoryLock ownerLock;
+    private boolean started;
+    private boolean closed;
+
+    private KafkaBroker(Path libs, Path directory, Path logFile, int port, int controllerPort,
+                        InetSocketAddress extraListener, ComponentListener listener) {
+        this.libs = libs;
         this.directory = directory;
         this.logFile = logFile;
         this.port = port;
         this.controllerPort = controllerPort;
         this.extraListener = extraListener;
-        this.clusterId = clusterId;
-        this.process = process;
-        this.ownerLock = ownerLock;
+        this.listener = listener;
     }
 
     /**
@@ -69,108 +71,95 @@ public final class KafkaBroker implements AutoCloseable {
      * @param logFile        the broker's stdout, stderr and log4j output
      */
     public static KafkaBroker start(Path libsDirectory, Path directory, int port, int controllerPort, Path logFile) {
-        KafkaBroker broker = launch(libsDirectory, directory, port, controllerPort, logFile);
-        broker.awaitReady(DEFAULT_READY_TIMEOUT);
+        KafkaBroker broker = create(libsDirectory, directory, port, controllerPort, null, logFile,
+                ComponentListener.NONE);
+        try {
+            broker.start();
+        } catch (RuntimeException e) {
+            broker.close();
+            throw e;
+        }
         return broker;
     }
 
-    /** Starts the process without waiting for it; pair with {@link #awaitReady}. */
-    static KafkaBroker launch(Path libsDirectory, Path directory, int port, int controllerPort, Path logFile) {
-        return launch(libsDirectory, directory, port, controllerPort, null, logFile);
-    }
-
     /**
-     * As {@link #launch(Path, Path, int, int, Path)}, plus, when {@code extraListenerAddress} is not null, a second
-     * client listener on a free port of that address (advertised as itself), for clients that cannot reach the
-     * host's loopback: agents in network namespaces reach the broker through the host's end of their veth.
+     * A broker, not started yet: {@link #start()} starts it. Its ports (0 = a free one) are chosen now and kept
+     * across restarts. When {@code extraListenerAddress} is not null it gets a second client listener on a free
+     * port of that address (advertised as itself), for clients that cannot reach the host's loopback: agents in
+     * network namespaces reach the broker through the host's end of their veth.
      */
-    static KafkaBroker launch(Path libsDirectory, Path directory, int port, int controllerPort,
-                              InetAddress extraListenerAddress, Path logFile) {
-        return launch(libsDirectory, directory, port, controllerPort, extraListenerAddress, 0, logFile);
-    }
-
-    /**
-     * As {@link #launch(Path, Path, int, int, InetAddress, Path)}, with the extra listener on
-     * {@code extraListenerPort} (0 = a free one): a broker started again must keep the address its clients were
-     * configured with.
-     */
-    static KafkaBroker launch(Path libsDirectory, Path directory, int port, int controllerPort,
-                              InetAddress extraListenerAddress, int extraListenerPort, Path logFile) {
-        if (extraListenerPort < 0 || extraListenerPort > 65535) {
-            throw new IllegalArgumentException("port out of range: " + extraListenerPort);
-        }
+    public static KafkaBroker create(Path libsDirectory, Path directory, int port, int controllerPort,
+                                     InetAddress extraListenerAddress, Path logFile, ComponentListener listener) {
         Path libs = libsDirectory.toAbsolutePath();
-        Path dir = directory.toAbsolutePath();
-        Path log = logFile.toAbsolutePath();
-        requireBrokerJars(libs);
-        DirectoryLock ownerLock = DirectoryLock.acquire(dir.resolve("owner.lock"), COMPONENT);
-        try {
-            Processes.reapOrphan(dir.resolve("broker.pid"), STOP_GRACE).ifPresent(pid -> System.err.println(
-                    "[parallax-local] stopped orphaned Kafka broker (pid " + pid + ") left on " + dir
-                            + " by an earlier run"));
-            int chosenPort = Processes.portOrFree(port);
-            int chosenControllerPort = Processes.portOrFree(controllerPort);
-            while (chosenControllerPort == chosenPort) {
-                chosenControllerPort = Processes.freePort();
-            }
-            InetSocketAddress extraListener = extraListenerAddress == null ? null
-                    : new InetSocketAddress(extraListenerAddress,
-                            extraListenerPort == 0 ? freePortOn(extraListenerAddress) : extraListenerPort);
-            Path serverProperties = dir.resolve("server.properties");
-            Files.writeString(serverProperties,
-                    serverProperties(dir.resolve("data"), chosenPort, chosenControllerPort, extraListener));
-            Path log4j = dir.resolve("log4j2.properties");
-            Files.writeString(log4j, LOG4J2_PROPERTIES);
-            Processes.rotate(log);
-            String clusterId = clusterId(dir);
-            if (!Files.exists(dir.resolve("data").resolve("meta.properties"))) {
-                format(libs, log4j, serverProperties, clusterId, log);
-            }
-            List<String> command = List.of(Processes.javaBinary(), "-Xmx512m", "-Djava.awt.headless=true",
-                    "-Dlog4j2.configurationFile=" + log4j, "-cp", libs + "/*",
-                    "kafka.Kafka", serverProperties.toString());
-            Process process = new ProcessBuilder(Processes.inOwnSession(command))
-                    .directory(dir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
-            try {
-                Processes.writePidFile(dir.resolve("broker.pid"), process.toHandle());
-            } catch (IOException e) {
-                System.err.println("[parallax-local] could not record the broker's pid: " + e.getMessage());
-            }
-            return new KafkaBroker(dir, log, chosenPort, chosenControllerPort, extraListener, clusterId, process,
-                    ownerLock);
-        } catch (IOException | RuntimeException e) {
-            ownerLock.close();
-            if (e instanceof StartupException startup) {
-                throw startup;
-            }
-            throw new StartupException(COMPONENT, "cannot start the broker in " + dir + ": " + e.getMessage(), e);
+        BrokerDirectory.requireBrokerJars(libs);
+        int chosenPort = Processes.portOrFree(port);
+        int chosenControllerPort = Processes.portOrFree(controllerPort);
+        while (chosenControllerPort == chosenPort) {
+            chosenControllerPort = Processes.freePort();
         }
+        InetSocketAddress extraListener;
+        try {
+            extraListener = extraListenerAddress == null ? null
+                    : new InetSocketAddress(extraListenerAddress, freePortOn(extraListenerAddress));
+        } catch (IOException e) {
+            throw new StartupException(COMPONENT, "no free port on " + extraListenerAddress.getHostAddress()
+                    + " for the extra listener: " + e.getMessage(), e);
+        }
+        return new KafkaBroker(libs, directory.toAbsolutePath(), logFile.toAbsolutePath(), chosenPort,
+                chosenControllerPort, extraListener, Objects.requireNonNull(listener));
     }
 
     /**
-     * Waits until the broker answers an ApiVersions request. The broker creates its client acceptor early but
-     * enables request processing only after it has caught up with the metadata log and been unfenced; an
-     * answer proves that point is passed, where a bare TCP connect could succeed on a socket nobody serves yet.
+     * Starts the broker and waits until it answers requests; a no-op while it runs. Started again (after
+     * {@link #stop()} or a crash) it keeps its directory (same cluster id, topics, committed offsets) and its
+     * client ports, so that its clients keep the bootstrap address they were configured with; the controller port
+     * too when it is still free (with the static KRaft quorum used here another one does as well).
+     *
+     * @throws IllegalStateException once closed
+     * @throws StartupException      if the client port is taken at a restart, or the broker does not become ready
      */
-    void awaitReady(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                close();
-                throw new StartupException(COMPONENT, "the broker exited with code " + process.exitValue()
-                        + " before it was ready\n" + Processes.tail(logFile));
+    public void start() {
+        long begin = System.nanoTime();
+        boolean again;
+        Process launched;
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the broker in " + directory + " is closed");
             }
-            if (answersApiVersions(port)) {
+            if (process != null && process.isAlive()) {
                 return;
             }
-            sleep(200);
+            // Crashed: this object still holds the directory's owner.lock, which the launch takes again.
+            stopProcess();
+            again = started;
+            if (again) {
+                Processes.requirePortFree(COMPONENT, port);
+                if (!Processes.portIsFree(controllerPort)) {
+                    int taken = controllerPort;
+                    controllerPort = Processes.freePort();
+                    listener.progress("Kafka controller port " + taken + " was taken; now " + controllerPort);
+                }
+            }
+            launched = launch();
+            started = true;
         }
-        close();
-        throw new StartupException(COMPONENT, "the broker did not answer on 127.0.0.1:" + port + " within "
-                + timeout.toSeconds() + " s\n" + Processes.tail(logFile));
+        awaitReady(launched, DEFAULT_READY_TIMEOUT);
+        if (again) {
+            listener.progress("Kafka broker ready again on " + bootstrapServers()
+                    + extraBootstrapServers().map(extra -> " and, for the agents, " + extra).orElse("")
+                    + Processes.since(begin));
+        }
+    }
+
+    /**
+     * Stops the broker (SIGTERM: a controlled shutdown that flushes its logs), as an outage would look to its
+     * clients, which keep retrying the same address, and returns once the process is gone; a no-op if it is not
+     * running. Not an unexpected exit; {@link #start()} starts it again with its topics and offsets.
+     */
+    public void stop() {
+        if (stopProcess()) {
+            listener.progress("Kafka broker stopped");
+        }
     }
 
     public String bootstrapServers() {
@@ -178,7 +167,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /**
-     * {@code <address>:<port>} of the extra listener asked for at launch, e.g. {@code 198.18.7.1:40123}; empty
+     * {@code <address>:<port>} of the extra listener asked for at creation, e.g. {@code 198.18.7.1:40123}; empty
      * without one.
      */
     public Optional<String> extraBootstrapServers() {
@@ -189,16 +178,17 @@ public final class KafkaBroker implements AutoCloseable {
         return port;
     }
 
-    public int controllerPort() {
+    public synchronized int controllerPort() {
         return controllerPort;
     }
 
-    /** The port of the extra listener asked for at launch; 0 without one. */
+    /** The port of the extra listener asked for at creation; 0 without one. */
     int extraListenerPort() {
         return extraListener == null ? 0 : extraListener.getPort();
     }
 
-    public String clusterId() {
+    /** The cluster id stored in the directory; null before the first start. */
+    public synchronized String clusterId() {
         return clusterId;
     }
 
@@ -210,38 +200,121 @@ public final class KafkaBroker implements AutoCloseable {
         return logFile;
     }
 
-    public ProcessHandle process() {
-        return process.toHandle();
+    /** The broker's process while it runs. */
+    public synchronized Optional<ProcessHandle> process() {
+        return Optional.ofNullable(process).map(Process::toHandle);
     }
 
-    public boolean isAlive() {
-        return process.isAlive();
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
     }
 
-    /** Completes with the exit code when the broker process ends, for whatever reason. */
-    public CompletableFuture<Integer> onExit() {
-        return process.onExit().thenApply(Process::exitValue);
-    }
-
-    /** SIGTERM (controlled shutdown), then SIGKILL after 30 s; returns once the process is gone. Idempotent. */
+    /** Stops the broker, quietly, and refuses any later start; idempotent. */
     @Override
     public void close() {
-        Processes.terminate(process.toHandle(), STOP_GRACE);
-        Processes.deletePidFile(directory.resolve("broker.pid"));
-        ownerLock.close();
+        synchronized (this) {
+            closed = true;
+        }
+        stopProcess();
     }
 
     @Override
     public String toString() {
-        return "KafkaBroker[" + bootstrapServers() + ", pid " + process.pid() + "]";
+        return "KafkaBroker[" + bootstrapServers() + ", " + directory + "]";
     }
 
-    private static void requireBrokerJars(Path libs) {
-        if (!hasBrokerJars(libs)) {
-            throw new StartupException(COMPONENT, "no Kafka broker jars in " + libs
-                    + ": build them with `./mvnw -q -B -DskipTests package` (module deploy/kafka-broker)");
+    /**
+     * Runs the broker without waiting for it; the caller holds this object's lock. Formats the storage first if
+     * it never was.
+     */
+    private Process launch() {
+        ownerLock = DirectoryLock.acquire(directory.resolve("owner.lock"), COMPONENT);
+        try {
+            Processes.reapOrphan(directory.resolve("broker.pid"), STOP_GRACE).ifPresent(pid -> System.err.println(
+                    "[parallax-local] stopped orphaned Kafka broker (pid " + pid + ") left on " + directory
+                            + " by an earlier run"));
+            BrokerDirectory files = new BrokerDirectory(libs, directory, logFile);
+            Path serverProperties = files.writeConfiguration(port, controllerPort, extraListener);
+            Processes.rotate(logFile);
+            clusterId = files.clusterId();
+            files.formatOnce(clusterId);
+            List<String> command = List.of(Processes.javaBinary(), "-Xmx512m", "-Djava.awt.headless=true",
+                    "-Dlog4j2.configurationFile=" + files.log4jConfiguration(), "-cp", libs + "/*",
+                    "kafka.Kafka", serverProperties.toString());
+            process = new ProcessBuilder(Processes.inOwnSession(command))
+                    .directory(directory.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .start();
+            try {
+                Processes.writePidFile(directory.resolve("broker.pid"), process.toHandle());
+            } catch (IOException e) {
+                System.err.println("[parallax-local] could not record the broker's pid: " + e.getMessage());
+            }
+            watch(process);
+            return process;
+        } catch (IOException | RuntimeException e) {
+            ownerLock.close();
+            ownerLock = null;
+            if (e instanceof StartupException startup) {
+                throw startup;
+            }
+            throw new StartupException(COMPONENT, "cannot start the broker in " + directory + ": " + e.getMessage(),
+                    e);
         }
     }
+
+    /** Reports the broker's exit unless it was asked for: by then {@link #stopProcess()} let go of it. */
+    private void watch(Process running) {
+        running.onExit().thenAccept(exited -> {
+            boolean unexpected;
+            synchronized (this) {
+                unexpected = process == running;
+            }
+            if (unexpected) {
+                listener.exitedUnexpectedly(COMPONENT, Processes.describeExit(exited.exitValue()), logFile);
+            }
+        });
+    }
+
+    /**
+     * Waits until the broker answers an ApiVersions request. The broker creates its client acceptor early but
+     * enables request processing only after it has caught up with the metadata log and been unfenced; an
+     * answer proves that point is passed, where a bare TCP connect could succeed on a socket nobody serves yet.
+     * A broker that does not get there is ended, and that counts as an unexpected exit.
+     */
+    private void awaitReady(Process launched, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!launched.isAlive()) {
+                throw new StartupException(COMPONENT, "the broker exited with code " + launched.exitValue()
+                        + " before it was ready\n" + Processes.tail(logFile));
+            }
+            if (answersApiVersions(port)) {
+                return;
+            }
+            sleep(200);
+        }
+        Processes.terminate(launched.toHandle(), STOP_GRACE);
+        throw new StartupException(COMPONENT, "the broker did not answer on 127.0.0.1:" + port + " within "
+                + timeout.toSeconds() + " s\n" + Processes.tail(logFile));
+    }
+
+    /** SIGTERM (controlled shutdown), then SIGKILL after 30 s; true if there was a process. Idempotent. */
+    private synchronized boolean stopProcess() {
+        Process stopping = process;
+        process = null;
+        if (stopping != null) {
+            Processes.terminate(stopping.toHandle(), STOP_GRACE);
+            Processes.deletePidFile(directory.resolve("broker.pid"));
+        }
+        if (ownerLock != null) {
+            ownerLock.close();
+            ownerLock = null;
+        }
+        return stopping != null;
+    }
+
 
     private static int freePortOn(InetAddress address) throws IOException {
         try (ServerSocket socket = new ServerSocket()) {
@@ -250,116 +323,6 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    static boolean hasBrokerJars(Path libs) {
-        try (Stream<Path> files = Files.isDirectory(libs) ? Files.list(libs) : Stream.empty()) {
-            return files.anyMatch(f -> f.getFileName().toString().startsWith("kafka_2.13-"));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static String clusterId(Path dir) throws IOException {
-        Path file = dir.resolve("cluster.id");
-        if (Files.exists(file)) {
-            String stored = Files.readString(file).trim();
-            if (isUsableClusterId(stored)) {
-                return stored;
-            }
-        }
-        String id = newClusterId();
-        Files.writeString(file, id + "\n");
-        return id;
-    }
-
-    /**
-     * 16 random bytes in unpadded base64url (22 characters), as Kafka's own Uuid.randomUuid, which likewise
-     * never returns an id starting with '-': the storage tool's argument parser would read it as an option.
-     */
-    static String newClusterId() {
-        SecureRandom random = new SecureRandom();
-        byte[] uuid = new byte[16];
-        String id;
-        do {
-            random.nextBytes(uuid);
-            id = Base64.getUrlEncoder().withoutPadding().encodeToString(uuid);
-        } while (!isUsableClusterId(id));
-        return id;
-    }
-
-    private static boolean isUsableClusterId(String id) {
-        return id.length() == 22 && !id.startsWith("-") && id.matches("[A-Za-z0-9_-]+");
-    }
-
-    private static void format(Path libs, Path log4j, Path serverProperties, String clusterId, Path log)
-            throws IOException {
-        Process format = new ProcessBuilder(Processes.javaBinary(), "-Xmx256m",
-                "-Dlog4j2.configurationFile=" + log4j, "-cp", libs + "/*",
-                "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", serverProperties.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
-        try {
-            if (!format.waitFor(FORMAT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                format.destroyForcibly();
-                throw new StartupException(COMPONENT, "formatting the storage took over "
-                        + FORMAT_TIMEOUT.toSeconds() + " s\n" + Processes.tail(log));
-            }
-        } catch (InterruptedException e) {
-            format.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new StartupException(COMPONENT, "interrupted while formatting the storage", e);
-        }
-        if (format.exitValue() != 0) {
-            throw new StartupException(COMPONENT, "formatting the storage failed (exit " + format.exitValue()
-                    + ")\n" + Processes.tail(log));
-        }
-    }
-
-    private static String serverProperties(Path dataDir, int port, int controllerPort,
-                                           InetSocketAddress extraListener) {
-        List<String> lines = new ArrayList<>();
-        lines.add("# Written by the Parallax local stack at every start; edits here are overwritten.");
-        lines.add("process.roles=broker,controller");
-        lines.add("node.id=1");
-        lines.add("controller.quorum.voters=1@127.0.0.1:" + controllerPort);
-        String extra = extraListener == null ? ""
-                : ",VANTAGE://" + extraListener.getAddress().getHostAddress() + ":" + extraListener.getPort();
-        lines.add("listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort + extra);
-        lines.add("advertised.listeners=PLAINTEXT://127.0.0.1:" + port + extra);
-        lines.add("listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
-                + (extraListener == null ? "" : ",VANTAGE:PLAINTEXT"));
-        lines.add("controller.listener.names=CONTROLLER");
-        lines.add("inter.broker.listener.name=PLAINTEXT");
-        lines.add("log.dirs=" + dataDir);
-        lines.add("num.partitions=3");
-        lines.add("auto.create.topics.enable=true");
-        lines.add("group.initial.rebalance.delay.ms=0");
-        lines.add("offsets.topic.replication.factor=1");
-        // The default 50 partitions make the first consumer-group join wait seconds on a 2-core machine.
-        lines.add("offsets.topic.num.partitions=5");
-        lines.add("transaction.state.log.replication.factor=1");
-        lines.add("transaction.state.log.min.isr=1");
-        lines.add("share.coordinator.state.topic.replication.factor=1");
-        lines.add("share.coordinator.state.topic.min.isr=1");
-        return String.join("\n", lines) + "\n";
-    }
-
-    // Console only: the process's stdout is the log file, so JVM crashes and log4j output end up together.
-    // AbstractConfig prints every config value at INFO, several hundred lines per start.
-    private static final String LOG4J2_PROPERTIES = """
-            status = warn
-            appender.out.type = Console
-            appender.out.name = OUT
-            appender.out.target = SYSTEM_OUT
-            appender.out.layout.type = PatternLayout
-            appender.out.layout.pattern = [%d] %p %m (%c)%n
-            rootLogger.level = info
-            rootLogger.appenderRef.out.ref = OUT
-            logger.config.name = org.apache.kafka.common.config.AbstractConfig
-            logger.config.level = warn
-            logger.statechange.name = state.change.logger
-            logger.statechange.level = warn
-            """;
 
     /**
      * Sends ApiVersions v0 (request header v1: api key 18, version 0, correlation id, client id) and reads the

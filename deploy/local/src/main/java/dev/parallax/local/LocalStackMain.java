@@ -5,6 +5,7 @@ import dev.parallax.local.vantage.VantageNetwork;
 import dev.parallax.local.vantage.VantageNetworkException;
 
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.TreeSet;
@@ -216,16 +217,16 @@ public final class LocalStackMain {
     }
 
     private static void printBanner(PrintStream out, LocalStack stack, Options options) {
-        String api = "http://localhost:" + stack.coordinatorPort();
+        String api = "http://localhost:" + stack.coordinator(1).httpPort();
         String regionsJson = options.regions().stream().map(r -> "\"" + r + "\"").collect(Collectors.joining(","));
         out.println();
         out.println("Parallax is running.");
         out.println("  API          " + api + "/api/v1   (regions: " + String.join(", ", options.regions()) + ")");
         out.println("  Web page     " + api + "/");
-        out.println("  Health       " + stack.managementUri(1) + "/q/health   (metrics: " + stack.managementUri(1)
-                + "/q/metrics)");
+        URI management = stack.coordinator(1).managementUri();
+        out.println("  Health       " + management + "/q/health   (metrics: " + management + "/q/metrics)");
         out.println("  Kafka        " + stack.kafkaBootstrap());
-        out.println("  PostgreSQL   " + stack.jdbcUrl() + "   (user " + stack.username() + ")");
+        out.println("  PostgreSQL   " + stack.postgres().jdbcUrl() + "   (user " + stack.postgres().username() + ")");
         out.println("  Logs         " + stack.workDir().resolve("logs"));
         out.println();
         if (stack.vantageNetwork().isPresent()) {
@@ -236,7 +237,7 @@ public final class LocalStackMain {
         // nothing else on the machine, and both answer OPEN from every region.
         out.println("Check two ports of this machine (the API and Kafka) from every region:");
         out.println("  curl -s -X POST " + api + "/api/v1/checks -H 'Content-Type: application/json' \\");
-        out.println("       -d '{\"target\":\"127.0.0.1\",\"ports\":[" + stack.coordinatorPort() + ","
+        out.println("       -d '{\"target\":\"127.0.0.1\",\"ports\":[" + stack.coordinator(1).httpPort() + ","
                 + kafkaPort(stack) + "],\"regions\":[" + regionsJson + "]}'");
         out.println("then read the result at the Location it answers:  curl -s " + api + "/api/v1/checks/<id>");
         out.println();

@@ -24,7 +24,9 @@ import java.util.Optional;
 
 /**
  * PostgreSQL for the local stack: an embedded server (zonky's binaries from Maven Central) whose data directory
- * survives restarts, or an existing server named by {@code PARALLAX_JDBC_URL}.
+ * survives restarts, or an existing server named by {@code PARALLAX_JDBC_URL}. The embedded one can be stopped and
+ * started again on its port and its data, as an outage would look to its clients; its {@link ComponentListener}
+ * hears of a postmaster that ends without being asked to.
  *
  * <p>PostgreSQL refuses to run as root. zonky 2.2.x handles that itself: when the JVM runs as uid 0 it starts
  * initdb, pg_ctl and postgres through {@code unshare -U}, a fresh user namespace in which the process is the
@@ -41,6 +43,7 @@ public final class PostgresServer implements AutoCloseable {
     /** The application database created on the embedded server; "postgres" stays the maintenance database. */
     public static final String DATABASE = "parallax";
 
+    private static final String COMPONENT = "postgres";
     private static final String SUPERUSER = "postgres";
     // zonky's initdb sets "trust" authentication on loopback, so any password is accepted; a non-empty one keeps
     // clients that treat an empty value as "not configured" (Quarkus config does) from falling back to defaults.
@@ -48,23 +51,30 @@ public final class PostgresServer implements AutoCloseable {
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
     private static final Duration ORPHAN_GRACE = Duration.ofSeconds(15);
 
-    private final EmbeddedPostgres embedded;
+    // Null for an external server.
+    private final Path dataDir;
+    private final Path logFile;
     private final String jdbcUrl;
     private final String username;
     private final String password;
     private final int port;
-    private final ProcessHandle postmaster;
-    private final Path logFile;
+    private final ComponentListener listener;
 
-    private PostgresServer(EmbeddedPostgres embedded, String jdbcUrl, String username, String password, int port,
-                           ProcessHandle postmaster, Path logFile) {
-        this.embedded = embedded;
+    // Guarded by this: the running server, both null while stopped.
+    private EmbeddedPostgres embedded;
+    private ProcessHandle postmaster;
+    private boolean started;
+    private boolean closed;
+
+    private PostgresServer(Path dataDir, Path logFile, String jdbcUrl, String username, String password, int port,
+                           ComponentListener listener) {
+        this.dataDir = dataDir;
+        this.logFile = logFile;
         this.jdbcUrl = jdbcUrl;
         this.username = username;
         this.password = password;
         this.port = port;
-        this.postmaster = postmaster;
-        this.logFile = logFile;
+        this.listener = listener;
     }
 
     /**
@@ -73,53 +83,31 @@ public final class PostgresServer implements AutoCloseable {
      * {@code logFile}.
      */
     public static PostgresServer start(Path dataDirectory, int port, Path logFile) {
-        Path dataDir = dataDirectory.toAbsolutePath();
-        Path log = logFile.toAbsolutePath();
+        PostgresServer server = embedded(dataDirectory, port, logFile, ComponentListener.NONE);
         try {
-            refuseRootWithoutUserNamespaces();
-            Files.createDirectories(dataDir);
-            Processes.rotate(log);
-            stopOrphanPostmaster(dataDir);
-            int chosenPort = Processes.portOrFree(port);
-            EmbeddedPostgres embedded;
-            try {
-                embedded = EmbeddedPostgres.builder()
-                        .setDataDirectory(dataDir)
-                        .setCleanDataDirectory(false)
-                        .setPort(chosenPort)
-                        // The stack stops PostgreSQL last, after the apps; zonky's own hook would race that.
-                        .setRegisterShutdownHook(false)
-                        .setPGStartupWait(STARTUP_WAIT)
-                        .setServerConfig("listen_addresses", "127.0.0.1")
-                        // Pinned so that initdb does not depend on the locales this machine happens to have.
-                        .setLocaleConfig("locale", "C")
-                        .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                        .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                        .start();
-            } catch (IOException | RuntimeException e) {
-                throw new StartupException("postgres", "embedded PostgreSQL did not start in " + dataDir + ": "
-                        + e.getMessage() + "\n" + Processes.tail(log), e);
-            }
-            PostgresServer server = new PostgresServer(embedded, jdbcUrl(chosenPort, DATABASE), SUPERUSER, PASSWORD,
-                    chosenPort, readPostmaster(dataDir).orElse(null), log);
-            try {
-                server.createDatabaseIfMissing();
-            } catch (SQLException | RuntimeException e) {
-                server.close();
-                throw new StartupException("postgres", "could not create database " + DATABASE + ": "
-                        + e.getMessage(), e);
-            }
-            return server;
-        } catch (IOException e) {
-            throw new StartupException("postgres", "cannot prepare " + dataDir + ": " + e.getMessage(), e);
+            server.start();
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
         }
+        return server;
     }
 
-    /** An existing server; nothing is started and {@link #close()} does nothing. */
+    /**
+     * An embedded server, not started yet: {@link #start()} starts it. Its port (0 = a free one) is chosen now
+     * and kept across restarts, so that {@link #jdbcUrl()} holds from the beginning.
+     */
+    public static PostgresServer embedded(Path dataDirectory, int port, Path logFile, ComponentListener listener) {
+        int chosenPort = Processes.portOrFree(port);
+        return new PostgresServer(dataDirectory.toAbsolutePath(), logFile.toAbsolutePath(),
+                jdbcUrl(chosenPort, DATABASE), SUPERUSER, PASSWORD, chosenPort, Objects.requireNonNull(listener));
+    }
+
+    /** An existing server; nothing is started, {@link #close()} does nothing, and start and stop are refused. */
     public static PostgresServer external(String jdbcUrl, String username, String password) {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-        return new PostgresServer(null, jdbcUrl, username == null ? "" : username, password == null ? "" : password,
-                -1, null, null);
+        return new PostgresServer(null, null, jdbcUrl, username == null ? "" : username,
+                password == null ? "" : password, -1, ComponentListener.NONE);
     }
 
     /**
@@ -135,6 +123,54 @@ public final class PostgresServer implements AutoCloseable {
                 environment.getOrDefault(ENV_JDBC_PASSWORD, "")));
     }
 
+    /**
+     * Starts the embedded server and waits until it accepts connections; a no-op while it runs. Started again
+     * (after {@link #stop()} or a crash) it keeps its data directory, where nothing is initialised or dropped, and
+     * its port, so that {@link #jdbcUrl()} stays valid for its clients; as root, in a user namespace as at the
+     * first start.
+     *
+     * @throws IllegalStateException for an external server, which was not started here, or once closed
+     * @throws StartupException      if the port is taken at a restart, or the server does not start
+     */
+    public void start() {
+        requireEmbedded();
+        long begin = System.nanoTime();
+        boolean again;
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("PostgreSQL on " + dataDir + " is closed");
+            }
+            if (isRunning()) {
+                return;
+            }
+            // Crashed: its object still holds zonky's lock on the data directory.
+            stopServer();
+            again = started;
+            if (again) {
+                Processes.requirePortFree(COMPONENT, port);
+            }
+            launch();
+            started = true;
+        }
+        if (again) {
+            listener.progress("PostgreSQL ready again on " + jdbcUrl + Processes.since(begin));
+        }
+    }
+
+    /**
+     * Stops the embedded server (fast shutdown: open transactions are rolled back, clients disconnected), as a
+     * database outage would look to its clients, and returns once the postmaster is gone; a no-op if it is not
+     * running. Not an unexpected exit; {@link #start()} starts it again with its data.
+     *
+     * @throws IllegalStateException for an external server, which was not started here
+     */
+    public void stop() {
+        requireEmbedded();
+        if (stopServer()) {
+            listener.progress("PostgreSQL stopped");
+        }
+    }
+
     public String jdbcUrl() {
         return jdbcUrl;
     }
@@ -147,9 +183,14 @@ public final class PostgresServer implements AutoCloseable {
         return password;
     }
 
-    /** True when this object started the server (and {@link #close()} stops it). */
+    /** True when this object runs the server (and {@link #stop()} stops it), false for an external one. */
     public boolean isEmbedded() {
-        return embedded != null;
+        return dataDir != null;
+    }
+
+    /** Whether the embedded server runs; false for an external one, which this object knows nothing about. */
+    public synchronized boolean isRunning() {
+        return embedded != null && (postmaster == null || !Processes.isGone(postmaster));
     }
 
     /** The embedded server's port; -1 for an external server. */
@@ -157,8 +198,11 @@ public final class PostgresServer implements AutoCloseable {
         return port;
     }
 
-    /** The postmaster of the embedded server (the process that keeps running after pg_ctl returned). */
-    public Optional<ProcessHandle> process() {
+    /**
+     * The postmaster of the running embedded server (the process that keeps running after pg_ctl returned);
+     * empty while stopped and for an external server.
+     */
+    public synchronized Optional<ProcessHandle> process() {
         return Optional.ofNullable(postmaster);
     }
 
@@ -172,25 +216,102 @@ public final class PostgresServer implements AutoCloseable {
         return DriverManager.getConnection(jdbcUrl, username, password);
     }
 
-    /** Stops the embedded server (fast shutdown) and waits until the postmaster is gone; idempotent. */
+    /** Stops the embedded server, quietly, and refuses any later start; idempotent. */
     @Override
     public void close() {
-        if (embedded == null) {
-            return;
+        synchronized (this) {
+            closed = true;
         }
-        try {
-            embedded.close();
-        } catch (IOException e) {
-            // zonky logs its own pg_ctl failures; the postmaster is checked below either way.
-        }
-        if (postmaster != null && !Processes.awaitExit(postmaster, Duration.ofSeconds(10))) {
-            killPostmaster(postmaster);
+        if (isEmbedded()) {
+            stopServer();
         }
     }
 
     @Override
     public String toString() {
         return "PostgresServer[" + jdbcUrl + (isEmbedded() ? ", embedded" : ", external") + "]";
+    }
+
+    private void requireEmbedded() {
+        if (!isEmbedded()) {
+            throw new IllegalStateException("PostgreSQL is external (" + ENV_JDBC_URL + "=" + jdbcUrl
+                    + "): it was not started here, so it cannot be stopped or started here");
+        }
+    }
+
+    /** Runs the server; the caller holds this object's lock. */
+    private void launch() {
+        try {
+            refuseRootWithoutUserNamespaces();
+            Files.createDirectories(dataDir);
+            Processes.rotate(logFile);
+            stopOrphanPostmaster(dataDir);
+            try {
+                embedded = EmbeddedPostgres.builder()
+                        .setDataDirectory(dataDir)
+                        .setCleanDataDirectory(false)
+                        .setPort(port)
+                        // The stack stops PostgreSQL last, after the apps; zonky's own hook would race that.
+                        .setRegisterShutdownHook(false)
+                        .setPGStartupWait(STARTUP_WAIT)
+                        .setServerConfig("listen_addresses", "127.0.0.1")
+                        // Pinned so that initdb does not depend on the locales this machine happens to have.
+                        .setLocaleConfig("locale", "C")
+                        .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                        .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                        .start();
+            } catch (IOException | RuntimeException e) {
+                throw new StartupException(COMPONENT, "embedded PostgreSQL did not start in " + dataDir + ": "
+                        + e.getMessage() + "\n" + Processes.tail(logFile), e);
+            }
+            postmaster = readPostmaster(dataDir).orElse(null);
+            try {
+                createDatabaseIfMissing();
+            } catch (SQLException | RuntimeException e) {
+                stopServer();
+                throw new StartupException(COMPONENT, "could not create database " + DATABASE + ": "
+                        + e.getMessage(), e);
+            }
+            watch(postmaster);
+        } catch (IOException e) {
+            throw new StartupException(COMPONENT, "cannot prepare " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reports the postmaster's exit unless it was asked for: by then {@link #stopServer()} let go of it. */
+    private void watch(ProcessHandle running) {
+        if (running == null) {
+            return;
+        }
+        running.onExit().thenRun(() -> {
+            boolean unexpected;
+            synchronized (this) {
+                unexpected = postmaster == running;
+            }
+            if (unexpected) {
+                listener.exitedUnexpectedly(COMPONENT, "postmaster exited", logFile);
+            }
+        });
+    }
+
+    /** Stops the running server and waits until the postmaster is gone; true if there was one. */
+    private synchronized boolean stopServer() {
+        EmbeddedPostgres server = embedded;
+        ProcessHandle stopping = postmaster;
+        embedded = null;
+        postmaster = null;
+        if (server == null) {
+            return false;
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            // zonky logs its own pg_ctl failures; the postmaster is checked below either way.
+        }
+        if (stopping != null && !Processes.awaitExit(stopping, Duration.ofSeconds(10))) {
+            killPostmaster(stopping);
+        }
+        return true;
     }
 
     private void createDatabaseIfMissing() throws SQLException {

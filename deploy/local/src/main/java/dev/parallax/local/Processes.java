@@ -132,6 +132,26 @@ final class Processes {
         }
     }
 
+    /** A component started again must get its old port back, since the others were configured with it. */
+    static void requirePortFree(String component, int port) {
+        if (!portIsFree(port)) {
+            throw new StartupException(component, "port " + port + " on 127.0.0.1 is in use; " + component
+                    + " cannot start again where the other components expect it");
+        }
+    }
+
+    /** Java reports a child killed by signal N as exit code 128 + N. */
+    static String describeExit(int code) {
+        return code > 128 && code < 160
+                ? "exited with code " + code + ", killed by signal " + (code - 128)
+                : "exited with code " + code;
+    }
+
+    /** {@code " (1.2 s)"}: the time since {@code startNanos}, for progress lines. */
+    static String since(long startNanos) {
+        return String.format(" (%.1f s)", (System.nanoTime() - startNanos) / 1e9);
+    }
+
     /** Keeps the previous run's log as {@code <name>.1}, so a crash can still be read after a restart. */
     static void rotate(Path logFile) throws IOException {
         Files.createDirectories(logFile.toAbsolutePath().getParent());

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,7 +44,7 @@ class KafkaBrokerTest {
         ProcessHandle process;
         try (KafkaBroker broker = KafkaBroker.start(TestRepo.brokerLibs(), dir.resolve("kafka"), 0, 0,
                 dir.resolve("kafka.log"))) {
-            process = broker.process();
+            process = broker.process().orElseThrow();
             assertThat(broker.bootstrapServers()).startsWith("127.0.0.1:");
             assertThat(broker.clusterId()).hasSize(22);
 
@@ -80,59 +81,90 @@ class KafkaBrokerTest {
     }
 
     @Test
-    void restartOnTheSamePortsKeepsClusterIdTopicsAndRecords() throws Exception {
+    void stoppedAndStartedAgainItKeepsItsPortsClusterIdTopicsAndRecords() throws Exception {
         Path brokerDir = dir.resolve("kafka");
         // A second loopback address stands in for the vantage bridge, whose clients keep its port too.
         InetAddress extraAddress = InetAddress.getByName("127.0.0.2");
-        String clusterId;
-        int port;
-        int controllerPort;
-        int extraPort;
-        String extraBootstrap;
-        KafkaBroker broker = KafkaBroker.launch(TestRepo.brokerLibs(), brokerDir, 0, 0, extraAddress,
-                dir.resolve("kafka.log"));
-        try (broker) {
-            broker.awaitReady(KafkaBroker.DEFAULT_READY_TIMEOUT);
-            clusterId = broker.clusterId();
-            port = broker.port();
-            controllerPort = broker.controllerPort();
-            extraPort = broker.extraListenerPort();
-            extraBootstrap = broker.extraBootstrapServers().orElseThrow();
+        RecordingListener heard = new RecordingListener();
+        try (KafkaBroker broker = KafkaBroker.create(TestRepo.brokerLibs(), brokerDir, 0, 0, extraAddress,
+                dir.resolve("kafka.log"), heard)) {
+            broker.start();
+            String clusterId = broker.clusterId();
+            int port = broker.port();
+            int controllerPort = broker.controllerPort();
+            String extraBootstrap = broker.extraBootstrapServers().orElseThrow();
             try (Admin admin = admin(broker.bootstrapServers())) {
                 admin.createTopics(List.of(new NewTopic("parallax.restarted", 2, (short) 1)))
                         .all().get(30, TimeUnit.SECONDS);
             }
             produce(broker.bootstrapServers(), "parallax.restarted", "k", "before the stop");
-        }
-        String metaProperties = Files.readString(brokerDir.resolve("data/meta.properties"));
-        assertThat(Loopback.accepts(port)).as("nothing listens on " + port + " while stopped").isFalse();
+            ProcessHandle first = broker.process().orElseThrow();
 
-        KafkaBroker again = KafkaBroker.launch(TestRepo.brokerLibs(), brokerDir, port, controllerPort, extraAddress,
-                extraPort, dir.resolve("kafka.log"));
-        try (again) {
-            again.awaitReady(KafkaBroker.DEFAULT_READY_TIMEOUT);
-            assertThat(again.port()).isEqualTo(port);
-            assertThat(again.controllerPort()).isEqualTo(controllerPort);
-            assertThat(again.extraBootstrapServers()).contains(extraBootstrap);
-            assertThat(again.clusterId()).isEqualTo(clusterId);
+            broker.stop();
+            assertThat(Processes.isGone(first)).isTrue();
+            assertThat(broker.isRunning()).isFalse();
+            assertThat(broker.process()).isEmpty();
+            String metaProperties = Files.readString(brokerDir.resolve("data/meta.properties"));
+            assertThat(Loopback.accepts(port)).as("nothing listens on " + port + " while stopped").isFalse();
+
+            broker.start();
+            assertThat(broker.port()).isEqualTo(port);
+            assertThat(broker.controllerPort()).isEqualTo(controllerPort);
+            assertThat(broker.extraBootstrapServers()).contains(extraBootstrap);
+            assertThat(broker.clusterId()).isEqualTo(clusterId);
             assertThat(Files.readString(brokerDir.resolve("data/meta.properties")))
                     .as("storage not formatted again").isEqualTo(metaProperties);
-            try (Admin admin = admin(again.bootstrapServers())) {
+            try (Admin admin = admin(broker.bootstrapServers())) {
                 assertThat(admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS)).isEqualTo(clusterId);
                 assertThat(admin.describeTopics(List.of("parallax.restarted")).allTopicNames()
                         .get(30, TimeUnit.SECONDS).get("parallax.restarted").partitions()).hasSize(2);
             }
-            assertThat(consumeAll(again.bootstrapServers(), "parallax.restarted", 1))
+            assertThat(consumeAll(broker.bootstrapServers(), "parallax.restarted", 1))
                     .containsExactly("k=before the stop");
             assertThat(consumeAll(extraBootstrap, "parallax.restarted", 1))
                     .as("through the extra listener on its old port").containsExactly("k=before the stop");
+        }
+        assertThat(heard.lines).contains("Kafka broker stopped")
+                .anyMatch(line -> line.startsWith("Kafka broker ready again on"));
+        assertThat(heard.exits).as("a stop asked for is not an unexpected exit").isEmpty();
+    }
+
+    @Test
+    void aBrokerThatDiesOnItsOwnIsReported() throws Exception {
+        RecordingListener heard = new RecordingListener();
+        try (KafkaBroker broker = KafkaBroker.create(TestRepo.brokerLibs(), dir.resolve("kafka"), 0, 0, null,
+                dir.resolve("kafka.log"), heard)) {
+            broker.start();
+            broker.process().orElseThrow().destroyForcibly();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (heard.exits.isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+        }
+        assertThat(heard.exits).containsExactly("kafka exited with code 137, killed by signal 9");
+    }
+
+    /** What a component told its listener. */
+    private static final class RecordingListener implements ComponentListener {
+
+        final List<String> lines = new CopyOnWriteArrayList<>();
+        final List<String> exits = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void progress(String line) {
+            lines.add(line);
+        }
+
+        @Override
+        public void exitedUnexpectedly(String component, String detail, Path logFile) {
+            exits.add(component + " " + detail);
         }
     }
 
     @Test
     void clusterIdsNeverLookLikeAnOption() {
         for (int i = 0; i < 5_000; i++) {
-            assertThat(KafkaBroker.newClusterId()).hasSize(22).matches("[A-Za-z0-9_][A-Za-z0-9_-]{21}");
+            assertThat(BrokerDirectory.newClusterId()).hasSize(22).matches("[A-Za-z0-9_][A-Za-z0-9_-]{21}");
         }
     }
 

@@ -17,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -89,23 +88,23 @@ class LocalStackTest {
             assertThat(running)
                     .containsOnlyKeys("postgres", "kafka", "coordinator", "agent-eu-west-1", "agent-us-east-1",
                             "agent-us-east-2");
-            assertThat(stack.agentIds("us-east")).containsExactly("us-east-1", "us-east-2");
+            assertThat(stack.agents("us-east").ids()).containsExactly("us-east-1", "us-east-2");
             assertThat(running.values()).allMatch(ProcessHandle::isAlive);
-            assertThat(get(stack.managementUri(1).resolve("/q/health/ready"))).isEqualTo(200);
+            assertThat(get(stack.coordinator(1).managementUri().resolve("/q/health/ready"))).isEqualTo(200);
 
             assertThat(Files.readString(stack.logFile("coordinator"))).contains(
                     "property quarkus.http.host=127.0.0.1",
-                    "property quarkus.http.port=" + stack.coordinatorPort(),
+                    "property quarkus.http.port=" + stack.coordinator(1).httpPort(),
                     "property quarkus.management.host=127.0.0.1",
-                    "property quarkus.management.port=" + stack.managementUri(1).getPort(),
+                    "property quarkus.management.port=" + stack.coordinator(1).managementUri().getPort(),
                     "property parallax.api.allowed-hosts=localhost,127.0.0.1,::1",
-                    "property quarkus.datasource.jdbc.url=" + stack.jdbcUrl(),
-                    "property quarkus.datasource.username=" + stack.username(),
+                    "property quarkus.datasource.jdbc.url=" + stack.postgres().jdbcUrl(),
+                    "property quarkus.datasource.username=" + stack.postgres().username(),
                     "property kafka.bootstrap.servers=" + stack.kafkaBootstrap(),
                     "property parallax.regions.known=eu-west,us-east",
                     "property parallax.targets.allow=127.0.0.0/8,::1/128");
             assertThat(Files.readString(stack.logFile("agent-us-east-1"))).contains(
-                    "property quarkus.http.port=" + stack.agentHttpPort("us-east-1"),
+                    "property quarkus.http.port=" + stack.agent("us-east-1").httpPort(),
                     "property kafka.bootstrap.servers=" + stack.kafkaBootstrap(),
                     "property parallax.agent.region=us-east",
                     "property parallax.agent.id=us-east-1",
@@ -118,20 +117,20 @@ class LocalStackTest {
                     .hasMessageContaining("in use by another launcher (pid " + ProcessHandle.current().pid() + ")");
             assertThat(running.values()).as("a refused launcher touches nothing").allMatch(ProcessHandle::isAlive);
 
-            stack.killAgent("us-east-2");
+            stack.agent("us-east-2").kill();
             assertThat(Processes.isGone(running.get("agent-us-east-2"))).as("killed with SIGKILL").isTrue();
-            assertThat(stack.isAgentRunning("us-east")).as("its peer still runs").isTrue();
-            stack.stopAgent("us-east");
-            assertThat(stack.isAgentRunning("us-east")).isFalse();
+            assertThat(stack.agents("us-east").isRunning()).as("its peer still runs").isTrue();
+            stack.agents("us-east").stop();
+            assertThat(stack.agents("us-east").isRunning()).isFalse();
             // Exited, though the JDK may not have reaped it yet: a zombie counts as gone, as in Processes.isGone.
             assertThat(Processes.isGone(running.get("agent-us-east-1"))).as("stopped with SIGTERM").isTrue();
-            stack.startAgent("us-east");
-            assertThat(stack.isAgentRunning("us-east")).isTrue();
+            stack.agents("us-east").start();
+            assertThat(stack.agents("us-east").isRunning()).isTrue();
             assertThat(stack.processes()).as("both agents of us-east run again")
                     .containsKeys("agent-us-east-1", "agent-us-east-2");
             assertThat(stack.unexpectedExit()).as("asked-for stops are not crashes").isNotDone();
 
-            int crashingPort = stack.agentHttpPort("eu-west-1");
+            int crashingPort = stack.agent("eu-west-1").httpPort();
             get(URI.create("http://127.0.0.1:" + crashingPort + "/exit"));
             LocalStack.ComponentExit exit = stack.unexpectedExit().get(20, TimeUnit.SECONDS);
             assertThat(exit.component()).isEqualTo("agent-eu-west-1");
@@ -155,46 +154,48 @@ class LocalStackTest {
                 .build().start()) {
             Map<String, ProcessHandle> before = stack.processes();
 
-            stack.killCoordinator(1);
+            stack.coordinator(1).kill();
             assertThat(Processes.isGone(before.get("coordinator"))).as("killed with SIGKILL").isTrue();
             assertThat(stack.processes()).doesNotContainKey("coordinator").containsKey("coordinator-2");
-            assertThat(Loopback.accepts(stack.coordinatorPort())).isFalse();
+            assertThat(Loopback.accepts(stack.coordinator(1).httpPort())).isFalse();
             assertThat(tmp.resolve("work/run/coordinator.pid")).doesNotExist();
-            URI management = stack.managementUri(1);
-            stack.startCoordinator(1);
-            assertThat(stack.managementUri(1)).as("the management port is kept across a restart").isEqualTo(management);
+            URI management = stack.coordinator(1).managementUri();
+            stack.coordinator(1).start(Map.of("parallax.restart.note", "configured otherwise"));
+            assertThat(stack.coordinator(1).managementUri()).as("the management port is kept across a restart")
+                    .isEqualTo(management);
             assertThat(get(management.resolve("/q/health/ready"))).isEqualTo(200);
             ProcessHandle restarted = stack.processes().get("coordinator");
             assertThat(restarted).isNotEqualTo(before.get("coordinator"));
-            stack.startCoordinator(1);
+            stack.coordinator(1).start();
             assertThat(stack.processes().get("coordinator")).as("already running: left alone").isEqualTo(restarted);
             assertThat(Files.readString(stack.logFile("coordinator"))).contains(
-                    "property quarkus.http.port=" + stack.coordinatorPort(),
-                    "property quarkus.datasource.jdbc.url=" + stack.jdbcUrl(),
+                    "property parallax.restart.note=configured otherwise",
+                    "property quarkus.http.port=" + stack.coordinator(1).httpPort(),
+                    "property quarkus.datasource.jdbc.url=" + stack.postgres().jdbcUrl(),
                     "property kafka.bootstrap.servers=" + stack.kafkaBootstrap());
-            URI replica = stack.apiBaseUri(2);
-            stack.killCoordinator(2);
+            URI replica = stack.coordinator(2).baseUri();
+            stack.coordinator(2).kill();
             assertThat(Processes.isGone(before.get("coordinator-2"))).isTrue();
-            stack.startCoordinator(2);
-            assertThat(stack.apiBaseUri(2)).isEqualTo(replica);
-            assertThat(get(stack.managementUri(2).resolve("/q/health/ready"))).isEqualTo(200);
-            assertThatThrownBy(() -> stack.killCoordinator(3)).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> stack.startCoordinator(0)).isInstanceOf(IllegalArgumentException.class);
+            stack.coordinator(2).start();
+            assertThat(stack.coordinator(2).baseUri()).isEqualTo(replica);
+            assertThat(get(stack.coordinator(2).managementUri().resolve("/q/health/ready"))).isEqualTo(200);
+            assertThatThrownBy(() -> stack.coordinator(3)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> stack.coordinator(0)).isInstanceOf(IllegalArgumentException.class);
 
-            String jdbcUrl = stack.jdbcUrl();
+            String jdbcUrl = stack.postgres().jdbcUrl();
             int postgresPort = URI.create(jdbcUrl.substring("jdbc:".length())).getPort();
-            try (Connection c = DriverManager.getConnection(jdbcUrl, stack.username(), stack.password());
+            try (Connection c = stack.postgres().connect();
                  Statement s = c.createStatement()) {
                 s.execute("create table kept (v text)");
                 s.execute("insert into kept values ('before the outage')");
             }
-            stack.stopPostgres();
+            stack.postgres().stop();
             assertThat(Processes.isGone(before.get("postgres"))).isTrue();
             assertThat(stack.processes()).doesNotContainKey("postgres");
             assertThat(Loopback.accepts(postgresPort)).isFalse();
-            stack.startPostgres();
-            assertThat(stack.jdbcUrl()).isEqualTo(jdbcUrl);
-            try (Connection c = DriverManager.getConnection(jdbcUrl, stack.username(), stack.password());
+            stack.postgres().start();
+            assertThat(stack.postgres().jdbcUrl()).isEqualTo(jdbcUrl);
+            try (Connection c = stack.postgres().connect();
                  Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select v from kept")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("before the outage");
@@ -202,12 +203,12 @@ class LocalStackTest {
 
             String bootstrap = stack.kafkaBootstrap();
             String clusterId = clusterId(bootstrap);
-            stack.stopBroker();
+            stack.broker().stop();
             assertThat(Processes.isGone(before.get("kafka"))).isTrue();
             assertThat(stack.processes()).doesNotContainKey("kafka");
             int kafkaPort = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
             assertThat(Loopback.accepts(kafkaPort)).isFalse();
-            stack.startBroker();
+            stack.broker().start();
             assertThat(stack.kafkaBootstrap()).isEqualTo(bootstrap);
             assertThat(clusterId(bootstrap)).isEqualTo(clusterId);
 
@@ -231,21 +232,22 @@ class LocalStackTest {
         try (LocalStack stack = LocalStack.builder().repoRoot(repo).workDir(tmp.resolve("work"))
                 .regions(List.of("eu-west")).environment(Map.of(PostgresServer.ENV_JDBC_URL, url))
                 .progress(line -> { }).build().start()) {
-            assertThatThrownBy(stack::stopPostgres).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> stack.postgres().stop()).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("external").hasMessageContaining(url);
-            assertThatThrownBy(stack::startPostgres).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> stack.postgres().start()).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("external");
         }
     }
 
     @Test
-    void restartsNeedAStartedStack() {
+    void componentsCanBeReachedOnlyOnceTheStackStarted() {
         LocalStack stack = LocalStack.builder().repoRoot(tmp).workDir(tmp.resolve("work")).environment(Map.of())
                 .progress(line -> { }).build();
-        assertThatThrownBy(stack::startBroker).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(stack::broker).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("not been started");
-        assertThatThrownBy(() -> stack.startCoordinator(1)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(stack::startPostgres).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> stack.coordinator(1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(stack::postgres).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> stack.agents("eu-west")).isInstanceOf(IllegalStateException.class);
     }
 
     @Test

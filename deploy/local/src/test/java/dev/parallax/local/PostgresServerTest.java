@@ -66,33 +66,38 @@ class PostgresServerTest {
     }
 
     @Test
-    void restartOnTheSamePortKeepsTablesAndRowsAndRefusesConnectionsWhileStopped() throws Exception {
-        Path data = dir.resolve("pgdata");
-        int port;
-        String url;
-        try (PostgresServer pg = PostgresServer.start(data, 0, dir.resolve("postgres.log"));
-             Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
-             Statement s = c.createStatement()) {
-            port = pg.port();
-            url = pg.jdbcUrl();
-            s.execute("create table kept (id int primary key, v text not null)");
-            s.execute("insert into kept values (1, 'one'), (2, 'two')");
-        }
-        assertThat(Loopback.accepts(port)).as("nothing listens on " + port + " while stopped").isFalse();
-        assertThatThrownBy(() -> DriverManager.getConnection(url, "postgres", "postgres").close())
-                .isInstanceOf(SQLException.class);
-
-        try (PostgresServer again = PostgresServer.start(data, port, dir.resolve("postgres.log"));
-             Connection c = DriverManager.getConnection(url, again.username(), again.password());
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select id, v from kept order by id")) {
-            assertThat(again.port()).isEqualTo(port);
-            assertThat(again.jdbcUrl()).isEqualTo(url);
-            List<String> rows = new ArrayList<>();
-            while (rs.next()) {
-                rows.add(rs.getInt(1) + "=" + rs.getString(2));
+    void stoppedAndStartedAgainItKeepsItsPortTablesAndRowsAndRefusesConnectionsMeanwhile() throws Exception {
+        try (PostgresServer pg = PostgresServer.embedded(dir.resolve("pgdata"), 0, dir.resolve("postgres.log"),
+                ComponentListener.NONE)) {
+            int port = pg.port();
+            String url = pg.jdbcUrl();
+            pg.start();
+            try (Connection c = DriverManager.getConnection(url, pg.username(), pg.password());
+                 Statement s = c.createStatement()) {
+                s.execute("create table kept (id int primary key, v text not null)");
+                s.execute("insert into kept values (1, 'one'), (2, 'two')");
             }
-            assertThat(rows).containsExactly("1=one", "2=two");
+            ProcessHandle first = pg.process().orElseThrow();
+
+            pg.stop();
+            assertThat(Processes.isGone(first)).isTrue();
+            assertThat(pg.isRunning()).isFalse();
+            assertThat(Loopback.accepts(port)).as("nothing listens on " + port + " while stopped").isFalse();
+            assertThatThrownBy(() -> DriverManager.getConnection(url, "postgres", "postgres").close())
+                    .isInstanceOf(SQLException.class);
+
+            pg.start();
+            assertThat(pg.port()).isEqualTo(port);
+            assertThat(pg.jdbcUrl()).isEqualTo(url);
+            try (Connection c = DriverManager.getConnection(url, pg.username(), pg.password());
+                 Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("select id, v from kept order by id")) {
+                List<String> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(rs.getInt(1) + "=" + rs.getString(2));
+                }
+                assertThat(rows).containsExactly("1=one", "2=two");
+            }
         }
         assertThat(dir.resolve("postgres.log.1")).as("the first run's log is kept").exists();
     }
@@ -108,6 +113,7 @@ class PostgresServerTest {
         assertThat(external.username()).isEqualTo("postgres");
         assertThat(external.password()).isEqualTo("secret");
         assertThat(external.process()).isEmpty();
+        assertThatThrownBy(external::stop).isInstanceOf(IllegalStateException.class).hasMessageContaining("external");
         external.close();
     }
 }

@@ -1,8 +1,11 @@
 package dev.parallax.e2e.browser;
 
+import dev.parallax.client.ApiException;
+import dev.parallax.client.ApiResponse;
+import dev.parallax.client.ParallaxClient;
+import dev.parallax.client.Schedule;
 import dev.parallax.e2e.E2eStacks;
 import dev.parallax.e2e.LoopbackPorts;
-import dev.parallax.e2e.StackApi;
 import dev.parallax.local.LocalStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +24,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -66,10 +68,11 @@ class WebPageIT {
                 .build()
                 .start();
         // The form preselects the regions with a live agent: start once every agent has reported.
-        StackApi api = new StackApi(stack.apiBaseUri(), () -> "logs: " + stack.logFile("coordinator"));
-        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (REGIONS.stream().anyMatch(region -> liveAgents(api, region) < 1) && System.nanoTime() < until) {
-            sleep(500);
+        try (ParallaxClient api = ParallaxClient.of(stack.apiBaseUri())) {
+            long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (REGIONS.stream().anyMatch(region -> liveAgents(api, region) < 1) && System.nanoTime() < until) {
+                sleep(500);
+            }
         }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -181,13 +184,13 @@ class WebPageIT {
 
     @Test
     void theSchedulePageShowsUptimePerRegionAndAChartOfTheRuns() throws Exception {
-        try (ServerSocket open = new ServerSocket(0, 50, LOOPBACK)) {
-            StackApi api = new StackApi(stack.apiBaseUri(), () -> "logs: " + stack.logFile("coordinator"));
-            HttpResponse<String> created = api.post("/api/v1/schedules", """
+        try (ServerSocket open = new ServerSocket(0, 50, LOOPBACK);
+             ParallaxClient api = ParallaxClient.of(stack.apiBaseUri())) {
+            ApiResponse<Schedule> created = api.createSchedule("""
                     {"target": "127.0.0.1", "ports": [%d], "regions": ["eu-west", "us-east"], "every": "1s",
                      "timeoutMs": 500}""".formatted(open.getLocalPort()));
-            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-            String id = StackApi.parse(created.body()).path("id").asText();
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            String id = created.value().id().toString();
             Thread.sleep(6_000);
 
             browser.manage().window().setSize(new Dimension(1280, 900));
@@ -204,17 +207,14 @@ class WebPageIT {
             assertThat(browser.findElement(By.cssSelector("#schedule-list")).getText())
                     .contains("127.0.0.1 : " + open.getLocalPort());
             screenshot("schedule-uptime.png");
-            api.delete("/api/v1/schedules/" + id);
+            api.deleteSchedule(id).value();
         }
     }
 
-    private static int liveAgents(StackApi api, String region) {
+    private static int liveAgents(ParallaxClient api, String region) {
         try {
             return api.liveAgents(region);
-        } catch (IOException e) {
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (ApiException e) {
             return 0;
         }
     }

@@ -25,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -97,7 +96,7 @@ class AttackReplayIT {
                         dns.address().getHostString() + ":" + dns.address().getPort())));
         api = new AttackClient(stack.apiBaseUri());
         honest = new AttackClient(stack.apiBaseUri(), InetAddress.getByName("127.0.0.3"));
-        management = new AttackClient(stack.managementUri(1));
+        management = new AttackClient(stack.coordinator(1).managementUri());
         honestKey = issueKey("honest", "[\"checks:write\", \"checks:read\", \"schedules:write\"]", "");
         readOnlyKey = issueKey("reader", "[\"checks:read\"]", "");
         smallBudgetKey = issueKey("small", "[\"schedules:write\", \"checks:read\"]", ", \"costPerHour\": 20");
@@ -127,13 +126,13 @@ class AttackReplayIT {
             // Three clients (loopback addresses of their own), each sending as many bodies at once as one may: 24
             // bodies held open, three times the request worker threads.
             for (int i = 0; i < 24; i++) {
-                AttackClient.Raw connection = new AttackClient.Raw(stack.coordinatorPort(),
+                AttackClient.Raw connection = new AttackClient.Raw(apiPort(),
                         InetAddress.getByName("127.0.0." + (10 + i / 8)));
                 stalled.add(connection);
                 connection.write(stalledRequest(i % 4));
             }
             Thread.sleep(300);
-            try (AttackClient.Raw ninth = new AttackClient.Raw(stack.coordinatorPort(),
+            try (AttackClient.Raw ninth = new AttackClient.Raw(apiPort(),
                     InetAddress.getByName("127.0.0.10"))) {
                 ninth.write(stalledRequest(0));
                 oneTooMany = ninth.status();
@@ -272,7 +271,7 @@ class AttackReplayIT {
         String document = "{\"target\": \"padded.attack.test\", \"ports\": [443], \"regions\": [\"eu-west\"]}";
         long written = 0;
         String padded;
-        try (AttackClient.Raw connection = new AttackClient.Raw(stack.coordinatorPort())) {
+        try (AttackClient.Raw connection = new AttackClient.Raw(apiPort())) {
             connection.write("POST /api/v1/checks HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + honestKey
                     + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + Integer.toHexString(document.length()) + "\r\n" + document + "\r\n");
@@ -294,7 +293,7 @@ class AttackReplayIT {
     @Order(7)
     void hostsAreCheckedAndAnswersNameNoJavaTypes() throws Exception {
         String host;
-        try (AttackClient.Raw connection = new AttackClient.Raw(stack.coordinatorPort())) {
+        try (AttackClient.Raw connection = new AttackClient.Raw(apiPort())) {
             connection.write("GET /api/v1/regions HTTP/1.1\r\nHost: attacker.attack.test\r\nAuthorization: Bearer "
                     + readOnlyKey + "\r\n\r\n");
             host = connection.status();
@@ -332,7 +331,7 @@ class AttackReplayIT {
                 head.replace("Host: 127.0.0.1\r\n", "Host: 127.0.0.1\r\nHost: attacker.attack.test\r\n")
                         + "Content-Length: " + document.length() + "\r\n\r\n" + document,
                 "GET /api/v1/regions HTTP/1.1\r\nAuthorization: Bearer " + readOnlyKey + "\r\n\r\n")) {
-            try (AttackClient.Raw connection = new AttackClient.Raw(stack.coordinatorPort())) {
+            try (AttackClient.Raw connection = new AttackClient.Raw(apiPort())) {
                 connection.write(request);
                 framing.add(connection.status());
             }
@@ -353,7 +352,7 @@ class AttackReplayIT {
     @Test
     @Order(9)
     void theManagementPortAnswersProbesAndScrapersOnly() throws Exception {
-        int port = stack.managementUri(1).getPort();
+        int port = stack.coordinator(1).managementUri().getPort();
         List<String> refused = new ArrayList<>();
         refused.add(outcome(management.send("GET", "/q/metrics", null,
                 Map.of("Origin", "http://attacker.attack.test"), null)));
@@ -416,12 +415,12 @@ class AttackReplayIT {
     @Test
     @Order(12)
     void theLocalStackCannotBeDrivenFromAnotherWebPage() throws Exception {
-        stack.killCoordinator(1);
-        stack.startCoordinator(1, LOCAL);
+        stack.coordinator(1).kill();
+        stack.coordinator(1).start(LOCAL);
         // What the page wants: this machine's own ports probed, loopback being open on the local stack.
-        String json = "{\"target\": \"127.0.0.1\", \"ports\": [" + stack.coordinatorPort() + "], \"regions\":"
+        String json = "{\"target\": \"127.0.0.1\", \"ports\": [" + apiPort() + "], \"regions\":"
                 + " [\"eu-west\"]}";
-        String sameOrigin = "http://127.0.0.1:" + stack.coordinatorPort();
+        String sameOrigin = "http://127.0.0.1:" + apiPort();
         List<String> crossSite = List.of(
                 outcome(api.send("POST", "/api/v1/checks", null, Map.of("Content-Type", "text/plain"), json)),
                 outcome(api.send("POST", "/api/v1/checks", null,
@@ -435,8 +434,8 @@ class AttackReplayIT {
                 + " a JSON POST with its Origin, its preflight", crossSite, Map.of("415", 2, "403", 2), ""));
         List<String> rebound = new ArrayList<>();
         for (String request : List.of("GET /api/v1/checks HTTP/1.1\r\n", "GET / HTTP/1.1\r\n")) {
-            try (AttackClient.Raw connection = new AttackClient.Raw(stack.coordinatorPort())) {
-                connection.write(request + "Host: rebound.attack.test:" + stack.coordinatorPort() + "\r\n\r\n");
+            try (AttackClient.Raw connection = new AttackClient.Raw(apiPort())) {
+                connection.write(request + "Host: rebound.attack.test:" + apiPort() + "\r\n\r\n");
                 rebound.add(connection.status());
             }
         }
@@ -457,6 +456,11 @@ class AttackReplayIT {
         require(table.record("8. coordinator log lines at ERROR and stack traces over the whole replay",
                 List.of(errors.size() + " ERROR, " + stackTraces + " stack trace lines"),
                 "0 ERROR, 0 stack trace lines", errors.isEmpty() ? "" : errors.getFirst()));
+    }
+
+    /** The coordinator's API port, which raw connections write to. */
+    private static int apiPort() {
+        return stack.coordinator(1).httpPort();
     }
 
     /** What the coordinator logged since the replay began, across its restart (its earlier log is kept as .1). */
@@ -508,7 +512,7 @@ class AttackReplayIT {
     /** The status of the webhook delivery of the schedule's first event, once it is no longer pending. */
     private static String awaitDelivery(String schedule, Duration patience) throws Exception {
         long until = System.nanoTime() + patience.toNanos();
-        try (Connection db = DriverManager.getConnection(stack.jdbcUrl(), stack.username(), stack.password());
+        try (Connection db = stack.postgres().connect();
              PreparedStatement status = db.prepareStatement("""
                      SELECT d.status FROM webhook_deliveries d JOIN schedule_events e ON e.id = d.event_id
                       WHERE e.schedule_id = ?::uuid ORDER BY d.id LIMIT 1""")) {
@@ -575,7 +579,7 @@ class AttackReplayIT {
 
     /** No row of {@code table} ("checks" or "schedules") has this target. */
     private static void assertNothingStored(String table, String target) throws SQLException {
-        try (Connection db = DriverManager.getConnection(stack.jdbcUrl(), stack.username(), stack.password());
+        try (Connection db = stack.postgres().connect();
              PreparedStatement count = db.prepareStatement("SELECT count(*) FROM " + table + " WHERE target = ?")) {
             count.setString(1, target);
             try (ResultSet rows = count.executeQuery()) {

@@ -1,12 +1,11 @@
 package dev.parallax.e2e.faults;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parallax.client.ApiException;
+import dev.parallax.client.ApiResponse;
+import dev.parallax.client.CheckAccepted;
+import dev.parallax.client.ParallaxClient;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,14 +24,11 @@ import java.util.function.Supplier;
  */
 final class CheckLoad {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final List<URI> apis;
     private final Supplier<String> body;
     private final int count;
     private final Duration interval;
     private final Duration maxDuration;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Set<UUID> accepted = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> answers = new ConcurrentHashMap<>();
     private final List<String> unexpected = new CopyOnWriteArrayList<>();
@@ -82,40 +78,41 @@ final class CheckLoad {
     }
 
     private void run() {
-        long start = System.nanoTime();
-        long end = start + maxDuration.toNanos();
-        for (int i = 0; i < count && System.nanoTime() < end; i++) {
-            long due = start + i * interval.toNanos();
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                } catch (InterruptedException e) {
-                    return;
+        List<ParallaxClient> clients = apis.stream().map(api -> ParallaxClient.builder(api)
+                .connectTimeout(Duration.ofSeconds(2)).requestTimeout(Duration.ofSeconds(15)).build()).toList();
+        try {
+            long start = System.nanoTime();
+            long end = start + maxDuration.toNanos();
+            for (int i = 0; i < count && System.nanoTime() < end; i++) {
+                long due = start + i * interval.toNanos();
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    try {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
                 }
+                submit(clients.get(i % clients.size()));
             }
-            submit(apis.get(i % apis.size()));
+        } finally {
+            clients.forEach(ParallaxClient::close);
         }
     }
 
-    private void submit(URI api) {
+    private void submit(ParallaxClient api) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(api.resolve("/api/v1/checks"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.get()))
-                    .timeout(Duration.ofSeconds(15))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            answers.merge(Integer.toString(response.statusCode()), 1, Integer::sum);
-            if (response.statusCode() == 202) {
-                accepted.add(UUID.fromString(JSON.readTree(response.body()).path("id").asText()));
-            } else if (response.statusCode() != 503
-                    || !response.headers().firstValue("Content-Type").orElse("").contains("problem+json")) {
-                unexpected.add(response.statusCode() + " " + response.body());
+            ApiResponse<CheckAccepted> response = api.submitCheck(body.get());
+            answers.merge(Integer.toString(response.status()), 1, Integer::sum);
+            if (response.status() == 202) {
+                accepted.add(response.value().id());
+            } else if (response.status() != 503 || response.problem().isEmpty()) {
+                unexpected.add(response.status() + " " + response.body());
             }
-        } catch (IOException e) {
-            answers.merge("no answer", 1, Integer::sum);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (ApiException e) {
+            if (e.kind() != ApiException.Kind.INTERRUPTED) {
+                answers.merge("no answer", 1, Integer::sum);
+            }
         }
     }
 }

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -54,7 +53,7 @@ class CoordinatorFaultsIT {
                 // Widens the window between commit and publish (a test hook; sweeps are not delayed).
                 .coordinatorProperties(Map.of("parallax.outbox.publish-delay-after-commit", "PT20S")));
         // One coordinator to begin with: the replica's own sweep would publish what the first one committed.
-        stack.killCoordinator(2);
+        stack.coordinator(2).kill();
     }
 
     @AfterAll
@@ -74,9 +73,9 @@ class CoordinatorFaultsIT {
         assertThat(unpublished).as("jobs committed but not yet published when the coordinator is killed")
                 .isEqualTo(100);
 
-        stack.killCoordinator(1);
+        stack.coordinator(1).kill();
         assertThat(unpublishedJobs(accepted)).as("jobs unpublished after the kill").isEqualTo(100);
-        stack.startCoordinator(1);
+        stack.coordinator(1).start();
         DeliveryAudit audit = FaultStacks.awaitEnded(stack, accepted, Duration.ofSeconds(90));
 
         FaultReport.record("1. kill -9 coordinator between commit and publish",
@@ -97,10 +96,10 @@ class CoordinatorFaultsIT {
         CheckLoad load = new CheckLoad(List.of(stack.apiBaseUri()), this::checkBody, 300, 10, Duration.ofSeconds(40))
                 .start();
         Thread.sleep(8_000);
-        stack.killCoordinator(1);
+        stack.coordinator(1).kill();
         long rewoundPartitions = rewindVerdictGroup(Duration.ofSeconds(60));
-        stack.startCoordinator(1);
-        stack.startCoordinator(2);
+        stack.coordinator(1).start();
+        stack.coordinator(2).start();
         load.await();
         everyAccepted.addAll(load.accepted());
         DeliveryAudit audit = FaultStacks.awaitEnded(stack, everyAccepted, Duration.ofSeconds(120));
@@ -152,7 +151,7 @@ class CoordinatorFaultsIT {
     }
 
     private static long unpublishedJobs(Set<UUID> checks) throws Exception {
-        try (Connection db = DriverManager.getConnection(stack.jdbcUrl(), stack.username(), stack.password());
+        try (Connection db = stack.postgres().connect();
              PreparedStatement query = db.prepareStatement(
                      "SELECT count(*) FROM outbox_events WHERE aggregate_id = ANY (?) AND sent_at IS NULL")) {
             query.setArray(1, db.createArrayOf("uuid", checks.toArray()));
@@ -166,7 +165,7 @@ class CoordinatorFaultsIT {
     /** Region and port rows of these checks. */
     private static Map<String, Long> rowCounts(Set<UUID> checks) throws Exception {
         Map<String, Long> counts = new TreeMap<>();
-        try (Connection db = DriverManager.getConnection(stack.jdbcUrl(), stack.username(), stack.password())) {
+        try (Connection db = stack.postgres().connect()) {
             for (String table : List.of("region_results", "port_results")) {
                 try (PreparedStatement query = db.prepareStatement(
                         "SELECT count(*) FROM " + table + " WHERE check_id = ANY (?)")) {

@@ -1,7 +1,8 @@
 package dev.parallax.e2e.faults;
 
+import dev.parallax.local.PostgresServer;
+
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,10 +29,10 @@ record DeliveryAudit(long accepted, long stored, long completed, long overdue, l
                      long regionsDone, long regionsOther) {
 
     /** Reads the audit for these accepted checks; {@code grace} is added to each deadline. */
-    static DeliveryAudit of(String jdbcUrl, String user, String password, Collection<UUID> acceptedIds,
-                            Duration grace) throws SQLException {
+    static DeliveryAudit of(PostgresServer postgres, Collection<UUID> acceptedIds, Duration grace)
+            throws SQLException {
         UUID[] ids = acceptedIds.toArray(UUID[]::new);
-        try (Connection db = DriverManager.getConnection(jdbcUrl, user, password)) {
+        try (Connection db = postgres.connect()) {
             long stored = count(db, "SELECT count(*) FROM checks WHERE id = ANY (?)", ids);
             long completed = count(db, "SELECT count(*) FROM checks WHERE id = ANY (?) AND status = 'COMPLETE'", ids);
             long overdue = count(db, "SELECT count(*) FROM checks WHERE id = ANY (?) AND status <> 'COMPLETE'"

@@ -2,6 +2,7 @@ package dev.parallax.e2e.faults;
 
 import dev.parallax.e2e.E2eStacks;
 import dev.parallax.local.LocalStack;
+import dev.parallax.local.LocalStackBuilder;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -26,7 +27,7 @@ final class FaultStacks {
     }
 
     /** A fresh stack in deploy/e2e/target, customised by the test, started. */
-    static LocalStack start(String name, UnaryOperator<LocalStack.Builder> customise) throws IOException {
+    static LocalStack start(String name, UnaryOperator<LocalStackBuilder> customise) throws IOException {
         return customise.apply(E2eStacks.builder("faults-" + name)).build().start();
     }
 
@@ -62,7 +63,7 @@ final class FaultStacks {
     }
 
     static DeliveryAudit audit(LocalStack stack, Collection<UUID> accepted) throws SQLException {
-        return DeliveryAudit.of(stack.jdbcUrl(), stack.username(), stack.password(), accepted, AUDIT_GRACE);
+        return DeliveryAudit.of(stack.postgres(), accepted, AUDIT_GRACE);
     }
 
     /** Resident memory of a process in MB, from /proc. */

@@ -1,5 +1,6 @@
 package dev.parallax.e2e.faults;
 
+import dev.parallax.client.ManagementClient;
 import dev.parallax.local.LocalStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,9 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -49,13 +47,13 @@ class InfrastructureFaultsIT {
     @Test
     @Order(1)
     void checksAcceptedWhileTheBrokerIsDownForAMinuteAllEndOnceItIsBack() throws Exception {
-        ProcessHandle coordinator = stack.processes().get("coordinator");
+        ProcessHandle coordinator = stack.coordinator(1).process().orElseThrow();
         long rssBefore = FaultStacks.rssMegabytes(coordinator);
-        stack.stopBroker();
+        stack.broker().stop();
         CheckLoad load = new CheckLoad(List.of(stack.apiBaseUri()), this::checkBody, 1_000, 1_000 / 58.0,
                 Duration.ofSeconds(60)).start().await();
         long rssDuringOutage = FaultStacks.rssMegabytes(coordinator);
-        stack.startBroker();
+        stack.broker().start();
         Set<UUID> accepted = load.accepted();
         DeliveryAudit audit = FaultStacks.awaitEnded(stack, accepted, Duration.ofSeconds(240));
         long rssAfter = FaultStacks.rssMegabytes(coordinator);
@@ -79,11 +77,11 @@ class InfrastructureFaultsIT {
         CheckLoad load = new CheckLoad(List.of(stack.apiBaseUri()), this::checkBody, 400, 10, Duration.ofSeconds(45))
                 .start();
         Thread.sleep(10_000);
-        stack.stopPostgres();
+        stack.postgres().stop();
         Thread.sleep(3_000);
-        int readinessDuringOutage = readiness();
+        String readinessDuringOutage = readiness();
         Thread.sleep(12_000);
-        stack.startPostgres();
+        stack.postgres().start();
         load.await();
         Set<UUID> accepted = load.accepted();
         DeliveryAudit audit = FaultStacks.awaitEnded(stack, accepted, Duration.ofSeconds(180));
@@ -94,7 +92,7 @@ class InfrastructureFaultsIT {
         assertThat(load.unexpected()).as("answers other than 202 or a 503 problem: a 500, or a 202 refused later")
                 .isEmpty();
         assertThat(load.answers()).as("answers while the database was down").containsKey("503");
-        assertThat(readinessDuringOutage).as("/q/health/ready while the database was down").isEqualTo(503);
+        assertThat(readinessDuringOutage).as("/q/health/ready while the database was down").isEqualTo("DOWN");
         assertThat(audit.stored()).as("every 202 has its rows: " + audit.line()).isEqualTo(audit.accepted());
         assertThat(audit.lost()).as(audit.line()).isZero();
         assertThat(audit.duplicated()).as(audit.line()).isZero();
@@ -105,10 +103,10 @@ class InfrastructureFaultsIT {
         return FaultStacks.checkBody(target.port(), List.of("eu-west", "us-east"), 1000);
     }
 
-    private static int readiness() throws Exception {
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
-            return http.send(HttpRequest.newBuilder(stack.managementUri(1).resolve("/q/health/ready"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    /** UP (answered 200) or DOWN (503). */
+    private static String readiness() {
+        try (ManagementClient management = new ManagementClient(stack.coordinator(1).managementUri())) {
+            return management.health("ready").status();
         }
     }
 }

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -108,7 +107,7 @@ class MessageAndAgentFaultsIT {
                     20, Duration.ofSeconds(20)).start();
             Thread.sleep(4_000);
             Map<String, Long> beforeKill = answeredBy("eu-west");
-            stack.killAgent("eu-west-2");
+            stack.agent("eu-west-2").kill();
             load.await();
             Set<UUID> accepted = load.accepted();
             DeliveryAudit audit = FaultStacks.awaitEnded(stack, accepted, Duration.ofSeconds(120));
@@ -124,7 +123,7 @@ class MessageAndAgentFaultsIT {
             assertThat(after.getOrDefault("eu-west-1", 0L)).as("the surviving agent took over: " + after)
                     .isGreaterThan(beforeKill.getOrDefault("eu-west-1", 0L));
         } finally {
-            stack.startAgent("eu-west");
+            stack.agents("eu-west").start();
         }
     }
 
@@ -135,7 +134,7 @@ class MessageAndAgentFaultsIT {
     /** A check as the coordinator stores it, PENDING in one region, with no job queued: only a broken one will be. */
     private static UUID plantPendingCheck(String region) throws Exception {
         UUID id = UUID.randomUUID();
-        try (Connection db = DriverManager.getConnection(stack.jdbcUrl(), stack.username(), stack.password())) {
+        try (Connection db = stack.postgres().connect()) {
             try (PreparedStatement check = db.prepareStatement("""
                     INSERT INTO checks (id, target, ports, port_count, timeout_ms, ip_family, status, created_at,
                                         deadline, owner)
@@ -156,7 +155,7 @@ class MessageAndAgentFaultsIT {
     }
 
     private static String regionStatus(UUID check, String region) throws Exception {
-        try (Connection db = DriverManager.getConnection(stack.jdbcUrl(), stack.username(), stack.password());
+        try (Connection db = stack.postgres().connect();
              PreparedStatement query = db.prepareStatement(
                      "SELECT status, message FROM region_results WHERE check_id = ? AND region = ?")) {
             query.setObject(1, check);
@@ -170,7 +169,7 @@ class MessageAndAgentFaultsIT {
     /** Region results of the region by the agent that answered. */
     private static Map<String, Long> answeredBy(String region) throws Exception {
         Map<String, Long> byAgent = new TreeMap<>();
-        try (Connection db = DriverManager.getConnection(stack.jdbcUrl(), stack.username(), stack.password());
+        try (Connection db = stack.postgres().connect();
              PreparedStatement query = db.prepareStatement("SELECT coalesce(agent_id, status), count(*)"
                      + " FROM region_results WHERE region = ? AND status <> 'PENDING' GROUP BY 1")) {
             query.setString(1, region);

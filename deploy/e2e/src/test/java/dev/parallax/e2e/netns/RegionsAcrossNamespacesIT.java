@@ -1,8 +1,12 @@
 package dev.parallax.e2e.netns;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parallax.client.Agent;
+import dev.parallax.client.Check;
+import dev.parallax.client.CheckPage;
+import dev.parallax.client.ParallaxClient;
+import dev.parallax.e2e.CheckAnswers;
 import dev.parallax.e2e.E2eStacks;
-import dev.parallax.e2e.StackApi;
 import dev.parallax.local.LocalStack;
 import dev.parallax.local.vantage.VantageFirewall;
 import dev.parallax.local.vantage.VantageNetwork;
@@ -20,9 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.URI;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -42,8 +44,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import static dev.parallax.e2e.StackApi.portState;
-import static dev.parallax.e2e.StackApi.region;
+import static dev.parallax.e2e.CheckAnswers.portState;
+import static dev.parallax.e2e.CheckAnswers.region;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -65,8 +67,10 @@ class RegionsAcrossNamespacesIT {
     private static final List<String> REGIONS = List.of(OPEN_REGION, RESET_REGION, DROP_REGION);
     private static final int BATCH = 200;
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private static LocalStack stack;
-    private static StackApi api;
+    private static ParallaxClient api;
     private static VantageNetwork network;
     private static String target;
 
@@ -86,7 +90,7 @@ class RegionsAcrossNamespacesIT {
                 .start();
         network = stack.vantageNetwork().orElseThrow();
         target = network.targetAddress().getHostAddress();
-        api = new StackApi(stack.apiBaseUri(), () -> "logs in " + stack.workDir().resolve("logs"));
+        api = ParallaxClient.of(stack.apiBaseUri());
         assertThat(network.firewall(OPEN_REGION)).isEqualTo(VantageFirewall.NONE);
         assertThat(network.firewall(RESET_REGION)).isEqualTo(VantageFirewall.RESET);
         assertThat(network.firewall(DROP_REGION)).isEqualTo(VantageFirewall.DROP);
@@ -94,6 +98,9 @@ class RegionsAcrossNamespacesIT {
 
     @AfterAll
     static void stopStack() {
+        if (api != null) {
+            api.close();
+        }
         if (stack != null) {
             stack.close();
         }
@@ -104,16 +111,15 @@ class RegionsAcrossNamespacesIT {
     void theSamePortIsOpenClosedAndFilteredFromThreeRegionsAndTheComparisonSaysSo() throws Exception {
         awaitLiveAgents(Map.of(OPEN_REGION, 2, RESET_REGION, 1, DROP_REGION, 1));
 
-        URI location = api.submitAccepted("""
+        Check check = CheckAnswers.awaitComplete(api, api.submitCheck("""
                 {"target": "%s", "ports": [25, 80, 443], "regions": ["eu-west", "us-east", "ap-south"],
                  "timeoutMs": 1000}
-                """.formatted(target));
-        JsonNode check = api.awaitComplete(location, Duration.ofSeconds(60));
+                """.formatted(target)).value().id(), Duration.ofSeconds(60), stack);
 
         for (String name : REGIONS) {
-            JsonNode region = region(check, name);
-            assertThat(region.path("status").asText()).as("status of %s in %s", name, check).isEqualTo("DONE");
-            assertThat(region.path("agentId").asText()).as("agent of %s", name).startsWith(name + "-");
+            Check.Region region = region(check, name);
+            assertThat(region.status()).as("status of %s in %s", name, check).isEqualTo("DONE");
+            assertThat(region.agentId()).as("agent of %s", name).startsWith(name + "-");
             assertThat(portState(region, 25)).as("%s: nothing listens on 25", name).isEqualTo("CLOSED/conn-refused");
             assertThat(portState(region, 80)).as("%s: 80 is behind no firewall", name).isEqualTo("OPEN/syn-ack");
         }
@@ -124,17 +130,16 @@ class RegionsAcrossNamespacesIT {
         assertThat(portState(region(check, DROP_REGION), 443)).as("443 from the region whose firewall drops")
                 .isEqualTo("FILTERED/no-response");
 
-        JsonNode comparison = check.path("comparison");
-        assertThat(comparison.path("divergentPorts")).as("divergent ports in %s", comparison)
-                .extracting(JsonNode::asInt).containsExactly(443);
-        assertThat(comparison.path("summary").asText()).as("the one-line verdict")
+        Check.Comparison comparison = check.comparison();
+        assertThat(comparison.divergentPorts()).as("divergent ports in %s", comparison).containsExactly(443);
+        assertThat(comparison.summary()).as("the one-line verdict")
                 .startsWith("443 open from eu-west; closed from us-east; filtered from ap-south.")
                 .contains("80 open from ap-south, eu-west, us-east.")
                 .contains("25 closed from ap-south, eu-west, us-east.");
 
-        JsonNode divergent = api.get("/api/v1/checks?divergent=true&limit=100");
-        assertThat(divergent.path("checks").findValuesAsText("id")).as("GET ?divergent=true lists the check")
-                .contains(check.path("id").asText());
+        CheckPage divergent = api.checks(100, true).value();
+        assertThat(divergent.checks()).extracting(CheckPage.Summary::id).as("GET ?divergent=true lists the check")
+                .contains(check.id());
     }
 
     @Test
@@ -142,11 +147,11 @@ class RegionsAcrossNamespacesIT {
     void everyAgentReportsTheAddressOfItsOwnNamespace() throws Exception {
         awaitLiveAgents(Map.of(OPEN_REGION, 2, RESET_REGION, 1, DROP_REGION, 1));
         Map<String, String> egress = new HashMap<>();
-        for (JsonNode agent : api.get("/api/v1/agents")) {
-            egress.put(agent.path("agentId").asText(), agent.path("egressAddresses").toString());
+        for (Agent agent : api.agents().value()) {
+            egress.put(agent.agentId(), agent.egressAddresses().toString());
         }
         for (String name : REGIONS) {
-            for (String agentId : stack.agentIds(name)) {
+            for (String agentId : stack.agents(name).ids()) {
                 assertThat(egress.get(agentId)).as("egress addresses of %s (all: %s)", agentId, egress)
                         .contains(network.vantageAddress(name).getHostAddress());
             }
@@ -168,16 +173,15 @@ class RegionsAcrossNamespacesIT {
         String victim = OPEN_REGION + "-2";
         String survivor = OPEN_REGION + "-1";
         List<UUID> checks = new CopyOnWriteArrayList<>();
-        try (Connection db = DriverManager.getConnection(stack.jdbcUrl(), stack.username(), stack.password());
+        try (Connection db = stack.postgres().connect();
              ExecutorService submitter = Executors.newSingleThreadExecutor()) {
             long begin = System.nanoTime();
             Future<?> submitting = submitter.submit(() -> {
                 for (int i = 0; i < BATCH; i++) {
-                    URI location = api.submitAccepted("""
+                    checks.add(api.submitCheck("""
                             {"target": "%s", "ports": [80, 443, 8443], "regions": ["eu-west", "us-east", "ap-south"],
                              "timeoutMs": 1500}
-                            """.formatted(target));
-                    checks.add(UUID.fromString(location.getPath().substring(location.getPath().lastIndexOf('/') + 1)));
+                            """.formatted(target)).value().id());
                 }
                 System.out.printf("submitted %d checks in %.1f s%n", BATCH, (System.nanoTime() - begin) / 1e9);
                 return null;
@@ -186,7 +190,7 @@ class RegionsAcrossNamespacesIT {
             // The kill comes while checks are still being submitted and the victim is busy.
             Map<String, Integer> atKill = awaitDoneBy(db, checks, victim, 5, Duration.ofSeconds(60));
             int submittedAtKill = checks.size();
-            stack.killAgent(victim);
+            stack.agent(victim).kill();
             System.out.printf("killed %s with SIGKILL after %d of %d checks were submitted; eu-west had then %s%n",
                     victim, submittedAtKill, BATCH, atKill);
             int doneAtKill = atKill.entrySet().stream().filter(e -> e.getKey().startsWith("DONE"))
@@ -196,7 +200,7 @@ class RegionsAcrossNamespacesIT {
             submitting.get(5, TimeUnit.MINUTES);
 
             for (UUID id : checks) {
-                api.awaitComplete(URI.create(stack.apiBaseUri() + "/api/v1/checks/" + id), Duration.ofSeconds(120));
+                CheckAnswers.awaitComplete(api, id, Duration.ofSeconds(120), stack);
             }
 
             Map<String, Integer> outcome = outcomes(db, checks, OPEN_REGION);
@@ -221,7 +225,7 @@ class RegionsAcrossNamespacesIT {
             }
             Map<String, Integer> verdicts = new TreeMap<>();
             for (String verdict : recordsFor("parallax.verdicts", checks)) {
-                verdicts.merge(StackApi.parse(verdict).path("region").asText(), 1, Integer::sum);
+                verdicts.merge(JSON.readTree(verdict).path("region").asText(), 1, Integer::sum);
             }
             System.out.printf("verdicts published per region for the batch: %s (more than %d = probed again after "
                     + "the takeover; stored once)%n", verdicts, BATCH);
@@ -229,7 +233,7 @@ class RegionsAcrossNamespacesIT {
             assertThat(verdicts.getOrDefault(DROP_REGION, 0)).as("ap-south probed each check once").isEqualTo(BATCH);
         } finally {
             network.guard(OPEN_REGION, VantageFirewall.NONE, Set.of());
-            stack.startAgent(OPEN_REGION);
+            stack.agents(OPEN_REGION).start();
         }
     }
 
@@ -237,31 +241,30 @@ class RegionsAcrossNamespacesIT {
     @Order(4)
     void aRegionWhoseAgentsAllStoppedEndsUnavailableWithNoLiveAgentAndTheCheckCompletes() throws Exception {
         awaitLiveAgents(Map.of(OPEN_REGION, 2, RESET_REGION, 1, DROP_REGION, 1));
-        stack.stopAgent(DROP_REGION);
+        stack.agents(DROP_REGION).stop();
         try {
             // At once: the registry still counts the agent live, so the job is queued and the deadline ends it.
-            URI queued = api.submitAccepted("""
+            UUID queued = api.submitCheck("""
                     {"target": "%s", "ports": [80], "regions": ["eu-west", "us-east", "ap-south"], "timeoutMs": 500}
-                    """.formatted(target));
+                    """.formatted(target)).value().id();
             // Once the registry has seen the agent go quiet, the region ends at submission.
             awaitLiveAgents(Map.of(DROP_REGION, 0));
-            URI refused = api.submitAccepted("""
+            UUID refused = api.submitCheck("""
                     {"target": "%s", "ports": [80], "regions": ["eu-west", "us-east", "ap-south"], "timeoutMs": 500}
-                    """.formatted(target));
+                    """.formatted(target)).value().id();
 
-            for (URI location : List.of(queued, refused)) {
-                JsonNode check = api.awaitComplete(location, Duration.ofSeconds(90));
-                assertThat(region(check, DROP_REGION).path("status").asText()).as("ap-south in %s", check)
+            for (UUID id : List.of(queued, refused)) {
+                Check check = CheckAnswers.awaitComplete(api, id, Duration.ofSeconds(90), stack);
+                assertThat(region(check, DROP_REGION).status()).as("ap-south in %s", check)
                         .isEqualTo("UNAVAILABLE");
-                assertThat(region(check, DROP_REGION).path("message").asText()).as("ap-south's reason in %s", check)
+                assertThat(region(check, DROP_REGION).message()).as("ap-south's reason in %s", check)
                         .contains("no-live-agent");
                 for (String name : List.of(OPEN_REGION, RESET_REGION)) {
-                    assertThat(region(check, name).path("status").asText()).as("%s in %s", name, check)
-                            .isEqualTo("DONE");
+                    assertThat(region(check, name).status()).as("%s in %s", name, check).isEqualTo("DONE");
                 }
             }
         } finally {
-            stack.startAgent(DROP_REGION);
+            stack.agents(DROP_REGION).start();
         }
     }
 
@@ -279,7 +282,7 @@ class RegionsAcrossNamespacesIT {
             Thread.sleep(500);
         }
         throw new AssertionError("live agents per region never became " + expected + "; last seen " + seen
-                + " (GET /api/v1/regions: " + api.get("/api/v1/regions") + ")");
+                + " (GET /api/v1/regions: " + api.regions().body() + ")");
     }
 
     /** Waits until {@code agentId} finished at least {@code count} of the checks; eu-west's results by agent. */

@@ -1,13 +1,12 @@
 package dev.parallax.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parallax.client.ApiResponse;
+import dev.parallax.client.ParallaxClient;
+import dev.parallax.client.Schedule;
 
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,22 +25,17 @@ import java.util.function.IntFunction;
  * round-robin over the coordinators given (each one's API is as good as the other's: they share PostgreSQL).
  * A failed request is counted and reported, never retried: a retry could create a schedule twice.
  */
-final class ScheduleApi implements AutoCloseable {
+final class BulkSchedules implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-
-    private final List<URI> schedulesUris;
+    private final List<ParallaxClient> apis;
     private final ExecutorService pool;
-    private final HttpClient http;
 
     /** @param apiBaseUris each coordinator's API base ({@code http://127.0.0.1:port}) */
-    ScheduleApi(List<URI> apiBaseUris, int parallelism) {
-        this.schedulesUris = apiBaseUris.stream().map(base -> base.resolve("/api/v1/schedules")).toList();
+    BulkSchedules(List<URI> apiBaseUris, int parallelism) {
+        // Not the pool as the clients' executor: its threads block in their calls, which need the clients' own.
+        this.apis = apiBaseUris.stream().map(base -> ParallaxClient.builder(base)
+                .version(HttpClient.Version.HTTP_1_1).build()).toList();
         this.pool = Executors.newFixedThreadPool(parallelism, Thread.ofPlatform().name("bench-api-", 0).factory());
-        // Not the pool as the client's executor: its threads block in send(), which needs the client's own.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** A schedule as created: its id, when the coordinator stored it, and its first due time. */
@@ -61,22 +55,18 @@ final class ScheduleApi implements AutoCloseable {
         List<Future<Created>> pending = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             int n = i;
-            URI uri = schedulesUris.get(n % schedulesUris.size());
+            ParallaxClient api = apis.get(n % apis.size());
             pending.add(pool.submit(() -> {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("time budget exhausted before this request was sent");
                 }
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body.apply(n)))
-                        .timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() != 201) {
-                    throw new IOException("POST " + uri + " -> " + response.statusCode() + ": " + response.body());
+                ApiResponse<Schedule> response = api.createSchedule(body.apply(n));
+                if (response.status() != 201) {
+                    throw new IOException("POST " + api.baseUri() + "api/v1/schedules -> " + response.status() + ": "
+                            + response.body());
                 }
-                JsonNode created = JSON.readTree(response.body());
-                return new Created(UUID.fromString(created.path("id").asText()),
-                        Instant.parse(created.path("createdAt").asText()),
-                        Instant.parse(created.path("nextRunAt").asText()));
+                Schedule created = response.value();
+                return new Created(created.id(), created.createdAt(), created.nextRunAt());
             }));
         }
         return collect(pending, start);
@@ -88,14 +78,12 @@ final class ScheduleApi implements AutoCloseable {
         List<Future<UUID>> pending = new ArrayList<>(ids.size());
         for (int i = 0; i < ids.size(); i++) {
             UUID id = ids.get(i);
-            URI uri = schedulesUris.get(i % schedulesUris.size()).resolve("/api/v1/schedules/" + id);
+            ParallaxClient api = apis.get(i % apis.size());
             pending.add(pool.submit(() -> {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
-                        .header("Content-Type", "application/json")
-                        .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"paused\": true}"))
-                        .timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() != 200) {
-                    throw new IOException("PATCH " + uri + " -> " + response.statusCode() + ": " + response.body());
+                ApiResponse<Schedule> response = api.pauseSchedule(id.toString());
+                if (response.status() != 200) {
+                    throw new IOException("PATCH " + api.baseUri() + "api/v1/schedules/" + id + " -> "
+                            + response.status() + ": " + response.body());
                 }
                 return id;
             }));
@@ -125,6 +113,6 @@ final class ScheduleApi implements AutoCloseable {
     public void close() throws InterruptedException {
         pool.shutdownNow();
         pool.awaitTermination(10, TimeUnit.SECONDS);
-        http.close();
+        apis.forEach(ParallaxClient::close);
     }
 }

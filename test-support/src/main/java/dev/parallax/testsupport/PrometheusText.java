@@ -1,4 +1,4 @@
-package dev.parallax.local;
+package dev.parallax.testsupport;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
