@@ -508,7 +508,7 @@ nmap_wrong=$(awk -F'\t' '$2 ~ /^nmap/ && $13 == 0 {print "w" $1 " " $2 " run " $
 
 {
     echo
-    echo "| target (issue 3) | measured | result |"
+    echo "| target | measured | result |"
     echo "|---|---|---|"
     echo "| port states identical to nmap's, every workload | our runs equal to ground truth: $ours_truth; per-port equal to the reference nmap runs (ours×nmap pairs):$SAME_DETAIL | $SAME_ALL |"
     echo "| zero ERRORs | $errors_total ERROR verdicts in all our runs | $(verdict [ "$errors_total" = 0 ]) |"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Parallax system benchmark (issue 10): the whole stack as users feel it. Starts the local stack (embedded
+# Parallax system benchmark: the whole stack as users feel it. Starts the local stack (embedded
 # PostgreSQL, a Kafka broker, the coordinator, three agents each in its own network namespace probing the
 # benchmark's target namespace), drives it over the REST API and prints one table: end-to-end latency of
 # sequential checks, throughput at rising open-loop rates, verdict rows stored per second, and memory; beside the

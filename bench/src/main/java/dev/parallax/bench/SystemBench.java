@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The whole stack as users feel it (issue 10): the local stack with three regions whose agents run in network
+ * The whole stack as users feel it: the local stack with three regions whose agents run in network
  * namespaces and probe the benchmark's own target namespace, driven over the REST API. Prints one table:
  * end-to-end latency of sequential checks (seen by the client on the check's event stream), throughput at
  * rising open-loop rates, verdict rows stored per second, and the processes' memory; next to the floors measured

@@ -31,7 +31,7 @@ final class Processes {
     private static final int TAIL_LINES = 40;
     /**
      * Every port {@link #freePort()} gave out in this JVM: a port handed out is bound later, by another process,
-     * and until then it looks free to the next caller too (a coordinator was once given PostgreSQL's port).
+     * and until then it looks free to the next caller too (a coordinator could be given PostgreSQL's port).
      */
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 

@@ -40,7 +40,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Replays, against the packaged stack, every attack that once got through (issue 20): first on a coordinator
+ * Replays, against the packaged stack, every attack a security audit found: first on a coordinator
  * configured as a public deployment is (no anonymous callers, loopback not open), then on the local stack's own
  * configuration (anonymous callers, loopback open). Each attack is a row of the table this prints: what was tried,
  * how often, what the answers must be and what they were. None may be a 500, a hang, or leave a stored row.
@@ -61,7 +61,7 @@ class AttackReplayIT {
     private static final Map<String, String> LOCAL = Map.of(
             "parallax.auth.anonymous.enabled", "true",
             "parallax.targets.allow", "127.0.0.0/8,::1/128");
-    /** Far above a request's normal latency here (milliseconds), far below the minute a held worker once took. */
+    /** Far above a request's normal latency here (milliseconds), far below the minute a held worker would take. */
     private static final long ANSWERED_WITHIN_MS = 2_000;
     /** What the socket buffers of a loopback connection may hold: a coordinator that read the body read far more. */
     private static final long MAX_WEBHOOK_ANSWER_READ = 64L << 20;
