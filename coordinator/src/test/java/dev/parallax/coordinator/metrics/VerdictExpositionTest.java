@@ -5,7 +5,7 @@ import dev.parallax.coordinator.schedule.StoredRuns;
 import dev.parallax.coordinator.testinfra.Promtool;
 import dev.parallax.coordinator.testinfra.RealInfrastructure;
 import dev.parallax.coordinator.testinfra.Sql;
-import dev.parallax.local.PrometheusText;
+import dev.parallax.testsupport.PrometheusText;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
