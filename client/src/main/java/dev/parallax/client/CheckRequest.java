@@ -16,6 +16,11 @@ public record CheckRequest(String target, List<Object> ports, List<String> regio
                            String ipFamily) {
 
     String toJson() {
+        return Json.write(fields());
+    }
+
+    /** The body's fields, null ones left out; a schedule's body starts from them. */
+    Map<String, Object> fields() {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("target", target);
         body.put("ports", ports);
@@ -28,6 +33,6 @@ public record CheckRequest(String target, List<Object> ports, List<String> regio
         if (ipFamily != null) {
             body.put("ipFamily", ipFamily);
         }
-        return Json.write(body);
+        return body;
     }
 }

@@ -37,20 +37,12 @@ public record ScheduleRequest(String target, List<Object> ports, List<String> re
     }
 
     String toJson() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("target", target);
-        body.put("ports", ports);
-        if (regions != null && !regions.isEmpty()) {
-            body.put("regions", regions);
-        }
+        Map<String, Object> body = new CheckRequest(target, ports, regions, timeoutMs, null).fields();
         if (every != null) {
             body.put("every", every);
         }
         if (cron != null) {
             body.put("cron", cron);
-        }
-        if (timeoutMs != null) {
-            body.put("timeoutMs", timeoutMs);
         }
         if (expect != null) {
             body.put("expect", expect);
