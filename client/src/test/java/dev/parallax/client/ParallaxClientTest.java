@@ -174,6 +174,20 @@ class ParallaxClientTest {
     }
 
     @Test
+    void aScheduleIsCreatedWithACheckFieldsItsCadenceAndItsAlertOnlyWhereGiven() {
+        answer("/api/v1/schedules", 201, "application/json", """
+                {"id": "%s", "paused": false, "target": "example.com", "ports": "443", "regions": ["eu-west"],
+                 "every": "PT1M", "cron": null, "alert": null, "nextRunAt": null, "costPerHour": 60}""".formatted(ID));
+
+        api.createSchedule(new ScheduleRequest("example.com", List.of(443), List.of("eu-west"), "1m", null, null,
+                "OPEN", new ScheduleRequest.Alert("https://hooks.example/x", 2, null))).value();
+
+        assertThat(received.get("/api/v1/schedules").body()).isEqualTo("{\"target\":\"example.com\",\"ports\":[443],"
+                + "\"regions\":[\"eu-west\"],\"every\":\"1m\",\"expect\":\"OPEN\","
+                + "\"alert\":{\"webhook\":\"https://hooks.example/x\",\"quorum\":2}}");
+    }
+
+    @Test
     void schedulesAreAddressedByTheirIdAsGivenAndPausedWithAPatch() {
         answer("/api/v1/schedules/", 200, "application/json", """
                 {"id": "%s", "paused": true, "target": "example.com", "ports": "443", "regions": "all",
