@@ -293,16 +293,12 @@ public final class AppProcess implements AutoCloseable {
 
     /** Reports the app's exit unless it was asked for: by then {@link #stopProcess} let go of it. */
     private void watch(Process running) {
-        running.onExit().thenAccept(exited -> {
-            boolean unexpected;
-            synchronized (this) {
-                unexpected = process == running;
-            }
-            if (unexpected) {
-                listener.exitedUnexpectedly(spec.name(), Processes.describeExit(exited.exitValue()),
-                        spec.logFile());
-            }
-        });
+        Processes.reportUnexpectedExit(running, () -> owns(running),
+                detail -> listener.exitedUnexpectedly(spec.name(), detail, spec.logFile()));
+    }
+
+    private synchronized boolean owns(Process running) {
+        return process == running;
     }
 
     /**

@@ -266,15 +266,12 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Reports the broker's exit unless it was asked for: by then {@link #stopProcess()} let go of it. */
     private void watch(Process running) {
-        running.onExit().thenAccept(exited -> {
-            boolean unexpected;
-            synchronized (this) {
-                unexpected = process == running;
-            }
-            if (unexpected) {
-                listener.exitedUnexpectedly(COMPONENT, Processes.describeExit(exited.exitValue()), logFile);
-            }
-        });
+        Processes.reportUnexpectedExit(running, () -> owns(running),
+                detail -> listener.exitedUnexpectedly(COMPONENT, detail, logFile));
+    }
+
+    private synchronized boolean owns(Process running) {
+        return process == running;
     }
 
     /**

@@ -23,6 +23,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /** Small process, port and log-file helpers shared by the launchers of the stack's components. */
@@ -141,7 +143,19 @@ final class Processes {
     }
 
     /** Java reports a child killed by signal N as exit code 128 + N. */
-    static String describeExit(int code) {
+    /**
+     * Reports how {@code running} ended, unless its owner let go of it first (a stop asked for):
+     * {@code stillOwned} is asked when it has ended.
+     */
+    static void reportUnexpectedExit(Process running, BooleanSupplier stillOwned, Consumer<String> report) {
+        running.onExit().thenAccept(exited -> {
+            if (stillOwned.getAsBoolean()) {
+                report.accept(describeExit(exited.exitValue()));
+            }
+        });
+    }
+
+    private static String describeExit(int code) {
         return code > 128 && code < 160
                 ? "exited with code " + code + ", killed by signal " + (code - 128)
                 : "exited with code " + code;
