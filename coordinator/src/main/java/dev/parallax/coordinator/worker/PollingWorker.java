@@ -11,8 +11,8 @@ import java.util.function.BooleanSupplier;
  * of times; a round that throws is logged and retried after {@code afterFailure}.
  *
  * <p>A thread of its own rather than {@code @Scheduled}: quarkus-scheduler's in-memory scheduler checks its
- * triggers once a second, which made schedules fire up to a second late (measured: p50 478 ms, p99 991 ms at a
- * 250 ms interval).
+ * triggers once a second, so a 250 ms interval would fire up to a second late (docs/benchmarks.md, "Scheduler
+ * lateness benchmark").
  */
 public final class PollingWorker {
 
