@@ -3,19 +3,27 @@ package dev.parallax.agent.job;
 import dev.parallax.agent.probe.ProberClosedException;
 import dev.parallax.common.contract.ProbeVerdict;
 import dev.parallax.common.contract.WireJson;
+import dev.parallax.common.kafka.AcknowledgedSend;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.KafkaProducer;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Publishes verdicts on the {@value #VERDICTS} channel ({@code parallax.verdicts}, keyed by check id) and waits for
  * Kafka's acknowledgement ({@code acks=all}, idempotent, no linger: see the channel's settings).
+ *
+ * <p>The job's thread sends with the channel's producer itself ({@link AcknowledgedSend}) rather than through the
+ * emitter, which would cross two more threads per verdict; the emitter is what declares the channel, so that the
+ * connector builds its producer from the channel's configuration.
  */
 @ApplicationScoped
 public class VerdictPublisher {
@@ -26,11 +34,16 @@ public class VerdictPublisher {
     private static final Logger LOG = Logger.getLogger(VerdictPublisher.class);
     private static final Duration PUBLISH_RETRY = Duration.ofSeconds(1);
 
-    private final MutinyEmitter<String> verdicts;
+    private final AcknowledgedSend verdicts;
     private final JobMetrics metrics;
 
-    public VerdictPublisher(@Channel(VERDICTS) MutinyEmitter<String> verdicts, JobMetrics metrics) {
-        this.verdicts = verdicts;
+    public VerdictPublisher(@Channel(VERDICTS) MutinyEmitter<String> channel, KafkaClientService clients,
+                            @ConfigProperty(name = "mp.messaging.outgoing.verdicts.topic") String topic,
+                            JobMetrics metrics) {
+        this.verdicts = new AcknowledgedSend(topic, () -> {
+            KafkaProducer<String, String> producer = clients.getProducer(VERDICTS);
+            return producer == null ? null : producer.unwrap();
+        });
         this.metrics = metrics;
     }
 
@@ -38,23 +51,27 @@ public class VerdictPublisher {
      * Blocks until Kafka acknowledged the verdict, retrying each second until {@code deadline}, after which the
      * coordinator has ended the region anyway and the verdict is given up (logged).
      *
-     * @throws ProberClosedException when interrupted: the agent is stopping
+     * @throws ProberClosedException when interrupted or the channel's producer is closed: the agent is stopping
      */
     public void publish(UUID checkId, Instant deadline, ProbeVerdict verdict) {
         String json = WireJson.write(verdict);
         while (true) {
             String failure;
             try {
-                verdicts.sendMessageAndAwait(KafkaRecord.of(checkId.toString(), json));
+                verdicts.send(checkId.toString(), json);
                 metrics.published(verdict);
                 LOG.infof("Check %s: %s, %d port verdicts, in %d ms", checkId, verdict.status(),
                         verdict.ports().size(), Duration.between(verdict.startedAt(), verdict.finishedAt()).toMillis());
                 return;
+            } catch (ExecutionException e) {
+                failure = String.valueOf(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProberClosedException();
+            } catch (AcknowledgedSend.ProducerClosedException e) {
+                throw new ProberClosedException();
             } catch (RuntimeException e) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new ProberClosedException();
-                }
-                failure = e.getCause() == null ? e.toString() : e.getCause().toString();
+                failure = e.toString();
             }
             if (!Instant.now().isBefore(deadline)) {
                 LOG.errorf("Check %s: verdict not published before the job's deadline, given up: %s", checkId,
