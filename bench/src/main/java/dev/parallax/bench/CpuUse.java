@@ -23,9 +23,11 @@ record CpuUse(Map<String, Double> cores, double coordinatorMsPerCheck, double ag
     static final long CLOCK_TICKS_PER_SECOND = 100;
 
     static Map<String, Long> sample(Map<String, ProcessHandle> processes) {
-        // PostgreSQL's work is in its backends, children of the postmaster.
+        // PostgreSQL's work is in its backends, children of the postmaster. A backend that ends (a pooled
+        // connection closed and opened again) takes its CPU out of the live descendants' sum, and the postmaster,
+        // which reaps it, counts it among its children's times: both sums together keep every backend's CPU.
         return byRole(processes,
-                process -> StackProcesses.cpuNanos(process)
+                process -> StackProcesses.cpuNanos(process) + reapedChildrenNanos(process.pid())
                         + process.descendants().mapToLong(StackProcesses::cpuNanos).sum(),
                 StackProcesses.cpuNanos(ProcessHandle.current()));
     }
@@ -77,6 +79,20 @@ record CpuUse(Map<String, Double> cores, double coordinatorMsPerCheck, double ag
         } catch (IOException | RuntimeException e) {
             return 0;
         }
+        return ticks * TimeUnit.SECONDS.toNanos(1) / CLOCK_TICKS_PER_SECOND;
+    }
+
+    /** {@code cutime} and {@code cstime} of {@code /proc/<pid>/stat}: the CPU of the children it waited for. */
+    private static long reapedChildrenNanos(long pid) {
+        String stat;
+        try {
+            stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        } catch (IOException gone) {
+            return 0;
+        }
+        // After the name: state, then fields 4..; cutime and cstime are fields 16 and 17.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
         return ticks * TimeUnit.SECONDS.toNanos(1) / CLOCK_TICKS_PER_SECOND;
     }
 

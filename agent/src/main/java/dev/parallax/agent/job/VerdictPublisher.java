@@ -3,7 +3,7 @@ package dev.parallax.agent.job;
 import dev.parallax.agent.probe.ProberClosedException;
 import dev.parallax.common.contract.ProbeVerdict;
 import dev.parallax.common.contract.WireJson;
-import dev.parallax.common.kafka.AcknowledgedSend;
+import dev.parallax.common.kafka.ChannelProducer;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaProducer;
@@ -21,7 +21,7 @@ import java.util.concurrent.ExecutionException;
  * Publishes verdicts on the {@value #VERDICTS} channel ({@code parallax.verdicts}, keyed by check id) and waits for
  * Kafka's acknowledgement ({@code acks=all}, idempotent, no linger: see the channel's settings).
  *
- * <p>The job's thread sends with the channel's producer itself ({@link AcknowledgedSend}) rather than through the
+ * <p>The job's thread sends with the channel's producer itself ({@link ChannelProducer}) rather than through the
  * emitter, which would cross two more threads per verdict; the emitter is what declares the channel, so that the
  * connector builds its producer from the channel's configuration.
  */
@@ -34,16 +34,18 @@ public class VerdictPublisher {
     private static final Logger LOG = Logger.getLogger(VerdictPublisher.class);
     private static final Duration PUBLISH_RETRY = Duration.ofSeconds(1);
 
-    private final AcknowledgedSend verdicts;
+    private final ChannelProducer verdicts;
+    private final String topic;
     private final JobMetrics metrics;
 
     public VerdictPublisher(@Channel(VERDICTS) MutinyEmitter<String> channel, KafkaClientService clients,
                             @ConfigProperty(name = "mp.messaging.outgoing.verdicts.topic") String topic,
                             JobMetrics metrics) {
-        this.verdicts = new AcknowledgedSend(topic, () -> {
+        this.verdicts = new ChannelProducer(VERDICTS, () -> {
             KafkaProducer<String, String> producer = clients.getProducer(VERDICTS);
             return producer == null ? null : producer.unwrap();
         });
+        this.topic = topic;
         this.metrics = metrics;
     }
 
@@ -58,7 +60,7 @@ public class VerdictPublisher {
         while (true) {
             String failure;
             try {
-                verdicts.send(checkId.toString(), json);
+                verdicts.sendAndAwait(topic, checkId.toString(), json);
                 metrics.published(verdict);
                 LOG.infof("Check %s: %s, %d port verdicts, in %d ms", checkId, verdict.status(),
                         verdict.ports().size(), Duration.between(verdict.startedAt(), verdict.finishedAt()).toMillis());
@@ -68,7 +70,7 @@ public class VerdictPublisher {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ProberClosedException();
-            } catch (AcknowledgedSend.ProducerClosedException e) {
+            } catch (ChannelProducer.ProducerClosedException e) {
                 throw new ProberClosedException();
             } catch (RuntimeException e) {
                 failure = e.toString();

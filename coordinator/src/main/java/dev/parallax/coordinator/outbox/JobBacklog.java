@@ -74,6 +74,14 @@ public class JobBacklog {
         for (String outcome : new String[] {"sent", "failed"}) {
             published(outcome);
         }
+        relayFailures();
+    }
+
+    private Counter relayFailures() {
+        return Counter.builder("parallax.outbox.relay.failures")
+                .description("Rounds of the outbox relay that failed as a whole (the database, a transaction) and "
+                        + "were tried again a second later")
+                .register(meters);
     }
 
     private Counter published(String outcome) {
@@ -86,6 +94,10 @@ public class JobBacklog {
     void onBatch(OutboxPublisher.BatchResult batch) {
         published("sent").increment(batch.sent());
         published("failed").increment(batch.failed());
+    }
+
+    void onRelayFailure() {
+        relayFailures().increment();
     }
 
     @Scheduled(every = "${parallax.metrics.refresh-interval}", delay = 1, delayUnit = TimeUnit.SECONDS,

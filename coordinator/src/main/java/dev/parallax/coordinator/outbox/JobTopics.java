@@ -101,11 +101,6 @@ public class JobTopics {
         warn(failed);
     }
 
-    /** Whether an admin call showed this topic to exist with enough partitions. */
-    public boolean isEnsured(String topic) {
-        return ensured.contains(topic);
-    }
-
     /** Creates the topics with enough partitions; returns those that may exist already. */
     private List<String> create(Admin admin, List<String> topics, Map<String, String> failed)
             throws InterruptedException {

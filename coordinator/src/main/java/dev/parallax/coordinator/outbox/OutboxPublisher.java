@@ -3,11 +3,14 @@ package dev.parallax.coordinator.outbox;
 import dev.parallax.common.logging.CheckLogContext;
 import dev.parallax.coordinator.config.ParallaxConfig;
 import dev.parallax.coordinator.database.SqlTimestamps;
+import dev.parallax.common.kafka.ChannelProducer;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.KafkaProducer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
@@ -32,6 +35,11 @@ import java.util.stream.Collectors;
  * record was not acknowledged is retried later on its own backoff, while rows of other topics go on.
  * Delivery stays at least once (a record acknowledged after the send timeout is sent again), which the
  * agents absorb: a job is keyed by its check and its verdict is stored once.
+ *
+ * <p>The records go out through the {@value #JOBS} channel's producer itself ({@link ChannelProducer}): its
+ * acknowledgements carry no context, where the emitter's carried this batch's transaction to the threads completing
+ * the sends, and the transaction was found ended under it at commit. The emitter declares the channel, so that the
+ * connector builds the producer from the channel's configuration.
  */
 @ApplicationScoped
 public class OutboxPublisher {
@@ -43,14 +51,17 @@ public class OutboxPublisher {
     private static final Duration FIRST_RETRY = Duration.ofMillis(200);
 
     private final EntityManager em;
-    private final MutinyEmitter<String> jobs;
+    private final ChannelProducer jobs;
     private final ParallaxConfig.Outbox config;
     private final JobTopics jobTopics;
 
-    public OutboxPublisher(EntityManager em, @Channel(JOBS) MutinyEmitter<String> jobs, ParallaxConfig config,
-                           JobTopics jobTopics) {
+    public OutboxPublisher(EntityManager em, @Channel(JOBS) MutinyEmitter<String> channel, KafkaClientService clients,
+                           ParallaxConfig config, JobTopics jobTopics) {
         this.em = em;
-        this.jobs = jobs;
+        this.jobs = new ChannelProducer(JOBS, () -> {
+            KafkaProducer<String, String> producer = clients.getProducer(JOBS);
+            return producer == null ? null : producer.unwrap();
+        });
         this.config = config.outbox();
         this.jobTopics = jobTopics;
     }
@@ -80,22 +91,22 @@ public class OutboxPublisher {
         // failure the records go anyway (the topic is tried again with the next batch that has it).
         jobTopics.ensure(batch.stream().map(event -> event.topic).toList());
         // The whole batch is sent before any acknowledgement is awaited, so it travels in as few requests as the
-        // producer makes of it. The connector's producer sends from a thread of its own, which waits up to the
-        // channel's max.block.ms for a topic it has no metadata for, record after record: of a topic not ensured,
-        // one record goes first and the others follow only once it was acknowledged, so that a topic the broker
-        // cannot give does not hold every region's jobs behind it.
+        // producer makes of it.
         long waitUntil = System.nanoTime() + config.sendTimeout().toNanos();
-        List<CompletableFuture<Void>> acks = new ArrayList<>(batch.size());
-        Map<String, CompletableFuture<Void>> firstOfTopic = new HashMap<>();
+        List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
+        // A send blocks this thread while the producer has no metadata for the record's topic (up to the channel's
+        // max.block.ms, per record): a topic whose metadata did not come in time is not tried again in this batch,
+        // and nothing more is sent past the send timeout, so a batch never holds its rows locked much longer.
+        Map<String, Future<RecordMetadata>> unreachableTopics = new HashMap<>();
         for (OutboxEvent event : batch) {
-            CompletableFuture<Void> first = firstOfTopic.get(event.topic);
-            CompletableFuture<Void> ack;
-            if (first != null) {
-                ack = first.thenCompose(acknowledged -> send(event));
-            } else {
-                ack = send(event);
-                if (!jobTopics.isEnsured(event.topic)) {
-                    firstOfTopic.put(event.topic, ack);
+            Future<RecordMetadata> ack = unreachableTopics.get(event.topic);
+            if (ack == null && System.nanoTime() - waitUntil >= 0) {
+                ack = CompletableFuture.failedFuture(new TimeoutException("not sent before the send timeout"));
+            } else if (ack == null) {
+                ack = jobs.send(event.topic, event.messageKey, event.payload);
+                if (ack.state() == Future.State.FAILED
+                        && ack.exceptionNow() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                    unreachableTopics.put(event.topic, ack);
                 }
             }
             acks.add(ack);
@@ -152,12 +163,7 @@ public class OutboxPublisher {
         return backoff.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : backoff;
     }
 
-    private CompletableFuture<Void> send(OutboxEvent event) {
-        return jobs.sendMessage(KafkaRecord.of(event.topic, event.messageKey, event.payload))
-                .subscribeAsCompletionStage();
-    }
-
-    private static String awaitAck(Future<Void> ack, long waitUntilNanos) {
+    private static String awaitAck(Future<RecordMetadata> ack, long waitUntilNanos) {
         try {
             ack.get(Math.max(0, waitUntilNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
             return null;

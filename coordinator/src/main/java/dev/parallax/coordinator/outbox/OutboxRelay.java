@@ -82,6 +82,7 @@ public class OutboxRelay {
             } catch (RuntimeException e) {
                 // The database itself failed; the rows stay as they were. Try again shortly.
                 pause = AFTER_FAILURE;
+                backlog.onRelayFailure();
                 LOG.warnf("Outbox relay failed, retrying in %d ms: %s", pause.toMillis(), e.getMessage());
             }
         }

@@ -12,14 +12,14 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class AcknowledgedSendTest {
+class ChannelProducerTest {
 
     private final MockProducer<String, String> producer =
             new MockProducer<>(true, null, new StringSerializer(), new StringSerializer());
 
     @Test
     void aRecordGoesToTheTopicWithItsKeyAndReturnsOnceAcknowledged() throws Exception {
-        new AcknowledgedSend("parallax.verdicts", () -> producer).send("check-1", "{\"status\":\"DONE\"}");
+        new ChannelProducer("verdicts", () -> producer).sendAndAwait("parallax.verdicts", "check-1", "{\"status\":\"DONE\"}");
 
         assertThat(producer.history()).as("records the producer sent").singleElement().satisfies(record -> {
             assertThat(record.topic()).isEqualTo("parallax.verdicts");
@@ -32,11 +32,11 @@ class AcknowledgedSendTest {
     void aRefusalByKafkaIsReportedWithItsCauseSoThatTheCallerCanRetry() throws Exception {
         MockProducer<String, String> refusing =
                 new MockProducer<>(false, null, new StringSerializer(), new StringSerializer());
-        AcknowledgedSend send = new AcknowledgedSend("parallax.verdicts", () -> refusing);
+        ChannelProducer send = new ChannelProducer("verdicts", () -> refusing);
         CompletableFuture<Throwable> outcome = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             try {
-                send.send("check-1", "{}");
+                send.sendAndAwait("parallax.verdicts", "check-1", "{}");
                 outcome.complete(null);
             } catch (Throwable e) {
                 outcome.complete(e);
@@ -59,14 +59,14 @@ class AcknowledgedSendTest {
     void aClosedProducerSaysTheAppIsStoppingRatherThanAFailureToRetry() {
         producer.close();
 
-        assertThatThrownBy(() -> new AcknowledgedSend("parallax.verdicts", () -> producer).send("check-1", "{}"))
-                .isInstanceOf(AcknowledgedSend.ProducerClosedException.class)
-                .hasMessageContaining("parallax.verdicts");
+        assertThatThrownBy(() -> new ChannelProducer("verdicts", () -> producer).send("parallax.verdicts", "check-1", "{}"))
+                .isInstanceOf(ChannelProducer.ProducerClosedException.class)
+                .hasMessageContaining("channel verdicts");
     }
 
     @Test
     void aChannelWithoutAProducerYetIsTreatedAsClosed() {
-        assertThatThrownBy(() -> new AcknowledgedSend("parallax.verdicts", () -> null).send("check-1", "{}"))
-                .isInstanceOf(AcknowledgedSend.ProducerClosedException.class);
+        assertThatThrownBy(() -> new ChannelProducer("verdicts", () -> null).send("parallax.verdicts", "check-1", "{}"))
+                .isInstanceOf(ChannelProducer.ProducerClosedException.class);
     }
 }
