@@ -1,9 +1,9 @@
 package dev.parallax.coordinator.outbox;
 
+import dev.parallax.common.kafka.ChannelProducer;
 import dev.parallax.common.logging.CheckLogContext;
 import dev.parallax.coordinator.config.ParallaxConfig;
 import dev.parallax.coordinator.database.SqlTimestamps;
-import dev.parallax.common.kafka.ChannelProducer;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaProducer;
