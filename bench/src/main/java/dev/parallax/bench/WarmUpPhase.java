@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.parallax.bench.SystemBench.log;
 import static dev.parallax.bench.SystemRun.OPEN_PORT;
@@ -36,6 +37,7 @@ final class WarmUpPhase {
         String body = run.check("[" + OPEN_PORT + "]");
         AtomicInteger left = new AtomicInteger(run.options().warmupChecks());
         AtomicInteger failed = new AtomicInteger();
+        AtomicReference<String> firstFailure = new AtomicReference<>();
         long until = System.nanoTime() + WARM_UP_AT_MOST.toNanos();
         long started = System.nanoTime();
         List<Thread> clients = new ArrayList<>();
@@ -46,6 +48,7 @@ final class WarmUpPhase {
                         FollowedCheck.follow(api, body);
                     } catch (RuntimeException e) {
                         failed.incrementAndGet();
+                        firstFailure.compareAndSet(null, e.toString());
                     }
                 }
             }));
@@ -55,8 +58,8 @@ final class WarmUpPhase {
         }
         int done = run.options().warmupChecks() - Math.max(0, left.get()) - failed.get();
         double seconds = (System.nanoTime() - started) / 1e9;
-        log(String.format(Locale.ROOT, "warm-up: %d checks followed to COMPLETE in %.0f s (%d failed)", done, seconds,
-                failed.get()));
+        log(String.format(Locale.ROOT, "warm-up: %d checks followed to COMPLETE in %.0f s (%d failed%s)", done,
+                seconds, failed.get(), firstFailure.get() == null ? "" : "; the first: " + firstFailure.get()));
         run.report().append(String.format(Locale.ROOT, """
 
                 Warm-up, not measured: %d checks followed to `complete` by %d concurrent clients in %.0f s (%d failed),

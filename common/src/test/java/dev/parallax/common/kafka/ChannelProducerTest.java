@@ -19,7 +19,8 @@ class ChannelProducerTest {
 
     @Test
     void aRecordGoesToTheTopicWithItsKeyAndReturnsOnceAcknowledged() throws Exception {
-        new ChannelProducer("verdicts", () -> producer).sendAndAwait("parallax.verdicts", "check-1", "{\"status\":\"DONE\"}");
+        new ChannelProducer("verdicts", () -> producer)
+                .sendAndAwait("parallax.verdicts", "check-1", "{\"status\":\"DONE\"}");
 
         assertThat(producer.history()).as("records the producer sent").singleElement().satisfies(record -> {
             assertThat(record.topic()).isEqualTo("parallax.verdicts");
@@ -58,15 +59,18 @@ class ChannelProducerTest {
     @Test
     void aClosedProducerSaysTheAppIsStoppingRatherThanAFailureToRetry() {
         producer.close();
+        ChannelProducer closed = new ChannelProducer("verdicts", () -> producer);
 
-        assertThatThrownBy(() -> new ChannelProducer("verdicts", () -> producer).send("parallax.verdicts", "check-1", "{}"))
+        assertThatThrownBy(() -> closed.send("parallax.verdicts", "check-1", "{}"))
                 .isInstanceOf(ChannelProducer.ProducerClosedException.class)
                 .hasMessageContaining("channel verdicts");
     }
 
     @Test
     void aChannelWithoutAProducerYetIsTreatedAsClosed() {
-        assertThatThrownBy(() -> new ChannelProducer("verdicts", () -> null).send("parallax.verdicts", "check-1", "{}"))
+        ChannelProducer withoutProducer = new ChannelProducer("verdicts", () -> null);
+
+        assertThatThrownBy(() -> withoutProducer.send("parallax.verdicts", "check-1", "{}"))
                 .isInstanceOf(ChannelProducer.ProducerClosedException.class);
     }
 }
