@@ -25,7 +25,8 @@ record CpuUse(Map<String, Double> cores, double coordinatorMsPerCheck, double ag
     static Map<String, Long> sample(Map<String, ProcessHandle> processes) {
         // PostgreSQL's work is in its backends, children of the postmaster. A backend that ends (a pooled
         // connection closed and opened again) takes its CPU out of the live descendants' sum, and the postmaster,
-        // which reaps it, counts it among its children's times: both sums together keep every backend's CPU.
+        // which reaps it, counts it among its children's times: both sums together keep every backend's CPU. The
+        // other roles' processes reap no children.
         return byRole(processes,
                 process -> StackProcesses.cpuNanos(process) + reapedChildrenNanos(process.pid())
                         + process.descendants().mapToLong(StackProcesses::cpuNanos).sum(),
@@ -90,10 +91,14 @@ record CpuUse(Map<String, Double> cores, double coordinatorMsPerCheck, double ag
         } catch (IOException gone) {
             return 0;
         }
-        // After the name: state, then fields 4..; cutime and cstime are fields 16 and 17.
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
-        return ticks * TimeUnit.SECONDS.toNanos(1) / CLOCK_TICKS_PER_SECOND;
+        try {
+            // After the name: state, then fields 4..; cutime and cstime are fields 16 and 17.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+            return ticks * TimeUnit.SECONDS.toNanos(1) / CLOCK_TICKS_PER_SECOND;
+        } catch (RuntimeException unreadable) {
+            return 0;
+        }
     }
 
     static CpuUse between(Map<String, Long> before, Map<String, Long> after, long wallNanos, int completed) {

@@ -8,6 +8,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaProducer;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.common.errors.InterruptException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
@@ -23,7 +24,9 @@ import java.util.concurrent.ExecutionException;
  *
  * <p>The job's thread sends with the channel's producer itself ({@link ChannelProducer}) rather than through the
  * emitter, which would cross two more threads per verdict; the emitter is what declares the channel, so that the
- * connector builds its producer from the channel's configuration.
+ * connector builds its producer from the channel's configuration. While the broker is away a send waits for the
+ * topic's metadata in {@code Object.wait}, which on JDK 21 holds the virtual thread's carrier (the JDK adds a carrier
+ * meanwhile) and on JDK 24 and later does not.
  */
 @ApplicationScoped
 public class VerdictPublisher {
@@ -67,7 +70,8 @@ public class VerdictPublisher {
                 return;
             } catch (ExecutionException e) {
                 failure = String.valueOf(e.getCause());
-            } catch (InterruptedException e) {
+            } catch (InterruptedException | InterruptException e) {
+                // Kafka's own InterruptException: interrupted while the send waited for the topic's metadata.
                 Thread.currentThread().interrupt();
                 throw new ProberClosedException();
             } catch (ChannelProducer.ProducerClosedException e) {

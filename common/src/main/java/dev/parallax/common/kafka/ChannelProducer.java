@@ -39,7 +39,9 @@ public final class ChannelProducer {
      * producer has no metadata for the topic this blocks, up to the channel's {@code max.block.ms}, and then returns
      * a future failed with Kafka's {@code TimeoutException}.
      *
-     * @throws ProducerClosedException when the producer is closed: the app is stopping
+     * @throws ProducerClosedException when the producer is closed: the app is stopping (a close while this send
+     *                                 waits for metadata surfaces as Kafka's {@code KafkaException} instead)
+     * @throws org.apache.kafka.common.errors.InterruptException when interrupted while waiting for metadata
      */
     public Future<RecordMetadata> send(String topic, String key, String value) {
         try {

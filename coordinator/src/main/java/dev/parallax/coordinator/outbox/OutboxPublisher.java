@@ -36,10 +36,10 @@ import java.util.stream.Collectors;
  * Delivery stays at least once (a record acknowledged after the send timeout is sent again), which the
  * agents absorb: a job is keyed by its check and its verdict is stored once.
  *
- * <p>The records go out through the {@value #JOBS} channel's producer itself ({@link ChannelProducer}): its
- * acknowledgements carry no context, where the emitter's carried this batch's transaction to the threads completing
- * the sends, and the transaction was found ended under it at commit. The emitter declares the channel, so that the
- * connector builds the producer from the channel's configuration.
+ * <p>The records go out through the {@value #JOBS} channel's producer itself ({@link ChannelProducer}), whose
+ * acknowledgements carry no context: the emitter's carry the caller's, this batch's transaction included, to the
+ * threads completing the sends, and a commit that meets one of them still associated fails. The emitter only
+ * declares the channel, so that the connector builds the producer from the channel's configuration.
  */
 @ApplicationScoped
 public class OutboxPublisher {

@@ -80,7 +80,12 @@ public class OutboxRelay {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                // The database itself failed; the rows stay as they were. Try again shortly.
+                if (!running) {
+                    // Stopping: a send cut short by the producer's close, or an interrupted one. The rows' transaction
+                    // rolled back and they stay unsent, for whichever relay runs next.
+                    return;
+                }
+                // The database failed, or the round's transaction did; the rows stay as they were. Try again shortly.
                 pause = AFTER_FAILURE;
                 backlog.onRelayFailure();
                 LOG.warnf("Outbox relay failed, retrying in %d ms: %s", pause.toMillis(), e.getMessage());

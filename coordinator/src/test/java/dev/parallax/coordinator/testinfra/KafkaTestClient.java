@@ -6,6 +6,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -75,6 +76,32 @@ public final class KafkaTestClient {
         }
         throw new AssertionError("no record with key " + key + " on " + topic + " within " + timeout + " ("
                 + read.size() + " others read)");
+    }
+
+    /**
+     * Every record the topic holds now, from the start of each partition up to its end offset at the time of the
+     * call: with records keyed to several partitions, no partition is left half read.
+     */
+    public static List<ConsumerRecord<String, String>> readToEnd(String bootstrap, String topic, Duration timeout) {
+        List<ConsumerRecord<String, String>> read = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = readerFromTheStart(bootstrap)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(partition -> new TopicPartition(topic, partition.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+            long until = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < until) {
+                if (ends.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue())) {
+                    return read;
+                }
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    read.add(record);
+                }
+            }
+        }
+        throw new AssertionError(topic + " not read to its end within " + timeout + " (" + read.size()
+                + " records read)");
     }
 
     /** A consumer of its own group that reads from the beginning and commits nothing. */
