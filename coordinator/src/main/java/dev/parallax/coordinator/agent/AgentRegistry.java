@@ -2,6 +2,7 @@ package dev.parallax.coordinator.agent;
 
 import dev.parallax.common.contract.Heartbeat;
 import dev.parallax.coordinator.config.ParallaxConfig;
+import dev.parallax.coordinator.database.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
@@ -85,26 +86,20 @@ public class AgentRegistry {
     /** Every agent that ever reported, by region and id. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<RegisteredAgent> agents() {
-        List<RegisteredAgent> agents = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("""
-                     SELECT agent_id, region, version, probe_capacity, started_at, sent_at, last_seen, egress_addresses
-                       FROM agents
-                      ORDER BY region, agent_id
-                     """);
-             ResultSet rows = select.executeQuery()) {
-            while (rows.next()) {
-                Array addresses = rows.getArray("egress_addresses");
-                agents.add(new RegisteredAgent(rows.getString("agent_id"), rows.getString("region"),
-                        rows.getString("version"), rows.getInt("probe_capacity"), instant(rows, "started_at"),
-                        instant(rows, "sent_at"), instant(rows, "last_seen"),
-                        Arrays.asList((String[]) addresses.getArray())));
-                addresses.free();
-            }
-        } catch (SQLException e) {
-            throw new PersistenceException("reading the agents failed: " + e.getMessage(), e);
-        }
-        return agents;
+        return Jdbc.query(dataSource, "reading the agents", """
+                SELECT agent_id, region, version, probe_capacity, started_at, sent_at, last_seen, egress_addresses
+                  FROM agents
+                 ORDER BY region, agent_id
+                """, AgentRegistry::agent);
+    }
+
+    private static RegisteredAgent agent(ResultSet row) throws SQLException {
+        Array addresses = row.getArray("egress_addresses");
+        RegisteredAgent agent = new RegisteredAgent(row.getString("agent_id"), row.getString("region"),
+                row.getString("version"), row.getInt("probe_capacity"), instant(row, "started_at"),
+                instant(row, "sent_at"), instant(row, "last_seen"), Arrays.asList((String[]) addresses.getArray()));
+        addresses.free();
+        return agent;
     }
 
     /** An agent is live when it was heard from within {@code parallax.agents.offline-after}. */

@@ -1,6 +1,7 @@
 package dev.parallax.coordinator.auth;
 
 import dev.parallax.coordinator.config.ParallaxConfig;
+import dev.parallax.coordinator.database.Jdbc;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -21,7 +22,6 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumSet;
@@ -188,34 +188,12 @@ public class ApiKeyService {
 
     /** The keys a statement answers (a SELECT, or an UPDATE ... RETURNING), each mapped by {@link #key}. */
     private List<ApiKey> keys(String sql, String doing, Object... parameters) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            List<ApiKey> keys = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    keys.add(key(rows));
-                }
-            }
-            return keys;
-        } catch (SQLException e) {
-            throw new PersistenceException(doing + " failed: " + e.getMessage(), e);
-        }
+        return Jdbc.query(dataSource, doing, sql, ApiKeyService::key, parameters);
     }
 
     /** The rows a statement changed. */
     private int update(String sql, String doing, Object... parameters) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            return statement.executeUpdate();
-        } catch (SQLException e) {
-            throw new PersistenceException(doing + " failed: " + e.getMessage(), e);
-        }
+        return Jdbc.update(dataSource, doing, sql, parameters);
     }
 
     /** The key row at the cursor, its columns named as in {@link #COLUMNS}. */

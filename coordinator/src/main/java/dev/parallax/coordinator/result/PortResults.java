@@ -1,12 +1,10 @@
 package dev.parallax.coordinator.result;
 
 import dev.parallax.common.contract.PortState;
+import dev.parallax.coordinator.database.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.PersistenceException;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -43,23 +41,12 @@ public class PortResults {
 
     /** The port rows of these checks, each check's by port, region and address. */
     public List<PortResult> ofChecks(Collection<UUID> checkIds) {
-        List<PortResult> ports = new ArrayList<>();
         if (checkIds.isEmpty()) {
-            return ports;
+            return new ArrayList<>();
         }
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(OF_CHECKS)) {
-            select.setArray(1, connection.createArrayOf("uuid", checkIds.toArray(UUID[]::new)));
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    ports.add(read(rows));
-                }
-            }
-        } catch (SQLException e) {
-            throw new PersistenceException("reading the port results of " + checkIds.size() + " check(s) failed: "
-                    + e.getMessage(), e);
-        }
-        return ports;
+        return Jdbc.query(dataSource, "reading the port results of " + checkIds.size() + " check(s)", OF_CHECKS,
+                (connection, select) -> select.setArray(1, connection.createArrayOf("uuid",
+                        checkIds.toArray(UUID[]::new))), PortResults::read);
     }
 
     /**

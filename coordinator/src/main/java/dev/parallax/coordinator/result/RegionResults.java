@@ -1,8 +1,8 @@
 package dev.parallax.coordinator.result;
 
 import dev.parallax.common.contract.RegionStatus;
+import dev.parallax.coordinator.database.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.PersistenceException;
 
 import javax.sql.DataSource;
 import java.sql.Array;
@@ -49,23 +49,12 @@ public class RegionResults {
 
     /** The region rows of these checks, each check's by region. */
     public List<RegionResult> ofChecks(Collection<UUID> checkIds) {
-        List<RegionResult> regions = new ArrayList<>();
         if (checkIds.isEmpty()) {
-            return regions;
+            return new ArrayList<>();
         }
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(OF_CHECKS)) {
-            select.setArray(1, connection.createArrayOf("uuid", checkIds.toArray(UUID[]::new)));
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    regions.add(read(rows));
-                }
-            }
-        } catch (SQLException e) {
-            throw new PersistenceException("reading the region results of " + checkIds.size() + " check(s) failed: "
-                    + e.getMessage(), e);
-        }
-        return regions;
+        return Jdbc.query(dataSource, "reading the region results of " + checkIds.size() + " check(s)", OF_CHECKS,
+                (connection, select) -> select.setArray(1, connection.createArrayOf("uuid",
+                        checkIds.toArray(UUID[]::new))), RegionResults::read);
     }
 
     /**

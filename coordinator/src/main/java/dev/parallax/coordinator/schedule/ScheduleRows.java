@@ -2,8 +2,8 @@ package dev.parallax.coordinator.schedule;
 
 import dev.parallax.common.contract.IpFamily;
 import dev.parallax.common.contract.PortState;
+import dev.parallax.coordinator.database.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.PersistenceException;
 
 import javax.sql.DataSource;
 import java.sql.Array;
@@ -12,7 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -60,7 +59,7 @@ public class ScheduleRows {
             insert.setObject(24, bind(schedule.updatedAt()));
             insert.executeUpdate();
         } catch (SQLException e) {
-            throw failed("storing schedule " + schedule.id(), e);
+            throw Jdbc.failed("storing schedule " + schedule.id(), e);
         }
     }
 
@@ -88,7 +87,7 @@ public class ScheduleRows {
             update.setObject(19, schedule.id());
             update.executeUpdate();
         } catch (SQLException e) {
-            throw failed("changing schedule " + schedule.id(), e);
+            throw Jdbc.failed("changing schedule " + schedule.id(), e);
         }
     }
 
@@ -132,7 +131,7 @@ public class ScheduleRows {
             delete.setString(2, owner);
             return delete.executeUpdate() > 0;
         } catch (SQLException e) {
-            throw failed("deleting schedule " + id, e);
+            throw Jdbc.failed("deleting schedule " + id, e);
         }
     }
 
@@ -147,7 +146,7 @@ public class ScheduleRows {
             lock.setString(2, subject);
             lock.executeQuery().close();
         } catch (SQLException e) {
-            throw failed("locking " + subject, e);
+            throw Jdbc.failed("locking " + subject, e);
         }
     }
 
@@ -172,36 +171,11 @@ public class ScheduleRows {
     }
 
     private List<Schedule> list(String sql, Object... parameters) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                select.setObject(i + 1, parameters[i]);
-            }
-            List<Schedule> schedules = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    schedules.add(schedule(rows));
-                }
-            }
-            return schedules;
-        } catch (SQLException e) {
-            throw failed("reading schedules", e);
-        }
+        return Jdbc.query(dataSource, "reading schedules", sql, ScheduleRows::schedule, parameters);
     }
 
     private long number(String sql, Object... parameters) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                select.setObject(i + 1, parameters[i]);
-            }
-            try (ResultSet rows = select.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw failed("reading schedules", e);
-        }
+        return Jdbc.query(dataSource, "reading schedules", sql, row -> row.getLong(1), parameters).getFirst();
     }
 
     private static Optional<Schedule> first(List<Schedule> schedules) {
@@ -227,7 +201,4 @@ public class ScheduleRows {
                 instant(row, "created_at"), instant(row, "updated_at"));
     }
 
-    private static PersistenceException failed(String doing, SQLException e) {
-        return new PersistenceException(doing + " failed: " + e.getMessage(), e);
-    }
 }
