@@ -1,9 +1,8 @@
 package dev.parallax.agent.health;
 
-import dev.parallax.agent.job.JobAssignment;
 import dev.parallax.agent.job.JobHandler;
+import dev.parallax.agent.job.JobListener;
 import dev.parallax.common.contract.Topics;
-import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -20,12 +19,12 @@ import java.util.SortedSet;
 @ApplicationScoped
 public class RegionTopicReadiness implements HealthCheck {
 
-    private final JobAssignment assignment;
+    private final JobListener jobs;
     private final String region;
     private final String agentId;
 
-    public RegionTopicReadiness(@Identifier(JobAssignment.NAME) JobAssignment assignment, JobHandler handler) {
-        this.assignment = assignment;
+    public RegionTopicReadiness(JobListener jobs, JobHandler handler) {
+        this.jobs = jobs;
         this.region = handler.region();
         this.agentId = handler.agentId();
     }
@@ -33,7 +32,7 @@ public class RegionTopicReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         String topic = Topics.jobs(region);
-        SortedSet<Integer> partitions = assignment.partitionsOf(topic);
+        SortedSet<Integer> partitions = jobs.consumer().state().partitions();
         return HealthCheckResponse.named("region jobs topic assigned")
                 .status(!partitions.isEmpty())
                 .withData("region", region)

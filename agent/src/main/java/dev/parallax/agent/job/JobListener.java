@@ -2,80 +2,136 @@ package dev.parallax.agent.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parallax.agent.config.AgentConfig;
 import dev.parallax.agent.probe.ProberClosedException;
 import dev.parallax.common.contract.ContractViolationException;
 import dev.parallax.common.contract.ProbeJob;
 import dev.parallax.common.contract.ProbeVerdict;
+import dev.parallax.common.contract.Topics;
 import dev.parallax.common.contract.WireJson;
+import dev.parallax.common.kafka.ChannelProducer;
+import dev.parallax.common.kafka.ConsumerSettings;
+import dev.parallax.common.kafka.DeadLetters;
+import dev.parallax.common.kafka.TopicConsumer;
 import dev.parallax.common.logging.CheckLogContext;
-import io.smallrye.common.annotation.RunOnVirtualThread;
-import io.smallrye.reactive.messaging.kafka.KafkaRecord;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
-import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.KafkaProducer;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
- * This region's jobs, from the {@value #JOBS} channel ({@code parallax.jobs.<region>}, group
- * {@code parallax-agent-<region>}): read each, have {@link JobHandler} answer it, publish the verdict
- * ({@link VerdictPublisher}), then acknowledge the record.
+ * This region's jobs ({@code parallax.jobs.<region>}, group {@code parallax-agent-<region>}): read each with a plain Kafka consumer ({@link TopicConsumer}, record by record), have
+ * {@link JobHandler} answer it on a virtual thread of its own, at most {@code parallax.agent.max-jobs} at once, and
+ * publish the verdict ({@link VerdictPublisher}). Through the connector each job crossed its polling thread, an event
+ * loop and a virtual thread, which cost the agent about half again its CPU per job (docs/benchmarks.md, "The two
+ * consumers").
  *
- * <p>At least once: the channel commits a job's offset only once it and every earlier job of its partition were
- * acknowledged (the connector's {@code throttled} commit strategy), i.e. their verdicts were acknowledged by Kafka
- * or the jobs were parked. A crash redelivers the jobs after the last commit to the region's next agent; the
- * coordinator stores one verdict per check and region, whatever comes twice.
+ * <p>At least once: a job's offset is committed only once the job ended (its verdict acknowledged by Kafka, or the
+ * job parked) and every earlier job of its partition ended too. A crash redelivers the jobs after the last commit to
+ * the region's next agent; the coordinator stores one verdict per check and region, whatever comes twice.
  */
-@ApplicationScoped
+@Singleton
 public class JobListener {
 
-    /** The channel of this region's jobs. */
-    public static final String JOBS = "jobs";
+    /** The channel whose producer parks broken jobs on the region's dead-letter topic. */
+    public static final String DEAD_LETTERS = "dead-letters";
 
     private static final Logger LOG = Logger.getLogger(JobListener.class);
 
     /** How long a FAILED verdict for a broken job is retried: such a job has no deadline we could trust. */
     private static final Duration PUBLISH_WINDOW = Duration.ofMinutes(1);
+    /** On stop, running jobs get this long to end and be committed; later ones are redelivered. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(2);
     private static final ObjectMapper TREE_READER = new ObjectMapper();
+    /**
+     * A peer that dies without leaving the group (kill -9, a lost host) holds its partitions until its session times
+     * out; at Kafka's default 45 s its jobs would outlive their deadline (timeout x waves + 30 s grace) instead of
+     * going to the region's other agents. The coordinator raises a region's partition count when it finds fewer than
+     * configured; the group notices new partitions only when its metadata is refreshed, by default every 5 minutes.
+     */
+    private static final Map<String, Object> CONSUMER = Map.of(
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+            ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
+            ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000,
+            ConsumerConfig.METADATA_MAX_AGE_CONFIG, 30_000);
 
     private final JobHandler handler;
     private final VerdictPublisher verdicts;
     private final JobMetrics metrics;
+    private final DeadLetters deadLetters;
+    private final TopicConsumer consumer;
 
-    public JobListener(JobHandler handler, VerdictPublisher verdicts, JobMetrics metrics) {
+    public JobListener(JobHandler handler, VerdictPublisher verdicts, JobMetrics metrics, AgentConfig agentConfig,
+                       @Identifier(ConsumerSettings.KAFKA_PROPERTIES) Map<String, Object> kafka,
+                       MeterRegistry registry, @Channel(DEAD_LETTERS) MutinyEmitter<String> deadLetterChannel,
+                       @ConfigProperty(name = "mp.messaging.outgoing.dead-letters.topic") String deadLetterTopic,
+                       KafkaClientService clients) {
         this.handler = handler;
         this.verdicts = verdicts;
         this.metrics = metrics;
+        this.deadLetters = new DeadLetters(new ChannelProducer(DEAD_LETTERS, () -> {
+            KafkaProducer<String, String> producer = clients.getProducer(DEAD_LETTERS);
+            return producer == null ? null : producer.unwrap();
+        }), deadLetterTopic);
+        int maxJobs = agentConfig.agent().maxJobs();
+        Map<String, Object> own = new HashMap<>(CONSUMER);
+        own.put(ConsumerConfig.GROUP_ID_CONFIG, Topics.agentGroup(handler.region()));
+        own.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxJobs);
+        this.consumer = TopicConsumer.recordByRecord("jobs-consumer",
+                ConsumerSettings.of(kafka, Topics.jobs(handler.region()), own), maxJobs, this::onJob, registry);
+    }
+
+    void start(@Observes StartupEvent startup) {
+        consumer.start();
+    }
+
+    /** Before the channels close: running jobs can still publish their verdicts. */
+    void stop(@Observes @Priority(1) ShutdownEvent shutdown) throws InterruptedException {
+        consumer.stop(STOP_GRACE);
+    }
+
+    /** What the health checks report. */
+    public TopicConsumer consumer() {
+        return consumer;
     }
 
     /**
-     * Runs on a virtual thread of its own, at most {@code parallax.agent.max-jobs} at once, and blocks: DNS is
-     * blocking and a job waits for its probes, while other jobs proceed. The record is acknowledged only after Kafka
-     * acknowledged the verdict (or the job's deadline passed, when the coordinator has ended the region anyway): a
-     * crash in between redelivers the job, never loses it.
+     * Runs on the job's own virtual thread and blocks: DNS is blocking and a job waits for its probes, while other
+     * jobs proceed. Returns once Kafka acknowledged the verdict (or the job's deadline passed, when the coordinator
+     * has ended the region anyway): a crash in between redelivers the job, never loses it.
      *
-     * <p>While the agent stops ({@link ProberClosedException}) the record is left unacknowledged, so that it goes
-     * to the region's next agent; any other failure becomes a FAILED verdict. A job that breaks the contract is
-     * answered FAILED if it still names a check of this region, and parked on the region's dead-letter topic
-     * ({@code parallax.jobs.<region>.dlq}) by the channel's {@code dead-letter-queue} failure strategy, with the
-     * reason in the {@code dead-letter-reason} header.
+     * <p>While the agent stops ({@link ProberClosedException}) the job is left undone, so that it goes to the
+     * region's next agent; any other failure becomes a FAILED verdict. A job that breaks the contract is answered
+     * FAILED if it still names a check of this region, and parked on the region's dead-letter topic
+     * ({@code parallax.jobs.<region>.dlq}) with the reason in the {@code dead-letter-reason} header.
      *
-     * <p>Never fails the returned stage: a failed stage would end the channel's stream.
+     * @return whether the job is done with
      */
-    @Incoming(JOBS)
-    @RunOnVirtualThread
-    public CompletionStage<Void> onJob(KafkaRecord<String, String> record) {
+    boolean onJob(ConsumerRecord<String, String> record) {
         ProbeJob job;
         try {
-            job = WireJson.read(record.getPayload(), ProbeJob.class);
+            job = WireJson.read(record.value(), ProbeJob.class);
         } catch (ContractViolationException e) {
             return park(record, e);
         }
@@ -83,12 +139,12 @@ public class JobListener {
         metrics.started();
         try (CheckLogContext logContext = CheckLogContext.of(job.checkId(), job.region())) {
             answer(job);
+            return true;
         } catch (ProberClosedException e) {
-            return CompletableFuture.completedFuture(null);
+            return false;
         } finally {
             metrics.ended();
         }
-        return record.ack();
     }
 
     private void answer(ProbeJob job) {
@@ -111,38 +167,31 @@ public class JobListener {
 
     /**
      * Answers a broken job FAILED if it still names a check of this region (otherwise the coordinator's deadline ends
-     * it), then parks it. If the dead-letter topic cannot be written, the record is logged in full and acknowledged:
-     * it is never silently lost, and the jobs never stop.
+     * it), then parks it. If the dead-letter topic cannot be written, the record is logged in full and done with: it
+     * is never silently lost, and the jobs never stop.
      */
-    private CompletionStage<Void> park(KafkaRecord<String, String> record, ContractViolationException violation) {
+    private boolean park(ConsumerRecord<String, String> record, ContractViolationException violation) {
+        String position = record.topic() + "-" + record.partition() + "@" + record.offset();
         try {
-            namedCheck(record.getPayload()).ifPresent(checkId -> {
+            namedCheck(record.value()).ifPresent(checkId -> {
                 try (CheckLogContext logContext = CheckLogContext.of(checkId, handler.region())) {
                     verdicts.publish(checkId, Instant.now().plus(PUBLISH_WINDOW),
                             handler.brokenJob(checkId, violation.getMessage()));
                 }
             });
-        } catch (ProberClosedException e) {
-            return CompletableFuture.completedFuture(null);
-        }
-        try {
-            record.nack(violation).toCompletableFuture().get();
-            LOG.warnf("Job at %s parked on the dead-letter topic: %s", position(record), violation.getMessage());
-        } catch (ExecutionException e) {
-            LOG.errorf("Job at %s breaks the contract (%s) and could not be parked (%s); its payload: %s",
-                    position(record), violation.getMessage(), e.getCause(), record.getPayload());
-            return record.ack();
+            deadLetters.park(record, violation);
+            LOG.warnf("Job at %s parked on %s: %s", position, deadLetters.topic(), violation.getMessage());
+        } catch (ProberClosedException | ChannelProducer.ProducerClosedException e) {
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.errorf("Job at %s breaks the contract (%s) and could not be parked (%s); its payload: %s",
+                    position, violation.getMessage(), e instanceof ExecutionException ? e.getCause() : e,
+                    record.value());
         }
-        return CompletableFuture.completedFuture(null);
-    }
-
-    /** topic-partition@offset. */
-    private static String position(KafkaRecord<String, String> record) {
-        return record.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(incoming -> incoming.getTopic() + "-" + incoming.getPartition() + "@" + incoming.getOffset())
-                .orElse(record.getTopic());
+        return true;
     }
 
     /** The check id of a broken job of this agent's region, if its JSON still says which one. */

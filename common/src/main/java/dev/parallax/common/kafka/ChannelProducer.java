@@ -44,8 +44,13 @@ public final class ChannelProducer {
      * @throws org.apache.kafka.common.errors.InterruptException when interrupted while waiting for metadata
      */
     public Future<RecordMetadata> send(String topic, String key, String value) {
+        return send(new ProducerRecord<>(topic, key, value));
+    }
+
+    /** {@link #send(String, String, String)} for a record of its own (with headers, say). */
+    public Future<RecordMetadata> send(ProducerRecord<String, String> record) {
         try {
-            return producer().send(new ProducerRecord<>(topic, key, value));
+            return producer().send(record);
         } catch (IllegalStateException e) {
             throw new ProducerClosedException(channel, e);
         }

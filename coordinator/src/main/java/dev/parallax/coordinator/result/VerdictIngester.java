@@ -4,105 +4,148 @@ import dev.parallax.common.contract.ContractViolationException;
 import dev.parallax.common.contract.ProbeVerdict;
 import dev.parallax.common.contract.Topics;
 import dev.parallax.common.contract.WireJson;
+import dev.parallax.common.kafka.ChannelProducer;
+import dev.parallax.common.kafka.ConsumerSettings;
+import dev.parallax.common.kafka.DeadLetters;
+import dev.parallax.common.kafka.TopicConsumer;
 import dev.parallax.common.logging.CheckLogContext;
 import dev.parallax.coordinator.database.DatabaseErrors;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
-import io.smallrye.reactive.messaging.annotations.Blocking;
-import io.smallrye.reactive.messaging.kafka.KafkaRecord;
-import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
-import jakarta.enterprise.context.ApplicationScoped;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.KafkaProducer;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
+import jakarta.inject.Singleton;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * Stores the verdicts of the {@value #VERDICTS} channel ({@code parallax.verdicts}, group
- * {@value Topics#COORDINATOR_GROUP}, shared by every coordinator), a poll's worth at a time, through the
- * {@link VerdictStore}. The batches run one after another on a worker pool of their own ({@value #WORKER}, one
- * thread): never queued behind REST requests, which under load would keep verdicts waiting to be stored while the API
- * went on accepting checks.
+ * Stores the verdicts of {@value Topics#VERDICTS} (group {@value Topics#COORDINATOR_GROUP}, shared by every
+ * coordinator), a poll's worth at a time, through the {@link VerdictStore}. The topic is read by a plain Kafka consumer
+ * ({@link TopicConsumer}, poll by poll) on a thread of its own, which stores each poll's verdicts itself: never queued
+ * behind REST requests, which under load would keep verdicts waiting to be stored while the API went on accepting
+ * checks. Through the connector each batch crossed its polling thread, an event loop and a worker thread, which put
+ * the stage from a verdict's record to its row over the bound (docs/benchmarks.md, "The two consumers").
  */
-@ApplicationScoped
+@Singleton
 public class VerdictIngester {
 
-    /** The channel verdicts arrive by. */
-    public static final String VERDICTS = "verdicts";
-    /** The worker pool the batches are stored on; its size is configured (one thread). */
-    static final String WORKER = "verdict-store";
+    /** The channel whose producer parks broken verdicts on {@value Topics#VERDICTS_DEAD_LETTERS}. */
+    public static final String DEAD_LETTERS = "dead-letters";
 
     private static final Logger LOG = Logger.getLogger(VerdictIngester.class);
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
     private static final Duration MAX_RETRY = Duration.ofSeconds(5);
+    /**
+     * At most 500 verdicts a transaction. A replica that dies without leaving the group holds its partitions until
+     * its session times out: at Kafka's default 45 s their verdicts would wait past their checks' deadlines, so the
+     * survivors take over after 10 s.
+     */
+    private static final Map<String, Object> CONSUMER = Map.of(
+            ConsumerConfig.GROUP_ID_CONFIG, Topics.COORDINATOR_GROUP,
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500,
+            ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
+            ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+    /** What a stopping consumer's last batch gets to be stored and committed. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     private final VerdictStore store;
     private final VerdictMetrics metrics;
+    private final DeadLetters deadLetters;
+    private final TopicConsumer consumer;
     private volatile boolean stopping;
 
-    public VerdictIngester(VerdictStore store, VerdictMetrics metrics) {
+    public VerdictIngester(VerdictStore store, VerdictMetrics metrics,
+                           @Identifier(ConsumerSettings.KAFKA_PROPERTIES) Map<String, Object> kafka,
+                           MeterRegistry registry, @Channel(DEAD_LETTERS) MutinyEmitter<String> deadLetterChannel,
+                           KafkaClientService clients) {
         this.store = store;
         this.metrics = metrics;
+        this.deadLetters = new DeadLetters(new ChannelProducer(DEAD_LETTERS, () -> {
+            KafkaProducer<String, String> producer = clients.getProducer(DEAD_LETTERS);
+            return producer == null ? null : producer.unwrap();
+        }), Topics.VERDICTS_DEAD_LETTERS);
+        this.consumer = TopicConsumer.pollByPoll("verdicts-consumer",
+                ConsumerSettings.of(kafka, Topics.VERDICTS, CONSUMER), this::onVerdicts, registry);
     }
 
-    void stop(@Observes ShutdownEvent shutdown) {
+    void start(@Observes StartupEvent startup) {
+        consumer.start();
+    }
+
+    /** Before the channels close, so that a broken verdict of the last batch can still be parked. */
+    void stop(@Observes @Priority(1) ShutdownEvent shutdown) throws InterruptedException {
         stopping = true;
+        consumer.stop(STOP_GRACE);
+    }
+
+    /** What the health checks report. */
+    public TopicConsumer consumer() {
+        return consumer;
     }
 
     /**
-     * One poll's verdicts, stored in one transaction; the batch is acknowledged only after that transaction
-     * committed, and the channel commits offsets only past acknowledged batches (the connector's {@code throttled}
-     * strategy), so a crash in between redelivers them and the store's idempotence absorbs the repeats.
+     * One poll's verdicts, stored in one transaction; the consumer commits their offsets only after this returned
+     * true, so a crash in between redelivers them and the store's idempotence absorbs the repeats.
      *
-     * <p>While the coordinator stops, a batch that could not be stored is left unacknowledged, for whichever
-     * coordinator consumes next. While the database is unreachable the same batch is retried for as long as the
-     * outage lasts, and the channel's queue fills and pauses the partitions meanwhile, which is what keeps later
-     * verdicts from being committed unstored. If the batch fails for another reason, its verdicts are stored one by
-     * one, so that one verdict that can never be stored (logged and dropped; the deadline sweeper ends its region)
-     * does not take the others with it. A verdict that breaks the contract is parked first, on
-     * {@value Topics#VERDICTS_DEAD_LETTERS} by the channel's {@code dead-letter-queue} failure strategy, with the
-     * reason in the {@code dead-letter-reason} header.
-     *
-     * <p>Never fails the returned stage: a failed stage would end the channel's stream.
+     * <p>While the coordinator stops, a batch that could not be stored is left (false), for whichever coordinator
+     * consumes next. While the database is unreachable the same batch is retried for as long as the outage lasts,
+     * which is what keeps later verdicts from being committed unstored. If the batch fails for another reason, its
+     * verdicts are stored one by one, so that one verdict that can never be stored (logged and dropped; the deadline
+     * sweeper ends its region) does not take the others with it. A verdict that breaks the contract is parked first,
+     * on {@value Topics#VERDICTS_DEAD_LETTERS}, with the reason in the {@code dead-letter-reason} header.
      */
-    @Incoming(VERDICTS)
-    @Blocking(WORKER)
-    public CompletionStage<Void> onVerdicts(KafkaRecordBatch<String, String> batch) {
-        List<ProbeVerdict> verdicts = new ArrayList<>(batch.getRecords().size());
-        for (KafkaRecord<String, String> record : batch) {
+    boolean onVerdicts(List<ConsumerRecord<String, String>> records) {
+        List<ProbeVerdict> verdicts = new ArrayList<>(records.size());
+        for (ConsumerRecord<String, String> record : records) {
             try {
-                verdicts.add(WireJson.read(record.getPayload(), ProbeVerdict.class));
+                verdicts.add(WireJson.read(record.value(), ProbeVerdict.class));
             } catch (ContractViolationException e) {
                 // A malformed verdict can never become valid: park it so that the verdicts behind it keep flowing.
-                park(record, e);
+                if (!park(record, e)) {
+                    return false;
+                }
             }
         }
-        if (!verdicts.isEmpty() && !storeAll(verdicts)) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return batch.ack();
+        return verdicts.isEmpty() || storeAll(verdicts);
     }
 
-    /** Waits until the copy is on the dead-letter topic; if it cannot be written, logs the record in full instead. */
-    private void park(KafkaRecord<String, String> record, ContractViolationException violation) {
+    /**
+     * Waits until the copy is on the dead-letter topic; if it cannot be written, logs the record in full instead.
+     * False only while stopping.
+     */
+    private boolean park(ConsumerRecord<String, String> record, ContractViolationException violation) {
+        String position = record.topic() + "-" + record.partition() + "@" + record.offset();
         metrics.deadLettered();
         try {
-            record.nack(violation).toCompletableFuture().get();
-            LOG.warnf("Verdict at %s parked on %s: %s", position(record), Topics.VERDICTS_DEAD_LETTERS,
-                    violation.getMessage());
-        } catch (ExecutionException e) {
-            LOG.errorf("Verdict at %s breaks the contract (%s) and could not be parked (%s); its payload: %s",
-                    position(record), violation.getMessage(), e.getCause(), record.getPayload());
+            deadLetters.park(record, violation);
+            LOG.warnf("Verdict at %s parked on %s: %s", position, deadLetters.topic(), violation.getMessage());
+        } catch (ChannelProducer.ProducerClosedException e) {
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.errorf("Verdict at %s breaks the contract (%s) and could not be parked (%s); its payload: %s",
+                    position, violation.getMessage(), e instanceof ExecutionException ? e.getCause() : e,
+                    record.value());
         }
+        return true;
     }
 
     /** Whether the verdicts were dealt with (stored, or dropped for good); false only while stopping. */
@@ -130,13 +173,6 @@ public class VerdictIngester {
             }
             return true;
         }
-    }
-
-    /** topic-partition@offset. */
-    private static String position(KafkaRecord<String, String> record) {
-        return record.getMetadata(IncomingKafkaRecordMetadata.class)
-                .map(incoming -> incoming.getTopic() + "-" + incoming.getPartition() + "@" + incoming.getOffset())
-                .orElse(record.getTopic());
     }
 
     /** The coordinator stops: what was not stored is left for the next consumer. */
