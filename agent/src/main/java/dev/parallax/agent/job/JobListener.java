@@ -41,9 +41,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * This region's jobs ({@code parallax.jobs.<region>}, group {@code parallax-agent-<region>}): read each with a plain Kafka consumer ({@link TopicConsumer}, record by record), have
- * {@link JobHandler} answer it on a virtual thread of its own, at most {@code parallax.agent.max-jobs} at once, and
- * publish the verdict ({@link VerdictPublisher}). Through the connector each job crossed its polling thread, an event
+ * This region's jobs ({@code parallax.jobs.<region>}, group {@code parallax-agent-<region>}): read each with a plain
+ * Kafka consumer ({@link TopicConsumer}, record by record), have {@link JobHandler} answer it on a virtual thread of
+ * its own, at most {@code parallax.agent.max-jobs} at once, and publish the verdict ({@link VerdictPublisher}). Through the connector each job crossed its polling thread, an event
  * loop and a virtual thread, which cost the agent about half again its CPU per job (docs/benchmarks.md, "The two
  * consumers").
  *
