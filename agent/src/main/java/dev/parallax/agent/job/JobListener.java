@@ -43,9 +43,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * This region's jobs ({@code parallax.jobs.<region>}, group {@code parallax-agent-<region>}): read each with a plain
  * Kafka consumer ({@link TopicConsumer}, record by record), have {@link JobHandler} answer it on a virtual thread of
- * its own, at most {@code parallax.agent.max-jobs} at once, and publish the verdict ({@link VerdictPublisher}). Through the connector each job crossed its polling thread, an event
- * loop and a virtual thread, which cost the agent about half again its CPU per job (docs/benchmarks.md, "The two
- * consumers").
+ * its own, at most {@code parallax.agent.max-jobs} at once, and publish the verdict ({@link VerdictPublisher}).
+ * Through the connector each job crossed its polling thread, an event loop and a virtual thread, which cost the agent
+ * about half again its CPU per job (docs/benchmarks.md, "The two consumers").
  *
  * <p>At least once: a job's offset is committed only once the job ended (its verdict acknowledged by Kafka, or the
  * job parked) and every earlier job of its partition ended too. A crash redelivers the jobs after the last commit to
@@ -82,6 +82,10 @@ public class JobListener {
     private final DeadLetters deadLetters;
     private final TopicConsumer consumer;
 
+    /**
+     * @param deadLetterChannel never sent through: it declares the {@value #DEAD_LETTERS} channel, so that the
+     *                          connector builds the channel's producer, which {@link DeadLetters} sends with
+     */
     public JobListener(JobHandler handler, VerdictPublisher verdicts, JobMetrics metrics, AgentConfig agentConfig,
                        @Identifier(ConsumerSettings.KAFKA_PROPERTIES) Map<String, Object> kafka,
                        MeterRegistry registry, @Channel(DEAD_LETTERS) MutinyEmitter<String> deadLetterChannel,
@@ -98,7 +102,7 @@ public class JobListener {
         Map<String, Object> own = new HashMap<>(CONSUMER);
         own.put(ConsumerConfig.GROUP_ID_CONFIG, Topics.agentGroup(handler.region()));
         own.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxJobs);
-        this.consumer = TopicConsumer.recordByRecord("jobs-consumer",
+        this.consumer = TopicConsumer.recordByRecord("kafka-consumer-jobs",
                 ConsumerSettings.of(kafka, Topics.jobs(handler.region()), own), maxJobs, this::onJob, registry);
     }
 

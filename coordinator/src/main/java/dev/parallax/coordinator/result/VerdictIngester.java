@@ -70,6 +70,10 @@ public class VerdictIngester {
     private final TopicConsumer consumer;
     private volatile boolean stopping;
 
+    /**
+     * @param deadLetterChannel never sent through: it declares the {@value #DEAD_LETTERS} channel, so that the
+     *                          connector builds the channel's producer, which {@link DeadLetters} sends with
+     */
     public VerdictIngester(VerdictStore store, VerdictMetrics metrics,
                            @Identifier(ConsumerSettings.KAFKA_PROPERTIES) Map<String, Object> kafka,
                            MeterRegistry registry, @Channel(DEAD_LETTERS) MutinyEmitter<String> deadLetterChannel,
@@ -80,7 +84,7 @@ public class VerdictIngester {
             KafkaProducer<String, String> producer = clients.getProducer(DEAD_LETTERS);
             return producer == null ? null : producer.unwrap();
         }), Topics.VERDICTS_DEAD_LETTERS);
-        this.consumer = TopicConsumer.pollByPoll("verdicts-consumer",
+        this.consumer = TopicConsumer.pollByPoll("kafka-consumer-verdicts",
                 ConsumerSettings.of(kafka, Topics.VERDICTS, CONSUMER), this::onVerdicts, registry);
     }
 

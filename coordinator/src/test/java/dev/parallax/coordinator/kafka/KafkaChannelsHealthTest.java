@@ -45,7 +45,7 @@ class KafkaChannelsHealthTest {
             JsonPath health = Management.given().get("/q/health/ready").then().extract().jsonPath();
             assertThat(health.getString(CONSUMER_CHECKS + ".status")).as("consumers' readiness in %s",
                     health.prettify()).isEqualTo("UP");
-            assertThat(health.getString(CONSUMER_CHECKS + ".data.verdicts-consumer")).as("the verdicts consumer")
+            assertThat(health.getString(CONSUMER_CHECKS + ".data.kafka-consumer-verdicts")).as("the verdicts consumer")
                     .startsWith("reading " + Topics.VERDICTS + ", group " + Topics.COORDINATOR_GROUP + ",");
         });
     }
