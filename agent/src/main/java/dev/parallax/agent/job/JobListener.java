@@ -190,7 +190,7 @@ public class JobListener {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             LOG.errorf("Job at %s breaks the contract (%s) and could not be parked (%s); its payload: %s",
                     position, violation.getMessage(), e instanceof ExecutionException ? e.getCause() : e,
                     record.value());

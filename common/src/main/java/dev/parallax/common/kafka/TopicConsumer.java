@@ -77,11 +77,12 @@ public final class TopicConsumer {
     }
 
     /**
-     * What health checks show of a consumer; safe to read from any thread. {@code running}: its thread is alive;
+     * What health checks show of a consumer; safe to read from any thread. {@code started}: {@link #start} was
+     * called; {@code running}: its thread is alive;
      * {@code stopped}: it was told to stop; {@code pollFailures}: polls that failed in a row (an authorization
      * refused, an offset out of range with no reset policy: what retrying does not cure by itself).
      */
-    public record State(String name, String topic, String group, boolean running, boolean stopped,
+    public record State(String name, String topic, String group, boolean started, boolean running, boolean stopped,
                         SortedSet<Integer> partitions, Duration sinceLastPoll, int pollFailures) {
     }
 
@@ -100,6 +101,7 @@ public final class TopicConsumer {
     private final MeterRegistry registry;
     private final Set<Integer> assigned = new ConcurrentSkipListSet<>();
     private final Thread thread;
+    private volatile boolean started;
     private volatile boolean stopping;
     private volatile Duration stopGrace = Duration.ZERO;
     private volatile long lastPollNanos = System.nanoTime();
@@ -157,6 +159,7 @@ public final class TopicConsumer {
             clientMetrics = new KafkaClientMetrics(consumer);
             clientMetrics.bindTo(registry);
         }
+        started = true;
         thread.start();
     }
 
@@ -169,7 +172,8 @@ public final class TopicConsumer {
         stopping = true;
         if (thread.isAlive()) {
             consumer.wakeup();
-            thread.join(grace.plus(COMMIT_TIMEOUT).plus(COMMIT_TIMEOUT).toMillis());
+            // The grace, then at most a commit on revocation, one on stop and the close.
+            thread.join(grace.plus(COMMIT_TIMEOUT.multipliedBy(3)).toMillis());
             if (thread.isAlive()) {
                 LOG.warnf("The consumer of %s did not stop in time; what it handles from now on is not committed",
                         settings.topic());
@@ -181,7 +185,7 @@ public final class TopicConsumer {
     }
 
     public State state() {
-        return new State(name, settings.topic(), settings.group(), thread.isAlive(), stopping,
+        return new State(name, settings.topic(), settings.group(), started, thread.isAlive(), stopping,
                 new TreeSet<>(assigned), Duration.ofNanos(System.nanoTime() - lastPollNanos), pollFailures);
     }
 
@@ -204,22 +208,32 @@ public final class TopicConsumer {
                     Thread.sleep(AFTER_FAILURE);
                     continue;
                 }
-                if (!records.isEmpty()) {
-                    if (recordHandler != null) {
-                        queue(records);
-                    } else {
-                        handleBatch(records);
+                try {
+                    if (!records.isEmpty()) {
+                        if (recordHandler != null) {
+                            queue(records);
+                        } else {
+                            handleBatch(records);
+                        }
                     }
-                }
-                settleEnded();
-                if (recordHandler != null) {
-                    pauseWhileFull();
-                }
-                if (System.nanoTime() - lastCommit >= COMMIT_INTERVAL.toNanos()) {
-                    commitAsync();
-                    lastCommit = System.nanoTime();
+                    settleEnded();
+                    if (recordHandler != null) {
+                        pauseWhileFull();
+                    }
+                    if (System.nanoTime() - lastCommit >= COMMIT_INTERVAL.toNanos()) {
+                        commitAsync();
+                        lastCommit = System.nanoTime();
+                    }
+                } catch (WakeupException e) {
+                    // stop() woke a commit or a seek; the loop's condition ends it.
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "Consuming %s failed; going on in %d ms", settings.topic(),
+                            AFTER_FAILURE.toMillis());
+                    Thread.sleep(AFTER_FAILURE);
                 }
             }
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "The consumer of %s ended", settings.topic());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -293,6 +307,10 @@ public final class TopicConsumer {
             while (!stopping && (next = waiting.poll()) != null) {
                 if (handle(next.record())) {
                     ended.add(next);
+                } else if (!stopping) {
+                    LOG.warnf("Record %s-%d@%d left undone; its partition's offsets stay where they are until another"
+                            + " consumer takes the partition", next.record().topic(), next.record().partition(),
+                            next.record().offset());
                 }
             }
         } finally {

@@ -7,7 +7,7 @@ import java.util.function.Predicate;
 
 /**
  * The health of the app's {@link TopicConsumer}s, as its readiness and liveness checks report it. Live unless a
- * consumer's thread ended without being told to stop: a restart brings it back. Ready unless that, or
+ * consumer's thread ended without being told to stop: a restart brings it back. Ready once started, unless that, or
  * {@value #POLL_FAILURES_NOT_READY} polls failed in a row: polls fail for what retrying does not cure by itself (a
  * refused authorization, an offset out of range), while a broker that is merely away makes them return nothing.
  * Whether the broker answers is the Kafka client's own readiness check.
@@ -21,7 +21,7 @@ public final class TopicConsumerHealth {
     }
 
     public static HealthCheckResponse readiness(TopicConsumer... consumers) {
-        return report(state -> endedUnasked(state)
+        return report(state -> !state.started() || endedUnasked(state)
                 || !state.stopped() && state.pollFailures() >= POLL_FAILURES_NOT_READY, consumers);
     }
 
@@ -30,7 +30,7 @@ public final class TopicConsumerHealth {
     }
 
     private static boolean endedUnasked(TopicConsumer.State state) {
-        return !state.running() && !state.stopped();
+        return state.started() && !state.running() && !state.stopped();
     }
 
     /** Every consumer's state as data; DOWN if any is {@code down}. */
@@ -41,7 +41,8 @@ public final class TopicConsumerHealth {
             if (down.test(state)) {
                 response.down();
             }
-            String status = state.stopped() ? "stopped" : state.running() ? "reading" : "ended unexpectedly";
+            String status = state.stopped() ? "stopped" : state.running() ? "reading"
+                    : state.started() ? "ended unexpectedly" : "not started";
             response.withData(state.name(), "%s %s, group %s, partitions %s, last poll %d ms ago, %d failed".formatted(
                     status, state.topic(), state.group(), state.partitions(), state.sinceLastPoll().toMillis(),
                     state.pollFailures()));

@@ -51,6 +51,11 @@ public class VerdictIngester {
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
     private static final Duration MAX_RETRY = Duration.ofSeconds(5);
     /**
+     * How long a batch is retried before the consumer polls again, far within Kafka's {@code max.poll.interval.ms}
+     * (5 minutes), past which a consumer that does not poll leaves its group and its partitions move.
+     */
+    private static final Duration RETRY_WITHIN_POLL = Duration.ofSeconds(30);
+    /**
      * At most 500 verdicts a transaction. A replica that dies without leaving the group holds its partitions until
      * its session times out: at Kafka's default 45 s their verdicts would wait past their checks' deadlines, so the
      * survivors take over after 10 s.
@@ -108,8 +113,9 @@ public class VerdictIngester {
      * true, so a crash in between redelivers them and the store's idempotence absorbs the repeats.
      *
      * <p>While the coordinator stops, a batch that could not be stored is left (false), for whichever coordinator
-     * consumes next. While the database is unreachable the same batch is retried for as long as the outage lasts,
-     * which is what keeps later verdicts from being committed unstored. If the batch fails for another reason, its
+     * consumes next. While the database is unreachable the same batch is retried for as long as the outage lasts, for
+     * {@link #RETRY_WITHIN_POLL} at a time and then read again after a poll that keeps the consumer in its group:
+     * later verdicts are never committed unstored. If the batch fails for another reason, its
      * verdicts are stored one by one, so that one verdict that can never be stored (logged and dropped; the deadline
      * sweeper ends its region) does not take the others with it. A verdict that breaks the contract is parked first,
      * on {@value Topics#VERDICTS_DEAD_LETTERS}, with the reason in the {@code dead-letter-reason} header.
@@ -144,7 +150,7 @@ public class VerdictIngester {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             LOG.errorf("Verdict at %s breaks the contract (%s) and could not be parked (%s); its payload: %s",
                     position, violation.getMessage(), e instanceof ExecutionException ? e.getCause() : e,
                     record.value());
@@ -152,13 +158,16 @@ public class VerdictIngester {
         return true;
     }
 
-    /** Whether the verdicts were dealt with (stored, or dropped for good); false only while stopping. */
+    /**
+     * Whether the verdicts were dealt with (stored, or dropped for good); false while stopping, or when the database
+     * stayed unavailable for {@link #RETRY_WITHIN_POLL}.
+     */
     private boolean storeAll(List<ProbeVerdict> verdicts) {
         try {
             withRetries(() -> store.storeAll(verdicts), "a batch of " + verdicts.size() + " verdicts")
                     .forEach(this::logAndCount);
             return true;
-        } catch (Stopping e) {
+        } catch (NotNow e) {
             return false;
         } catch (PermanentFailure batchFailed) {
             for (ProbeVerdict verdict : verdicts) {
@@ -166,7 +175,7 @@ public class VerdictIngester {
                     VerdictStore.Outcome outcome = withRetries(() -> store.store(verdict),
                             "the verdict of check " + verdict.checkId() + " from " + verdict.region());
                     logAndCount(new VerdictStore.Stored(verdict, outcome, false));
-                } catch (Stopping e) {
+                } catch (NotNow e) {
                     return false;
                 } catch (PermanentFailure e) {
                     try (CheckLogContext logContext = CheckLogContext.of(verdict.checkId(), verdict.region())) {
@@ -179,9 +188,12 @@ public class VerdictIngester {
         }
     }
 
-    /** The coordinator stops: what was not stored is left for the next consumer. */
-    private static final class Stopping extends Exception {
-        Stopping(RuntimeException cause) {
+    /**
+     * Not stored now: the coordinator stops (what was not stored is left for the next consumer), or the database
+     * stayed unavailable for {@link #RETRY_WITHIN_POLL} (the batch is read again after a poll).
+     */
+    private static final class NotNow extends Exception {
+        NotNow(RuntimeException cause) {
             super(cause);
         }
     }
@@ -193,14 +205,15 @@ public class VerdictIngester {
         }
     }
 
-    private <T> T withRetries(Supplier<T> storing, String what) throws PermanentFailure, Stopping {
+    private <T> T withRetries(Supplier<T> storing, String what) throws PermanentFailure, NotNow {
         Duration retryIn = FIRST_RETRY;
+        long giveUpAt = System.nanoTime() + RETRY_WITHIN_POLL.toNanos();
         while (true) {
             try {
                 return storing.get();
             } catch (RuntimeException e) {
-                if (stopping) {
-                    throw new Stopping(e);
+                if (stopping || DatabaseErrors.isTransient(e) && System.nanoTime() - giveUpAt > 0) {
+                    throw new NotNow(e);
                 }
                 if (!DatabaseErrors.isTransient(e)) {
                     throw new PermanentFailure(e);
@@ -211,7 +224,7 @@ public class VerdictIngester {
                     Thread.sleep(retryIn);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    throw new Stopping(e);
+                    throw new NotNow(e);
                 }
                 retryIn = retryIn.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retryIn.multipliedBy(2);
             }
