@@ -377,8 +377,8 @@ public final class TopicConsumer {
     }
 
     /**
-     * Records not started are left; running ones get the grace {@link #stop} was given; what ended is committed (twice at most: a wake-up
-     * that no poll took yet ends the first attempt); then the consumer leaves its group.
+     * Records not started are left; running ones get the grace {@link #stop} was given; what ended is committed
+     * (twice at most: a wake-up that no poll took yet ends the first attempt); then the consumer leaves its group.
      */
     private void close() {
         waiting.clear();
