@@ -37,8 +37,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 
 /**
  * This region's jobs ({@code parallax.jobs.<region>}, group {@code parallax-agent-<region>}): read each with a plain
@@ -94,7 +92,7 @@ public class JobListener {
         this.handler = handler;
         this.verdicts = verdicts;
         this.metrics = metrics;
-        this.deadLetters = new DeadLetters(new ChannelProducer(DEAD_LETTERS, () -> {
+        this.deadLetters = new DeadLetters("Job", new ChannelProducer(DEAD_LETTERS, () -> {
             KafkaProducer<String, String> producer = clients.getProducer(DEAD_LETTERS);
             return producer == null ? null : producer.unwrap();
         }), deadLetterTopic);
@@ -175,7 +173,6 @@ public class JobListener {
      * is never silently lost, and the jobs never stop.
      */
     private boolean park(ConsumerRecord<String, String> record, ContractViolationException violation) {
-        String position = record.topic() + "-" + record.partition() + "@" + record.offset();
         try {
             namedCheck(record.value()).ifPresent(checkId -> {
                 try (CheckLogContext logContext = CheckLogContext.of(checkId, handler.region())) {
@@ -183,19 +180,10 @@ public class JobListener {
                             handler.brokenJob(checkId, violation.getMessage()));
                 }
             });
-            deadLetters.park(record, violation);
-            LOG.warnf("Job at %s parked on %s: %s", position, deadLetters.topic(), violation.getMessage());
-        } catch (ProberClosedException | ChannelProducer.ProducerClosedException e) {
+        } catch (ProberClosedException e) {
             return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            LOG.errorf("Job at %s breaks the contract (%s) and could not be parked (%s); its payload: %s",
-                    position, violation.getMessage(), e instanceof ExecutionException ? e.getCause() : e,
-                    record.value());
         }
-        return true;
+        return deadLetters.park(record, violation);
     }
 
     /** The check id of a broken job of this agent's region, if its JSON still says which one. */

@@ -4,6 +4,7 @@ import dev.parallax.common.contract.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,28 +28,47 @@ public final class DeadLetters {
 
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
 
+    private static final Logger LOG = Logger.getLogger(DeadLetters.class);
+
+    private final String what;
     private final ChannelProducer producer;
     private final String topic;
 
-    public DeadLetters(ChannelProducer producer, String topic) {
+    /**
+     * @param what what the records are, for the log ("Job", "Verdict")
+     */
+    public DeadLetters(String what, ChannelProducer producer, String topic) {
+        this.what = what;
         this.producer = producer;
         this.topic = topic;
     }
 
-    public String topic() {
-        return topic;
+    /**
+     * Sends the copy and waits until Kafka acknowledged it. If it cannot be written, the record is logged in full
+     * instead: never silently lost, and the records behind it keep flowing.
+     *
+     * @return false when the app is stopping (the producer is closed, or the thread was interrupted): the record is
+     * left undone, for the group's next consumer
+     */
+    public boolean park(ConsumerRecord<String, String> record, Throwable reason) {
+        String position = record.topic() + "-" + record.partition() + "@" + record.offset();
+        try {
+            producer.send(copy(record, reason)).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.warnf("%s at %s parked on %s: %s", what, position, topic, reason.getMessage());
+        } catch (ChannelProducer.ProducerClosedException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.errorf("%s at %s breaks the contract (%s) and could not be parked (%s); its payload: %s", what,
+                    position, reason.getMessage(), e instanceof ExecutionException ? e.getCause() : e,
+                    record.value());
+        }
+        return true;
     }
 
-    /**
-     * Sends the copy and waits until Kafka acknowledged it.
-     *
-     * @throws ExecutionException   when Kafka refused it
-     * @throws TimeoutException     when Kafka did not answer within 30 s
-     * @throws InterruptedException when interrupted while waiting
-     * @throws ChannelProducer.ProducerClosedException when the producer is closed: the app is stopping
-     */
-    public void park(ConsumerRecord<String, String> record, Throwable reason)
-            throws ExecutionException, InterruptedException, TimeoutException {
+    private ProducerRecord<String, String> copy(ConsumerRecord<String, String> record, Throwable reason) {
         RecordHeaders headers = new RecordHeaders();
         header(headers, Topics.DEAD_LETTER_REASON, reason.getMessage());
         header(headers, EXCEPTION_CLASS_NAME, reason.getClass().getName());
@@ -59,8 +79,7 @@ public final class DeadLetters {
         header(headers, TOPIC, record.topic());
         header(headers, PARTITION, Integer.toString(record.partition()));
         header(headers, OFFSET, Long.toString(record.offset()));
-        producer.send(new ProducerRecord<>(topic, null, record.key(), record.value(), headers))
-                .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        return new ProducerRecord<>(topic, null, record.key(), record.value(), headers);
     }
 
     private static void header(RecordHeaders headers, String name, String value) {

@@ -29,8 +29,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -85,7 +83,7 @@ public class VerdictIngester {
                            KafkaClientService clients) {
         this.store = store;
         this.metrics = metrics;
-        this.deadLetters = new DeadLetters(new ChannelProducer(DEAD_LETTERS, () -> {
+        this.deadLetters = new DeadLetters("Verdict", new ChannelProducer(DEAD_LETTERS, () -> {
             KafkaProducer<String, String> producer = clients.getProducer(DEAD_LETTERS);
             return producer == null ? null : producer.unwrap();
         }), Topics.VERDICTS_DEAD_LETTERS);
@@ -135,27 +133,10 @@ public class VerdictIngester {
         return verdicts.isEmpty() || storeAll(verdicts);
     }
 
-    /**
-     * Waits until the copy is on the dead-letter topic; if it cannot be written, logs the record in full instead.
-     * False only while stopping.
-     */
+    /** Parks a broken verdict ({@link DeadLetters#park}); false only while stopping. */
     private boolean park(ConsumerRecord<String, String> record, ContractViolationException violation) {
-        String position = record.topic() + "-" + record.partition() + "@" + record.offset();
         metrics.deadLettered();
-        try {
-            deadLetters.park(record, violation);
-            LOG.warnf("Verdict at %s parked on %s: %s", position, deadLetters.topic(), violation.getMessage());
-        } catch (ChannelProducer.ProducerClosedException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            LOG.errorf("Verdict at %s breaks the contract (%s) and could not be parked (%s); its payload: %s",
-                    position, violation.getMessage(), e instanceof ExecutionException ? e.getCause() : e,
-                    record.value());
-        }
-        return true;
+        return deadLetters.park(record, violation);
     }
 
     /**
